@@ -1,0 +1,116 @@
+"""Portail Famille: create_app() builds the web app over a data folder; main() serves it with Waitress."""
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import os
+import sys
+import time
+from pathlib import Path
+
+from bottle import Bottle
+
+from routes import agent_home, auth, family_home, static_files, web
+from storage.agents import Agents
+from storage.atomic import remove_stale_temp_files
+from storage.documents import DocumentStore
+from storage.families import Families
+from storage.index import FamilyIndex
+from storage.passwords import generate_password, hash_password
+from storage.sessions import SessionStore
+from storage.settings import Settings
+from storage.throttle import LoginThrottle
+
+ROUTE_MODULES = (auth, family_home, agent_home, static_files)
+log = logging.getLogger("portal")
+
+
+class Portal:
+    """Everything the routes share: the data folder's stores, the index, sessions and settings."""
+
+    def __init__(self, data_dir: Path, settings: dict | None = None):
+        data_dir = Path(data_dir)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.documents = DocumentStore(data_dir)
+        self.families = Families(self.documents)
+        for folder in (data_dir, self.families.folder, self.families.ledger_folder):
+            remove_stale_temp_files(folder)
+        self.index = FamilyIndex(self.families)
+        self.index.rebuild()
+        self.settings = Settings(self.documents, settings)
+        self.sessions = SessionStore(self.documents)
+        self.agents = Agents(self.documents)
+        self.throttle = LoginThrottle()
+
+
+def create_app(data_dir: str | Path = "data", settings: dict | None = None) -> Bottle:
+    """A fresh portal app over data_dir; settings override what data/settings.json holds."""
+    app = Bottle()
+    app.portal = Portal(Path(data_dir), settings)
+    web.install(app)
+    for module in ROUTE_MODULES:
+        app.merge(module.app)
+    return app
+
+
+def ensure_agent_account(portal: Portal) -> str | None:
+    """On a first start create the 'agent' account; returns its one-time password, else None."""
+    if portal.agents.any():
+        return None
+    password = generate_password(14)
+    portal.agents.create("agent", "Agent de la collectivité", hash_password(password))
+    return password
+
+
+def configure_logging(data_dir: Path) -> None:
+    """Our messages on the console; Waitress's queue warnings in data/logs, not flooding the console."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log_dir = data_dir / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    queue_log = logging.getLogger("waitress.queue")
+    queue_log.propagate = False
+    handler = logging.handlers.RotatingFileHandler(log_dir / "waitress-queue.log", maxBytes=1_000_000,
+                                                   backupCount=3, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    queue_log.addHandler(handler)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    env = os.environ.get
+    parser = argparse.ArgumentParser(description="Portail Famille")
+    parser.add_argument("--host", default=env("PORTAL_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(env("PORTAL_PORT", "8080")))
+    parser.add_argument("--data", default=env("PORTAL_DATA", "data"), help="dossier des données")
+    parser.add_argument("--threads", type=int, default=int(env("PORTAL_THREADS", "8")))
+    parser.add_argument("--demo", action="store_true", help="remplit un dossier vide avec la commune de démo")
+    parser.add_argument("--secure-cookies", action="store_true", default=env("PORTAL_SECURE_COOKIES") == "1",
+                        help="cookies 'Secure' (derrière HTTPS)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    import waitress
+
+    args = parse_args(argv)
+    started = time.perf_counter()
+    data_dir = Path(args.data)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    configure_logging(data_dir)
+    if args.demo:
+        from storage.demo import seed_demo
+        if seed_demo(data_dir):
+            print("Données de démonstration créées (Ville de Démo).")
+    overrides = {"secure_cookies": True} if args.secure_cookies else None
+    app = create_app(data_dir, overrides)
+    first_password = ensure_agent_account(app.portal)
+    if first_password:
+        print("Compte agent créé. Identifiant : agent   Mot de passe (affiché une seule fois) :", first_password)
+    print(f"Portail Famille prêt en {time.perf_counter() - started:.2f} s, "
+          f"{len(app.portal.index)} famille(s) : http://{args.host}:{args.port}/", flush=True)
+    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="PortailFamille",
+                   max_request_body_size=web.MAX_BODY_BYTES + 65536, _quiet=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

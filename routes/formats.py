@@ -1,0 +1,41 @@
+"""French display formats for money and dates, shared by pages and PDFs."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+          "octobre", "novembre", "décembre")
+
+
+def euros(cents: int | None) -> str:
+    """1234567 -> '12 345,67 €' (narrow no-break space between thousands, no-break space before €)."""
+    if cents is None:
+        return ""
+    sign = "-" if cents < 0 else ""
+    whole, rest = divmod(abs(int(cents)), 100)
+    grouped = f"{whole:,}".replace(",", "\u202f")
+    return f"{sign}{grouped},{rest:02d}\u00a0€"
+
+
+def date_fr(value: str | None) -> str:
+    """'2026-11-28' -> '28/11/2026'; '2026-11-28T09:05:00' -> '28/11/2026 à 09h05'."""
+    if not value:
+        return ""
+    try:
+        if "T" in value:
+            moment = datetime.fromisoformat(value)
+            return moment.strftime("%d/%m/%Y à %Hh%M")
+        return date.fromisoformat(value).strftime("%d/%m/%Y")
+    except ValueError:
+        return value
+
+
+def month_fr(period: str | None) -> str:
+    """'2026-11' -> 'novembre 2026'."""
+    if not period:
+        return ""
+    try:
+        year, month = period.split("-")[:2]
+        return f"{MONTHS[int(month) - 1]} {year}"
+    except (ValueError, IndexError):
+        return period

@@ -1,0 +1,204 @@
+"""The web layer's one place for sessions, CSRF, HX-* headers, rendering, redirects and security headers."""
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+from pathlib import Path
+
+import bottle
+from bottle import HTTPError, request, response
+
+from routes import formats
+
+VIEWS = Path(__file__).resolve().parent.parent / "views"
+TEMPLATE_LOOKUP = [str(VIEWS)]  # one list object, so Bottle's template cache keys stay stable
+SESSION_COOKIE = "pf_session"
+ANONYMOUS_CSRF_COOKIE = "pf_csrf"
+MAX_BODY_BYTES = 8 * 1024 * 1024
+SECURITY_HEADERS = {
+    "Content-Security-Policy": ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                                "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Vary": "Cookie, HX-Request, HX-Boosted, HX-History-Restore-Request",
+}
+log = logging.getLogger("portal")
+
+
+def portal():
+    """The Portal (storage, sessions, settings) of the app serving this request."""
+    return request.app.portal
+
+
+# --- sessions -------------------------------------------------------------------------------------
+
+def current_session():
+    """The logged-in session of this request, or None."""
+    if "portal.session" not in request.environ:
+        request.environ["portal.session"] = portal().sessions.get(request.get_cookie(SESSION_COOKIE))
+    return request.environ["portal.session"]
+
+
+def start_session(kind: str, account_id: str) -> None:
+    """Log in: a fresh token (never reuse one from before login) in an HttpOnly, SameSite cookie."""
+    portal().sessions.end(request.get_cookie(SESSION_COOKIE))
+    token, session = portal().sessions.create(kind, account_id)
+    response.set_cookie(SESSION_COOKIE, token, path="/", httponly=True, samesite="lax",
+                        secure=bool(portal().settings["secure_cookies"]))
+    request.environ["portal.session"] = session
+
+
+def end_session() -> None:
+    portal().sessions.end(request.get_cookie(SESSION_COOKIE))
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    request.environ["portal.session"] = None
+
+
+def require_family() -> str:
+    """The family number of the logged-in family, or a redirect to the family login page."""
+    session = current_session()
+    if session is None or session.kind != "family":
+        redirect("/connexion")
+    return session.account_id
+
+
+def require_agent() -> str:
+    """The login of the logged-in agent, or a redirect to the agent login page."""
+    session = current_session()
+    if session is None or session.kind != "agent":
+        redirect("/agent/connexion")
+    return session.account_id
+
+
+def flash(text: str, kind: str = "success") -> None:
+    """A message shown once on the next page of this session."""
+    session = current_session()
+    if session is not None:
+        session.flash(text, kind)
+
+
+# --- CSRF -----------------------------------------------------------------------------------------
+
+def csrf_token() -> str:
+    """The token every POST form carries: the session's, or before login a double-submit cookie's."""
+    session = current_session()
+    if session is not None:
+        return session.csrf_token
+    token = request.environ.get("portal.anonymous_csrf") or request.get_cookie(ANONYMOUS_CSRF_COOKIE)
+    if not token or len(token) < 20:
+        token = secrets.token_urlsafe(32)
+        response.set_cookie(ANONYMOUS_CSRF_COOKIE, token, path="/", httponly=True, samesite="lax",
+                            secure=bool(portal().settings["secure_cookies"]))
+    request.environ["portal.anonymous_csrf"] = token
+    return token
+
+
+def check_request() -> None:
+    """before_request hook: refuse oversized bodies and POSTs without the right CSRF token."""
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        return
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        raise HTTPError(413, "Requête trop volumineuse.")
+    session = current_session()
+    expected = session.csrf_token if session else request.get_cookie(ANONYMOUS_CSRF_COOKIE)
+    sent = request.forms.get("csrf_token") or request.headers.get("X-CSRF-Token") or ""
+    if not expected or not hmac.compare_digest(sent.encode("utf-8", "replace"), expected.encode("utf-8", "replace")):
+        raise HTTPError(403, "csrf")
+
+
+def add_security_headers() -> None:
+    """after_request hook: security headers on every answer; private pages are never cached."""
+    for name, value in SECURITY_HEADERS.items():
+        response.set_header(name, value)
+    if not request.path.startswith("/static/"):
+        response.set_header("Cache-Control", "no-store")
+
+
+# --- forms ----------------------------------------------------------------------------------------
+
+def form_text(name: str, max_length: int = 2000) -> str:
+    """A text field of the posted form, decoded as UTF-8, stripped, cut to max_length."""
+    value = request.forms.getunicode(name, default="") or ""
+    return value.strip()[:max_length]
+
+
+def form_values(names, max_length: int = 2000) -> dict:
+    return {name: form_text(name, max_length) for name in names}
+
+
+# --- rendering ------------------------------------------------------------------------------------
+
+def is_fragment() -> bool:
+    """True for an htmx request that swaps part of a page (not a boosted link, not a history restore)."""
+    headers = request.headers
+    return (headers.get("HX-Request") == "true" and headers.get("HX-Boosted") != "true"
+            and headers.get("HX-History-Restore-Request") is None)
+
+
+def render(template_name: str, **context) -> str:
+    """Render a view with what every page needs: session, CSRF token, settings, flashes, formats."""
+    session = current_session()
+    values = {
+        "session": session,
+        "csrf_token": csrf_token(),
+        "settings": portal().settings,
+        "flashes": session.pop_flashes() if session is not None and not is_fragment() else [],
+        "fmt": formats,
+        "title": "",
+        "errors": {},
+        "path": request.path,
+        "query": request.query,
+    }
+    values.update(context)
+    return bottle.template(template_name, template_lookup=TEMPLATE_LOOKUP, **values)
+
+
+def render_page(page: str, fragment: str | None = None, **context) -> str:
+    """The full page, or only its fragment when htmx asks for a partial refresh."""
+    return render(fragment if fragment and is_fragment() else page, **context)
+
+
+def redirect(url: str) -> None:
+    """303 See Other (POST -> redirect -> GET), keeping cookies set on this response."""
+    bottle.redirect(url, 303)
+
+
+# --- errors ---------------------------------------------------------------------------------------
+
+ERROR_TEXTS = {
+    400: ("Requête incorrecte", "La demande envoyée n'a pas pu être comprise."),
+    403: ("Accès refusé", "Vous n'avez pas accès à cette page."),
+    404: ("Page introuvable", "Cette page n'existe pas ou n'est plus disponible."),
+    405: ("Action impossible", "Cette action n'est pas possible à cette adresse."),
+    413: ("Envoi trop volumineux", "Le fichier ou le formulaire envoyé est trop volumineux (8 Mo au plus)."),
+    500: ("Erreur du serveur", "Une erreur inattendue s'est produite. Elle a été enregistrée ; "
+                               "réessayez dans un instant ou contactez la mairie."),
+}
+CSRF_TEXT = ("La page a expiré ou le formulaire n'est pas valide (jeton de sécurité manquant). "
+             "Rien n'a été enregistré : revenez en arrière, rechargez la page puis recommencez.")
+
+
+def error_page(error: HTTPError) -> str:
+    """French error page; never a traceback. 500s are logged with their traceback."""
+    status = error.status_code if error.status_code in ERROR_TEXTS else 500
+    if status == 500:
+        log.error("Erreur 500 sur %s %s\n%s", request.method, request.path, error.traceback or error.exception)
+    title, text = ERROR_TEXTS[status]
+    if status == 403 and error.body == "csrf":
+        text = CSRF_TEXT
+    add_security_headers()
+    try:
+        return render("errors/error.tpl", title=title, text=text, status=status)
+    except Exception:  # the error page itself must never fail
+        log.exception("Erreur en affichant la page d'erreur")
+        return f"<!DOCTYPE html><html lang='fr'><title>{title}</title><h1>{title}</h1><p>{text}</p></html>"
+
+
+def install(app: bottle.Bottle) -> None:
+    """Attach the hooks and French error pages to the root app."""
+    app.add_hook("before_request", check_request)
+    app.add_hook("after_request", add_security_headers)
+    for status in ERROR_TEXTS:
+        app.error(status)(error_page)

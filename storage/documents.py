@@ -1,0 +1,91 @@
+"""Document files: TinyDB over JSON files read fresh and written atomically, with locked transactions.
+
+TinyDB's own JSONStorage keeps its file open, rewrites it in place (truncate then write) and is not
+thread-safe. Here every file is a small TinyDB document set that is read whole into memory, changed
+through TinyDB's API inside a transaction that holds the file's lock, and written once, atomically,
+when the transaction ends without error. An exception inside a transaction stores nothing.
+"""
+from __future__ import annotations
+
+import json
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+from tinydb import TinyDB
+from tinydb.storages import MemoryStorage
+
+from storage.atomic import write_atomically
+
+SCHEMA_VERSION = 1
+
+
+class SnapshotStorage(MemoryStorage):
+    """TinyDB storage over an in-memory copy of one file; remembers whether anything was written."""
+
+    def __init__(self, data: dict | None = None):
+        super().__init__()
+        self.memory = data
+        self.changed = False
+
+    def write(self, data: dict) -> None:
+        super().write(data)
+        self.changed = True
+
+
+def encode(data: dict) -> bytes:
+    """Serialise a document set as compact UTF-8 JSON."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def read_raw(path: Path) -> dict | None:
+    """Parse one document file, or None when it does not exist."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    return json.loads(raw.decode("utf-8"))
+
+
+def snapshot(path: Path) -> TinyDB:
+    """A TinyDB over the current content of path (read-only use; changes are not saved)."""
+    return TinyDB(storage=SnapshotStorage, data=read_raw(path))
+
+
+class DocumentStore:
+    """Locks and transactions over the document files below one data folder."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self._locks: dict[Path, threading.RLock] = {}
+        self._locks_guard = threading.Lock()
+        self._commit_listeners: list[Callable[[Path, TinyDB], None]] = []
+
+    def lock(self, path: Path) -> threading.RLock:
+        """The one lock that guards every read-modify-write of path."""
+        with self._locks_guard:
+            lock = self._locks.get(path)
+            if lock is None:
+                lock = self._locks[path] = threading.RLock()
+            return lock
+
+    def on_commit(self, listener: Callable[[Path, TinyDB], None]) -> None:
+        """Call listener(path, db) after each successful write (to keep in-memory indexes current)."""
+        self._commit_listeners.append(listener)
+
+    def read(self, path: Path) -> TinyDB:
+        """A consistent snapshot of path; os.replace makes every read see a whole file."""
+        return snapshot(path)
+
+    @contextmanager
+    def transaction(self, path: Path) -> Iterator[TinyDB]:
+        """Yield a TinyDB over path; on normal exit write all changes at once, on error write nothing."""
+        with self.lock(path):
+            db = snapshot(path)
+            yield db
+            if db.storage.changed:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                write_atomically(path, encode(db.storage.read() or {}))
+                for listener in self._commit_listeners:
+                    listener(path, db)

@@ -1,0 +1,136 @@
+"""Family documents: one file per family (record, account, requests, messages, audit) and one ledger file.
+
+Reading or writing a family touches only that family's files, so its cost does not depend on how many
+families the commune has.
+"""
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator
+
+from tinydb import TinyDB
+
+from storage.documents import SCHEMA_VERSION, DocumentStore
+
+FAMILY_ID = re.compile(r"^[0-9]{1,12}$")
+RECORD_ID = 1  # the record and the account are single documents in their tables
+
+PARENT_FIELDS = (
+    "title", "last_name", "first_name", "birth_date", "address1", "address2", "postcode", "city",
+    "phone_home", "phone_mobile", "phone_work", "email", "profession", "employer",
+)
+
+
+def now_iso() -> str:
+    """The current local time as an ISO string to the second (how every document dates things)."""
+    return datetime.now().replace(microsecond=0).isoformat()
+
+
+def is_family_id(value: str) -> bool:
+    """True when value has the shape of a family number (also what keeps paths inside data/)."""
+    return bool(value) and bool(FAMILY_ID.match(value))
+
+
+def family_name(record: dict) -> str:
+    """'NOM Prénom' of the account holder, as the agent lists families."""
+    parent = record.get("parent1") or {}
+    return f"{parent.get('last_name', '').upper()} {parent.get('first_name', '')}".strip()
+
+
+class Families:
+    """Access to family files below data/families and data/ledgers."""
+
+    def __init__(self, documents: DocumentStore):
+        self.documents = documents
+        self.folder = documents.root / "families"
+        self.ledger_folder = documents.root / "ledgers"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.ledger_folder.mkdir(parents=True, exist_ok=True)
+
+    def path(self, family_id: str) -> Path:
+        if not is_family_id(family_id):
+            raise KeyError(family_id)
+        return self.folder / f"{family_id}.json"
+
+    def ledger_path(self, family_id: str) -> Path:
+        if not is_family_id(family_id):
+            raise KeyError(family_id)
+        return self.ledger_folder / f"{family_id}.json"
+
+    def exists(self, family_id: str) -> bool:
+        return is_family_id(family_id) and self.path(family_id).exists()
+
+    def ids(self) -> Iterator[str]:
+        """Every family number on disk."""
+        for path in self.folder.glob("*.json"):
+            if is_family_id(path.stem):
+                yield path.stem
+
+    def read(self, family_id: str) -> TinyDB | None:
+        """A snapshot of the family's file, or None for an unknown or malformed number."""
+        if not self.exists(family_id):
+            return None
+        return self.documents.read(self.path(family_id))
+
+    def record(self, family_id: str) -> dict | None:
+        db = self.read(family_id)
+        return record_of(db) if db is not None else None
+
+    @contextmanager
+    def transaction(self, family_id: str) -> Iterator[TinyDB]:
+        """All-or-nothing change of one family's file, under that file's lock."""
+        if not self.exists(family_id):
+            raise KeyError(family_id)
+        with self.documents.transaction(self.path(family_id)) as db:
+            yield db
+
+    def read_ledger(self, family_id: str) -> TinyDB:
+        return self.documents.read(self.ledger_path(family_id))
+
+    @contextmanager
+    def ledger_transaction(self, family_id: str) -> Iterator[TinyDB]:
+        if not self.exists(family_id):
+            raise KeyError(family_id)
+        with self.documents.transaction(self.ledger_path(family_id)) as db:
+            yield db
+
+    def create(self, family_id: str, record: dict, password_hash: str, active: bool = True) -> None:
+        """Store a new family and its account; refuses a number already in use."""
+        path = self.path(family_id)
+        with self.documents.transaction(path) as db:
+            if db.table("record").contains(doc_id=RECORD_ID):
+                raise FileExistsError(family_id)
+            record = dict(record, schema=SCHEMA_VERSION, family_id=family_id)
+            record.setdefault("created_at", now_iso())
+            db.table("record").insert(_with_id(record))
+            db.table("account").insert(_with_id({
+                "schema": SCHEMA_VERSION, "password_hash": password_hash, "active": active,
+                "password_changed_at": now_iso(),
+            }))
+
+
+def _with_id(document: dict):
+    from tinydb.table import Document
+    return Document(document, doc_id=RECORD_ID)
+
+
+def record_of(db: TinyDB) -> dict:
+    """The family record held in a family file."""
+    return db.table("record").get(doc_id=RECORD_ID) or {}
+
+
+def account_of(db: TinyDB) -> dict:
+    """The family's login account held in its file."""
+    return db.table("account").get(doc_id=RECORD_ID) or {}
+
+
+def child_by_id(record: dict, child_id: str) -> dict | None:
+    """The family's own child with that id (ids from URLs are only looked up inside the family)."""
+    return next((c for c in record.get("children", []) if str(c.get("id")) == str(child_id)), None)
+
+
+def person_by_id(record: dict, person_id: str) -> dict | None:
+    return next((p for p in record.get("persons", []) if str(p.get("id")) == str(person_id)), None)

@@ -1,0 +1,58 @@
+"""The commune's settings: its name and address (on every page and PDF) and the optional modules."""
+from __future__ import annotations
+
+import copy
+
+from storage.documents import SCHEMA_VERSION, DocumentStore
+
+DEFAULT_SETTINGS = {
+    "schema": SCHEMA_VERSION,
+    "commune": {
+        "name": "Ville de Démo",
+        "service": "Service Enfance",
+        "address1": "1 place de la Mairie",
+        "postcode": "77000",
+        "city": "Démoville",
+        "phone": "01 23 45 67 89",
+        "email": "enfance@ville-demo.fr",
+    },
+    "modules": {"enrolments": False, "payment": False},
+    "secure_cookies": False,
+}
+
+
+def merged(base: dict, override: dict) -> dict:
+    """base updated by override, recursively for nested dicts."""
+    result = copy.deepcopy(base)
+    for key, value in (override or {}).items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = merged(result[key], value)
+        else:
+            result[key] = value
+    return result
+
+
+class Settings:
+    """Settings saved in data/settings.json over the defaults, plus overrides given at start-up."""
+
+    def __init__(self, documents: DocumentStore, overrides: dict | None = None):
+        self._documents = documents
+        self._path = documents.root / "settings.json"
+        self._overrides = overrides or {}
+        self.values = self._load()
+
+    def _load(self) -> dict:
+        saved = self._documents.read(self._path).table("settings").get(doc_id=1) or {}
+        return merged(merged(DEFAULT_SETTINGS, dict(saved)), self._overrides)
+
+    def __getitem__(self, key: str):
+        return self.values[key]
+
+    def save(self, changes: dict) -> None:
+        """Store changes (merged into what is saved) and apply them at once."""
+        from tinydb.table import Document
+        with self._documents.transaction(self._path) as db:
+            table = db.table("settings")
+            saved = merged(dict(table.get(doc_id=1) or {"schema": SCHEMA_VERSION}), changes)
+            table.upsert(Document(saved, doc_id=1))
+        self.values = self._load()

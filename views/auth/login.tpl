@@ -1,0 +1,28 @@
+% rebase('layout.tpl', title=title)
+<section class="login-box">
+  <h1>{{'Espace agent — connexion' if area == 'agent' else 'Connexion à votre espace famille'}}</h1>
+  % if error:
+  <div class="flash flash-error" role="alert" id="login-error">{{error}}</div>
+  % elif query.get('deconnecte'):
+  <div class="flash flash-success" role="status">Vous êtes déconnecté.</div>
+  % end
+  <form method="post" action="{{'/agent/connexion' if area == 'agent' else '/connexion'}}" class="form">
+    <input type="hidden" name="csrf_token" value="{{csrf_token}}">
+    <div class="field">
+      <label for="identifiant">{{'Identifiant' if area == 'agent' else 'Identifiant (numéro de famille)'}}</label>
+      <input id="identifiant" name="identifiant" value="{{identifiant}}" required autocomplete="username"
+             {{!'inputmode="numeric"' if area != 'agent' else ''}} {{!'aria-describedby="login-error"' if error else ''}}>
+    </div>
+    <div class="field">
+      <label for="mot_de_passe">Mot de passe</label>
+      <input id="mot_de_passe" name="mot_de_passe" type="password" required autocomplete="current-password">
+    </div>
+    <button type="submit" class="button">Se connecter</button>
+  </form>
+  % if area == 'agent':
+  <p class="aside"><a href="/connexion">Vous êtes une famille ? Espace famille</a></p>
+  % else:
+  <p class="aside">Votre identifiant figure sur votre dernière facture. Mot de passe oublié : contactez la mairie au {{settings["commune"]["phone"]}}.</p>
+  <p class="aside"><a href="/agent/connexion">Espace agent de la collectivité</a></p>
+  % end
+</section>

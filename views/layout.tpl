@@ -1,0 +1,38 @@
+<!DOCTYPE html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"historyCacheSize":0,"scrollIntoViewOnBoost":false}'>
+<title>{{title + " — " if title else ""}}Portail Famille · {{settings["commune"]["name"]}}</title>
+<link rel="stylesheet" href="/static/css/portal.css">
+<script src="/static/js/htmx-1.9.12.min.js" defer></script>
+</head>
+<body hx-boost="true">
+<a class="skip-link" href="#contenu">Aller au contenu</a>
+<header class="site-header">
+  <div class="wrap header-row">
+    <p class="brand"><a href="/">Portail Famille</a> <span class="commune">{{settings["commune"]["name"]}}</span></p>
+    % if session:
+    <form class="logout" method="post" action="{{'/agent/deconnexion' if session.kind == 'agent' else '/deconnexion'}}">
+      <input type="hidden" name="csrf_token" value="{{csrf_token}}">
+      <span class="who">{{'Agent' if session.kind == 'agent' else 'Famille'}} {{session.account_id}}</span>
+      <button type="submit" class="link-button">Se déconnecter</button>
+    </form>
+    % end
+  </div>
+  % if session:
+  % include('_nav.tpl')
+  % end
+</header>
+<main id="contenu" class="wrap" tabindex="-1">
+% include('_flashes.tpl')
+{{!base}}
+</main>
+<footer class="site-footer">
+  <div class="wrap">
+    <p>{{settings["commune"]["name"]}} — {{settings["commune"]["service"]}} · {{settings["commune"]["address1"]}}, {{settings["commune"]["postcode"]}} {{settings["commune"]["city"]}} · {{settings["commune"]["phone"]}}</p>
+  </div>
+</footer>
+</body>
+</html>
