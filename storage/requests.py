@@ -1,0 +1,199 @@
+"""The request lifecycle: a family's change is stored as a separate pending request document, then the
+agent validates it (merged into the family record, atomically, with an audit entry) or cancels it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tinydb import TinyDB
+
+from storage.documents import SCHEMA_VERSION
+from storage.families import RECORD_ID, Families, now_iso, record_of
+from storage.sections import SECTIONS, Section, current_values, find_target, set_values
+
+STATUS_LABELS = {"pending": "En attente", "validated": "Validée", "cancelled": "Annulée", "withdrawn": "Retirée"}
+ACTION_LABELS = {"update": "Modification", "add": "Ajout", "remove": "Suppression"}
+AUDIT_LABELS = {"validated": "Demande validée", "cancelled": "Demande annulée", "withdrawn": "Demande retirée par la famille",
+                "direct_edit": "Modification directe par l'agent"}
+
+
+class RequestRefused(Exception):
+    """A request that cannot be stored or decided; the message is for the user, in French."""
+
+
+@dataclass
+class Decision:
+    outcome: str  # "validated", "cancelled", "already_decided", "conflict", "target_missing"
+    request: dict
+    conflicts: list = field(default_factory=list)
+    obsolete_files: list = field(default_factory=list)  # photos no longer referenced once decided
+
+
+def _empty(value) -> bool:
+    return value in (None, "", [], False)
+
+
+def changes_between(section: Section, current: dict, requested: dict) -> list[dict]:
+    """Each field whose requested value differs from the current one, with both values."""
+    changes = []
+    names = [(f.name, f.label) for f in section.all_fields]
+    if section.key == "person":
+        names.append(("children", "Enfants concernés"))
+    for name, label in names:
+        if name not in requested:
+            continue
+        before, after = current.get(name), requested[name]
+        if before == after or (_empty(before) and _empty(after)):
+            continue
+        changes.append({"field": name, "label": label, "before": before, "after": after})
+    return changes
+
+
+def submit_request(families: Families, family_id: str, section_key: str, requested: dict, *,
+                   target_id=None, action: str = "update", target_label: str = "") -> int:
+    """Store a pending request for the changes in requested; the family record itself is not touched."""
+    section = SECTIONS[section_key]
+    with families.transaction(family_id) as db:
+        record = record_of(db)
+        if action == "add":
+            current = {}
+        else:
+            current = current_values(record, section, target_id)
+            if current is None:
+                raise RequestRefused("Cette fiche n'existe pas ou plus.")
+        if action == "remove":
+            changes = [{"field": k, "label": f.label, "before": current.get(k), "after": None}
+                       for f in section.fields for k in [f.name] if not _empty(current.get(k))]
+        else:
+            changes = changes_between(section, current, requested)
+        if not changes:
+            raise RequestRefused("Aucune modification : les valeurs saisies sont identiques aux informations actuelles.")
+        return db.table("requests").insert({
+            "schema": SCHEMA_VERSION, "section": section_key, "action": action,
+            "target_id": target_id, "target_label": target_label, "changes": changes,
+            "status": "pending", "created_at": now_iso(), "created_by": family_id,
+            "decided_at": None, "decided_by": None, "reason": "",
+        })
+
+
+def pending_requests(db: TinyDB) -> list[dict]:
+    return [r for r in db.table("requests").all() if r["status"] == "pending"]
+
+
+def all_requests(db: TinyDB) -> list[dict]:
+    """Every request of the family, newest first."""
+    return sorted(db.table("requests").all(), key=lambda r: (r["created_at"], r.doc_id), reverse=True)
+
+
+def pending_values(db: TinyDB, section_key: str, target_id=None) -> dict:
+    """field -> requested value of the pending updates of one section (the latest request wins)."""
+    values = {}
+    for request in sorted(pending_requests(db), key=lambda r: r.doc_id):
+        if request["section"] == section_key and request["action"] == "update" \
+                and str(request.get("target_id")) == str(target_id):
+            values.update({c["field"]: c["after"] for c in request["changes"]})
+    return values
+
+
+def conflicts_of(record: dict, request: dict) -> tuple[bool, list[dict]]:
+    """(target exists, changes whose value before no longer matches the record)."""
+    if request["action"] == "add":
+        return True, []
+    section = SECTIONS[request["section"]]
+    current = current_values(record, section, request.get("target_id"))
+    if current is None:
+        return False, []
+    stale = [dict(c, current=current.get(c["field"])) for c in request["changes"]
+             if not (current.get(c["field"]) == c["before"] or (_empty(current.get(c["field"])) and _empty(c["before"])))]
+    return True, stale
+
+
+def withdraw_request(families: Families, family_id: str, request_id: int) -> Decision:
+    """The family takes back a request that is still pending."""
+    return _close(families, family_id, request_id, "withdrawn", by=family_id, by_kind="family")
+
+
+def cancel_request(families: Families, family_id: str, request_id: int, agent: str, reason: str = "") -> Decision:
+    """The agent refuses a request, with an optional reason shown to the family."""
+    return _close(families, family_id, request_id, "cancelled", by=agent, by_kind="agent", reason=reason)
+
+
+def validate_request(families: Families, family_id: str, request_id: int, agent: str,
+                     confirm_conflicts: bool = False) -> Decision:
+    """Merge a pending request into the record; stale values need confirm_conflicts."""
+    with families.transaction(family_id) as db:
+        request = _get_request(db, request_id)
+        if request["status"] != "pending":
+            return Decision("already_decided", request)
+        record = record_of(db)
+        exists, stale = conflicts_of(record, request)
+        if not exists:
+            return Decision("target_missing", request)
+        if stale and not confirm_conflicts:
+            return Decision("conflict", request, stale)
+        obsolete = _apply(record, request)
+        db.table("record").update(record, doc_ids=[RECORD_ID])
+        decided = _decide(db, request, "validated", agent, "agent", conflicts=stale)
+        return Decision("validated", decided, stale, obsolete)
+
+
+def _apply(record: dict, request: dict) -> list:
+    """Change record as the request asks; returns files the change leaves unused (a replaced photo)."""
+    section = SECTIONS[request["section"]]
+    values = {c["field"]: c["after"] for c in request["changes"]}
+    if request["action"] == "add":
+        persons = record.setdefault("persons", [])
+        new_id = max((int(p["id"]) for p in persons), default=0) + 1
+        persons.append(dict(values, id=new_id))
+        request["target_id"] = new_id
+        return []
+    if request["action"] == "remove":
+        record["persons"] = [p for p in record.get("persons", []) if str(p["id"]) != str(request["target_id"])]
+        return []
+    obsolete = []
+    if section.key == "child_photo":
+        old = (find_target(record, section, request["target_id"]) or {}).get("photo")
+        obsolete = [old] if old else []
+    set_values(record, section, request.get("target_id"), values)
+    return obsolete
+
+
+def _close(families: Families, family_id: str, request_id: int, status: str, *, by: str, by_kind: str,
+           reason: str = "") -> Decision:
+    with families.transaction(family_id) as db:
+        request = _get_request(db, request_id)
+        if request["status"] != "pending":
+            return Decision("already_decided", request)
+        decided = _decide(db, request, status, by, by_kind, reason=reason)
+        photos = [c["after"] for c in request["changes"] if request["section"] == "child_photo" and c["after"]]
+        return Decision(status, decided, obsolete_files=photos)
+
+
+def _get_request(db: TinyDB, request_id: int) -> dict:
+    request = db.table("requests").get(doc_id=int(request_id))
+    if request is None:
+        raise KeyError(request_id)
+    return request
+
+
+def _decide(db: TinyDB, request: dict, status: str, by: str, by_kind: str, reason: str = "",
+            conflicts: list | None = None) -> dict:
+    now = now_iso()
+    update = {"status": status, "decided_at": now, "decided_by": by, "reason": reason,
+              "target_id": request.get("target_id")}
+    db.table("requests").update(update, doc_ids=[request.doc_id])
+    add_audit(db, action=status, by=by, by_kind=by_kind, section=request["section"],
+              target_label=request.get("target_label", ""), changes=request["changes"], reason=reason,
+              request_id=request.doc_id, overrode_conflicts=bool(conflicts))
+    return dict(request, **update)
+
+
+def add_audit(db: TinyDB, *, action: str, by: str, by_kind: str, section: str, target_label: str = "",
+              changes: list | None = None, reason: str = "", request_id: int | None = None,
+              overrode_conflicts: bool = False) -> None:
+    """One line of the family's audit trail (who, when, what changed), in the same write as the change."""
+    db.table("audit").insert({
+        "schema": SCHEMA_VERSION, "at": now_iso(), "by": by, "by_kind": by_kind, "action": action,
+        "section": section, "target_label": target_label, "changes": changes or [], "reason": reason,
+        "request_id": request_id, "overrode_conflicts": overrode_conflicts,
+    })
