@@ -11,18 +11,19 @@ from pathlib import Path
 
 from bottle import Bottle
 
-from routes import agent_home, auth, family_home, static_files, web
+from routes import agent_home, agent_requests, auth, family_home, family_record, family_requests, static_files, web
 from storage.agents import Agents
 from storage.atomic import remove_stale_temp_files
 from storage.documents import DocumentStore
 from storage.families import Families
 from storage.index import FamilyIndex
 from storage.passwords import generate_password, hash_password
+from storage.photos import Photos
 from storage.sessions import SessionStore
 from storage.settings import Settings
 from storage.throttle import LoginThrottle
 
-ROUTE_MODULES = (auth, family_home, agent_home, static_files)
+ROUTE_MODULES = (auth, family_home, family_record, family_requests, agent_home, agent_requests, static_files)
 log = logging.getLogger("portal")
 
 
@@ -41,6 +42,7 @@ class Portal:
         self.settings = Settings(self.documents, settings)
         self.sessions = SessionStore(self.documents)
         self.agents = Agents(self.documents)
+        self.photos = Photos(data_dir)
         self.throttle = LoginThrottle()
 
 

@@ -149,6 +149,7 @@ def render(template_name: str, **context) -> str:
         "title": "",
         "errors": {},
         "path": request.path,
+        "portal": portal(),
         "query": request.query,
     }
     values.update(context)

@@ -15,6 +15,9 @@ from tinydb import TinyDB
 from storage.families import Families, account_of, family_name, record_of
 
 
+RECENT_AUDIT_PER_FAMILY = 3
+
+
 def folded(text: str) -> str:
     """Lower-case text without accents, for searching 'Hélène' with 'helene'."""
     decomposed = unicodedata.normalize("NFKD", text or "")
@@ -29,6 +32,7 @@ class FamilySummary:
     active: bool
     pending: list[dict] = field(default_factory=list)  # {id, section, target_label, created_at}
     search_text: str = ""
+    recent_audit: list[dict] = field(default_factory=list)  # the family's last few decisions, newest last
 
 
 def summarise(family_id: str, db: TinyDB) -> FamilySummary:
@@ -40,11 +44,15 @@ def summarise(family_id: str, db: TinyDB) -> FamilySummary:
          "created_at": doc.get("created_at", "")}
         for doc in db.table("requests").all() if doc.get("status") == "pending"
     ]
+    audit = db.table("audit")
+    recent = [{"family_id": family_id, "at": a["at"], "by": a["by"], "action": a["action"], "section": a["section"],
+               "target_label": a.get("target_label", ""), "reason": a.get("reason", "")}
+              for a in audit.all()[-RECENT_AUDIT_PER_FAMILY:]]
     parents = " ".join(family_name({"parent1": p}) for p in (record.get("parent1"), record.get("parent2")) if p)
     return FamilySummary(
         family_id=family_id, name=family_name(record), children=children,
         active=bool(account_of(db).get("active", True)), pending=pending,
-        search_text=folded(" ".join([family_id, parents, *children])),
+        search_text=folded(" ".join([family_id, parents, *children])), recent_audit=recent,
     )
 
 
@@ -97,3 +105,9 @@ class FamilyIndex:
             summaries = list(self._by_id.values())
         found = [s for s in summaries if all(w in s.search_text for w in words)]
         return sorted(found, key=lambda s: s.name)[:limit]
+
+    def recent_audit(self, limit: int = 200) -> list[dict]:
+        """The latest decisions across families, newest first (each family keeps its last few here)."""
+        with self._lock:
+            entries = [entry for s in self._by_id.values() for entry in s.recent_audit]
+        return sorted(entries, key=lambda e: e["at"], reverse=True)[:limit]

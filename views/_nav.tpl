@@ -1,14 +1,15 @@
 % if session.kind == 'agent':
-%   links = [('/agent', 'Tableau de bord')]
+%   pending_total = portal.index.pending_count()
+%   links = [('/agent', 'Tableau de bord', None), ('/agent/demandes', 'Gestion des demandes', pending_total), ('/agent/journal', 'Journal', None)]
 %   label = 'Espace agent'
 % else:
-%   links = [('/accueil', 'Accueil')]
+%   links = [('/accueil', 'Accueil', None), ('/mes-informations', 'Mes informations', None), ('/mes-demandes', 'Mes demandes', None)]
 %   label = 'Espace famille'
 % end
 <nav class="main-nav" aria-label="{{label}}">
   <ul class="wrap">
-  % for href, text in links:
-    <li><a href="{{href}}"{{!' aria-current="page"' if path == href or (href not in ('/accueil', '/agent') and path.startswith(href)) else ''}}>{{text}}</a></li>
+  % for href, text, count in links:
+    <li><a href="{{href}}"{{!' aria-current="page"' if path == href or (href not in ('/accueil', '/agent') and path.startswith(href)) else ''}}>{{text}}{{!' <span class="badge" id="nav-pending">' + str(count) + '</span>' if count is not None else ''}}</a></li>
   % end
   </ul>
 </nav>

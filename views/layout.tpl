@@ -6,6 +6,7 @@
 <meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"historyCacheSize":0,"scrollIntoViewOnBoost":false}'>
 <title>{{title + " — " if title else ""}}Portail Famille · {{settings["commune"]["name"]}}</title>
 <link rel="stylesheet" href="/static/css/portal.css">
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 <script src="/static/js/htmx-1.9.12.min.js" defer></script>
 </head>
 <body hx-boost="true">
@@ -16,7 +17,7 @@
     % if session:
     <form class="logout" method="post" action="{{'/agent/deconnexion' if session.kind == 'agent' else '/deconnexion'}}">
       <input type="hidden" name="csrf_token" value="{{csrf_token}}">
-      <span class="who">{{'Agent' if session.kind == 'agent' else 'Famille'}} {{session.account_id}}</span>
+      <span class="who">{{'Agent :' if session.kind == 'agent' else 'Famille n°'}} {{session.account_id}}</span>
       <button type="submit" class="link-button">Se déconnecter</button>
     </form>
     % end

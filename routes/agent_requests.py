@@ -1,0 +1,142 @@
+"""Gestion des demandes: the agent lists families with pending requests and validates or cancels them."""
+from __future__ import annotations
+
+from bottle import Bottle, abort
+
+from routes.display import change_rows, request_title, status_label
+from routes.family_record import send_photo
+from routes.web import flash, form_text, is_fragment, portal, redirect, render, render_page, require_agent
+from storage.families import record_of
+from storage.requests import (AUDIT_LABELS, Decision, all_requests, cancel_request, conflicts_of,
+                              pending_requests, validate_request)
+from storage.sections import SECTIONS
+
+app = Bottle()
+OUTCOME_MESSAGES = {
+    "validated": ("success", "Demande validée : la fiche de la famille est mise à jour."),
+    "cancelled": ("success", "Demande annulée."),
+    "already_decided": ("warning", "Cette demande a déjà été traitée ; rien n'a été modifié."),
+    "target_missing": ("error", "La fiche visée par cette demande n'existe plus : annulez la demande."),
+    "conflict": ("warning", "La fiche a changé depuis la demande : vérifiez les valeurs puis confirmez la validation."),
+}
+
+
+@app.get("/agent/demandes")
+def requests_by_family():
+    require_agent()
+    families = portal().index.with_pending_requests()
+    by_section = {}
+    for summary in families:
+        for pending in summary.pending:
+            title = SECTIONS[pending["section"]].title
+            by_section[title] = by_section.get(title, 0) + 1
+    return render("agent/requests.tpl", title="Gestion des demandes", families=families, by_section=by_section,
+                  total=sum(len(s.pending) for s in families))
+
+
+def _family_snapshot(family_id: str):
+    db = portal().families.read(family_id)
+    if db is None:
+        abort(404)
+    return db, record_of(db)
+
+
+def _card(request: dict, record: dict, family_id: str, message=None, conflicts=None) -> dict:
+    """What the agent's request card shows."""
+    if conflicts is None and request["status"] == "pending":
+        exists, conflicts = conflicts_of(record, request)
+        if not exists:
+            message = message or OUTCOME_MESSAGES["target_missing"]
+    return {"request": request, "title": request_title(request), "rows": change_rows(request, record),
+            "status": status_label(request["status"]), "conflicts": conflicts or [], "family_id": family_id,
+            "message": message}
+
+
+@app.get("/agent/demandes/<family_id>")
+def family_requests(family_id: str):
+    require_agent()
+    db, record = _family_snapshot(family_id)
+    requests = all_requests(db)
+    cards = [_card(r, record, family_id) for r in requests if r["status"] == "pending"]
+    decided = [{"request": r, "title": request_title(r), "status": status_label(r["status"])}
+               for r in requests if r["status"] != "pending"][:20]
+    audit = sorted(db.table("audit").all(), key=lambda a: a.doc_id, reverse=True)[:30]
+    return render("agent/family_requests.tpl", title=f"Demandes de la famille {family_id}", record=record,
+                  family_id=family_id, cards=cards, decided=decided, audit=audit, audit_labels=AUDIT_LABELS,
+                  summary=portal().index.get(family_id))
+
+
+def _after_decision(family_id: str, decision: Decision):
+    """htmx: the updated card and the new totals; otherwise a flash and back to the family's requests."""
+    for name in decision.obsolete_files:
+        portal().photos.delete(family_id, name)
+    message = OUTCOME_MESSAGES[decision.outcome]
+    if decision.outcome == "conflict" or is_fragment():
+        db, record = _family_snapshot(family_id)
+        request = db.table("requests").get(doc_id=decision.request.doc_id) if hasattr(decision.request, "doc_id") else None
+        card = _card(request or decision.request, record, family_id, message, decision.conflicts or None)
+        summary = portal().index.get(family_id)
+        return render_page("agent/request_confirm.tpl", "agent/_request_card.tpl", title="Confirmer la validation",
+                           card=card, family_id=family_id, family_total=len(summary.pending) if summary else 0,
+                           total=portal().index.pending_count(), oob=True)
+    flash(message[1], message[0])
+    redirect(f"/agent/demandes/{family_id}")
+
+
+@app.post("/agent/demandes/<family_id>/<request_id:int>/valider")
+def validate(family_id: str, request_id: int):
+    agent = require_agent()
+    try:
+        decision = validate_request(portal().families, family_id, request_id, agent,
+                                    confirm_conflicts=form_text("confirmer") == "1")
+    except KeyError:
+        abort(404)
+    return _after_decision(family_id, decision)
+
+
+@app.post("/agent/demandes/<family_id>/<request_id:int>/annuler")
+def cancel(family_id: str, request_id: int):
+    agent = require_agent()
+    try:
+        decision = cancel_request(portal().families, family_id, request_id, agent, form_text("motif", 500))
+    except KeyError:
+        abort(404)
+    return _after_decision(family_id, decision)
+
+
+@app.post("/agent/demandes/<family_id>/tout-valider")
+def validate_all(family_id: str):
+    agent = require_agent()
+    db, _ = _family_snapshot(family_id)
+    done, skipped = 0, 0
+    for request in pending_requests(db):
+        decision = validate_request(portal().families, family_id, request.doc_id, agent)
+        for name in decision.obsolete_files:
+            portal().photos.delete(family_id, name)
+        if decision.outcome == "validated":
+            done += 1
+        elif decision.outcome != "already_decided":
+            skipped += 1
+    flash(f"{done} demande(s) validée(s).", "success")
+    if skipped:
+        flash(f"{skipped} demande(s) non validée(s) : la fiche a changé depuis la demande ou n'existe plus. "
+              "Traitez-les une par une.", "warning")
+    redirect(f"/agent/demandes/{family_id}" if skipped else "/agent/demandes")
+
+
+@app.get("/agent/demandes/<family_id>/<request_id:int>/photo.jpg")
+def requested_photo(family_id: str, request_id: int):
+    require_agent()
+    db, _ = _family_snapshot(family_id)
+    request = db.table("requests").get(doc_id=request_id)
+    if request is None or request["section"] != "child_photo":
+        abort(404)
+    return send_photo(family_id, request["changes"][0]["after"])
+
+
+@app.get("/agent/journal")
+def journal():
+    require_agent()
+    entries = portal().index.recent_audit(200)
+    return render("agent/journal.tpl", title="Journal des décisions", entries=entries, audit_labels=AUDIT_LABELS,
+                  sections=SECTIONS)

@@ -1,0 +1,214 @@
+"""Mes informations: the family reads each section of its record and asks for changes (requests)."""
+from __future__ import annotations
+
+from bottle import Bottle, HTTPResponse, abort, request
+
+from routes.display import SECTION_SLUGS, SLUG_SECTIONS, section_rows
+from routes.web import flash, portal, redirect, render, require_family
+from storage.families import record_of
+from storage.photos import MAX_UPLOAD_BYTES, PhotoRefused, reencode_photo
+from storage.requests import RequestRefused, pending_requests, pending_values, submit_request
+from storage.sections import SECTIONS, child_label, clean_section, current_values, find_target, person_label
+
+app = Bottle()
+SLUG_PATTERN = "|".join(SLUG_SECTIONS)
+SENT = "Votre demande a été transmise à la mairie. Elle sera prise en compte après validation."
+
+
+def _family():
+    """(family number, file snapshot, record) of the logged-in family."""
+    family_id = require_family()
+    db = portal().families.read(family_id)
+    if db is None:
+        abort(404)
+    return family_id, db, record_of(db)
+
+
+def _posted_form() -> dict:
+    """The posted fields as UTF-8 text; 'children' (checkboxes) as a list."""
+    form = {name: request.forms.getunicode(name, default="") or "" for name in request.forms.keys()}
+    form["children"] = [value for value in request.forms.getall("children")]
+    return form
+
+
+@app.get("/mes-informations")
+def overview():
+    family_id, db, record = _family()
+    pending = pending_requests(db)
+    return render("family/record/overview.tpl", title="Mes informations", record=record,
+                  slugs=SECTION_SLUGS, sections=SECTIONS, pending=pending, person_label=person_label)
+
+
+@app.get(f"/mes-informations/<slug:re:{SLUG_PATTERN}>")
+def section_page(slug: str):
+    family_id, db, record = _family()
+    section = SECTIONS[SLUG_SECTIONS[slug]]
+    values = current_values(record, section)
+    rows = section_rows(section, values, pending_values(db, section.key), record)
+    return render("family/record/section.tpl", title=section.title, section=section, rows=rows,
+                  edit_url=f"/mes-informations/{slug}/modifier", empty=not any(values.values()))
+
+
+@app.route(f"/mes-informations/<slug:re:{SLUG_PATTERN}>/modifier", method=["GET", "POST"])
+def section_edit(slug: str):
+    section_key = SLUG_SECTIONS[slug]
+    return _edit(section_key, None, back_url=f"/mes-informations/{slug}", form_url=f"/mes-informations/{slug}/modifier",
+                 heading=f"Modifier : {SECTIONS[section_key].title}")
+
+
+def _edit(section_key: str, target_id, *, back_url: str, form_url: str, heading: str, action: str = "update",
+          target_label: str = ""):
+    """Show a section form; on POST validate it and store a pending request (or show the errors)."""
+    family_id, db, record = _family()
+    section = SECTIONS[section_key]
+    values = {} if action == "add" else current_values(record, section, target_id)
+    if values is None:
+        abort(404)
+    errors, refusal = {}, None
+    if request.method == "POST":
+        values, errors = clean_section(section, _posted_form(), record)
+        if not errors:
+            try:
+                submit_request(portal().families, family_id, section_key, values, target_id=target_id,
+                               action=action, target_label=target_label or _label_from(section, values))
+                flash(SENT)
+                redirect(back_url)
+            except RequestRefused as refused:
+                refusal = str(refused)
+    return render("family/record/edit.tpl", title=heading, heading=heading, section=section, values=values,
+                  errors=errors, refusal=refusal, form_url=form_url, back_url=back_url,
+                  children=record.get("children", []), pending=pending_values(db, section_key, target_id))
+
+
+def _label_from(section, values) -> str:
+    return person_label(values) if section.key == "person" else ""
+
+
+# --- authorised persons -------------------------------------------------------------------------------
+
+@app.get("/mes-informations/personnes")
+def persons():
+    family_id, db, record = _family()
+    section = SECTIONS["person"]
+    pending = [r for r in pending_requests(db) if r["section"] == "person"]
+    cards = [{"person": p, "rows": section_rows(section, p, pending_values(db, "person", p["id"]), record),
+              "removal_pending": any(r["action"] == "remove" and str(r["target_id"]) == str(p["id"]) for r in pending)}
+             for p in record.get("persons", [])]
+    additions = [r for r in pending if r["action"] == "add"]
+    return render("family/record/persons.tpl", title="Personnes autorisées", cards=cards, additions=additions,
+                  person_label=person_label)
+
+
+@app.route("/mes-informations/personnes/ajouter", method=["GET", "POST"])
+def person_add():
+    return _edit("person", None, action="add", back_url="/mes-informations/personnes",
+                 form_url="/mes-informations/personnes/ajouter", heading="Ajouter une personne autorisée")
+
+
+@app.route("/mes-informations/personnes/<person_id:int>/modifier", method=["GET", "POST"])
+def person_edit(person_id: int):
+    person = _own_person(person_id)
+    return _edit("person", person_id, back_url="/mes-informations/personnes",
+                 form_url=f"/mes-informations/personnes/{person_id}/modifier",
+                 heading=f"Modifier : {person_label(person)}", target_label=person_label(person))
+
+
+@app.route("/mes-informations/personnes/<person_id:int>/retirer", method=["GET", "POST"])
+def person_remove(person_id: int):
+    person = _own_person(person_id)
+    family_id = require_family()
+    refusal = None
+    if request.method == "POST":
+        try:
+            submit_request(portal().families, family_id, "person", {}, target_id=person_id, action="remove",
+                           target_label=person_label(person))
+            flash(SENT)
+            redirect("/mes-informations/personnes")
+        except RequestRefused as refused:
+            refusal = str(refused)
+    return render("family/record/person_remove.tpl", title="Retirer une personne autorisée", person=person,
+                  label=person_label(person), refusal=refusal)
+
+
+def _own_person(person_id: int) -> dict:
+    _, _, record = _family()
+    person = find_target(record, SECTIONS["person"], person_id)
+    if person is None:
+        abort(404)
+    return person
+
+
+# --- children -----------------------------------------------------------------------------------------
+
+CHILD_PARTS = {"complementaires": "child_extra", "sanitaires": "child_health"}
+
+
+@app.get("/mes-informations/enfants/<child_id:int>")
+def child_page(child_id: int):
+    family_id, db, record = _family()
+    child = _own_child(record, child_id)
+    parts = []
+    for slug, key in CHILD_PARTS.items():
+        section = SECTIONS[key]
+        parts.append({"slug": slug, "section": section, "rows": section_rows(
+            section, current_values(record, section, child_id), pending_values(db, key, child_id), record)})
+    photo_pending = [r for r in pending_requests(db) if r["section"] == "child_photo" and str(r["target_id"]) == str(child_id)]
+    return render("family/record/child.tpl", title=child_label(child), child=child, parts=parts,
+                  photo_pending=photo_pending)
+
+
+@app.route("/mes-informations/enfants/<child_id:int>/<part:re:complementaires|sanitaires>", method=["GET", "POST"])
+def child_edit(child_id: int, part: str):
+    _, _, record = _family()
+    child = _own_child(record, child_id)
+    section = SECTIONS[CHILD_PARTS[part]]
+    return _edit(section.key, child_id, back_url=f"/mes-informations/enfants/{child_id}",
+                 form_url=f"/mes-informations/enfants/{child_id}/{part}",
+                 heading=f"{section.title} : {child_label(child)}", target_label=child_label(child))
+
+
+@app.route("/mes-informations/enfants/<child_id:int>/photo", method=["GET", "POST"])
+def child_photo(child_id: int):
+    family_id, _, record = _family()
+    child = _own_child(record, child_id)
+    error = None
+    if request.method == "POST":
+        upload = request.files.get("photo")
+        try:
+            raw = upload.file.read(MAX_UPLOAD_BYTES + 1) if upload is not None else b""
+            name = portal().photos.save(family_id, reencode_photo(raw))
+        except PhotoRefused as refused:
+            error = str(refused)
+        else:
+            try:
+                submit_request(portal().families, family_id, "child_photo", {"photo": name}, target_id=child_id,
+                               target_label=child_label(child))
+            except RequestRefused as refused:
+                portal().photos.delete(family_id, name)
+                error = str(refused)
+            else:
+                flash(SENT)
+                redirect(f"/mes-informations/enfants/{child_id}")
+    return render("family/record/photo.tpl", title=f"Photo : {child_label(child)}", child=child, error=error)
+
+
+@app.get("/mes-informations/enfants/<child_id:int>/photo.jpg")
+def child_photo_file(child_id: int):
+    family_id, _, record = _family()
+    child = _own_child(record, child_id)
+    return send_photo(family_id, child.get("photo"))
+
+
+def _own_child(record: dict, child_id: int) -> dict:
+    child = find_target(record, SECTIONS["child_extra"], child_id)
+    if child is None:
+        abort(404)
+    return child
+
+
+def send_photo(family_id: str, name: str | None):
+    """The photo file of one family (404 when absent), never cached by shared caches."""
+    path = portal().photos.path(family_id, name)
+    if path is None:
+        abort(404)
+    return HTTPResponse(path.read_bytes(), **{"Content-Type": "image/jpeg", "Cache-Control": "private, no-store"})

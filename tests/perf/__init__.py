@@ -1,0 +1,1 @@
+"""Town-scale tooling: a generator of realistic families and the storage benchmark."""

@@ -1,0 +1,24 @@
+% # The changes of one request; expects rows, show_current, photo_url (or None).
+<div class="table-wrap">
+<table>
+  <thead><tr><th scope="col">Champ</th><th scope="col">Valeur avant</th>{{!'<th scope="col">Valeur actuelle</th>' if show_current else ''}}<th scope="col">Valeur demandée</th></tr></thead>
+  <tbody>
+  % for row in rows:
+    <tr{{!' class="conflict"' if show_current and row['current'] != row['before'] else ''}}>
+      <th scope="row">{{row['label']}}</th>
+      <td>{{row['before'] or '—'}}</td>
+      % if show_current:
+      <td>{{row['current'] or '—'}}</td>
+      % end
+      <td>
+      % if row['photo'] and photo_url:
+        <img class="photo" src="{{photo_url}}" alt="Photo demandée">
+      % else:
+        <strong>{{row['after'] or '(vide)'}}</strong>
+      % end
+      </td>
+    </tr>
+  % end
+  </tbody>
+</table>
+</div>

@@ -1,0 +1,44 @@
+% # One request with its Valider/Annuler forms; htmx swaps it in place. Expects card (and oob, totals).
+% r = card['request']
+% base = '/agent/demandes/' + card['family_id'] + '/' + str(r.doc_id)
+<article class="card request-card" id="demande-{{r.doc_id}}">
+  <h3>{{card['title']}}</h3>
+  <p>Envoyée le {{fmt.date_fr(r['created_at'])}} · <span class="status status-{{r['status']}}">{{card['status']}}</span>
+  % if r['status'] != 'pending' and r.get('decided_at'):
+    le {{fmt.date_fr(r['decided_at'])}} par {{r.get('decided_by')}}
+  % end
+  </p>
+  % if card['message']:
+  <div class="flash flash-{{card['message'][0]}}" role="status">{{card['message'][1]}}</div>
+  % end
+  % if card['conflicts']:
+  <div class="warning" role="alert"><strong>Attention :</strong> la fiche a changé depuis cette demande pour :
+    {{', '.join(c['label'] for c in card['conflicts'])}}. Comparez « valeur actuelle » et « valeur avant ».</div>
+  % end
+  % include('_changes_table.tpl', rows=card['rows'], show_current=r['status'] == 'pending', photo_url=base + '/photo.jpg')
+  % if r['status'] == 'pending':
+  <div class="decision">
+    <form method="post" action="{{base}}/valider" class="inline-form" hx-post="{{base}}/valider" hx-target="#demande-{{r.doc_id}}" hx-swap="outerHTML">
+      <input type="hidden" name="csrf_token" value="{{csrf_token}}">
+      % if card['conflicts']:
+      <input type="hidden" name="confirmer" value="1">
+      <button type="submit" class="button">Confirmer la validation malgré le changement</button>
+      % else:
+      <button type="submit" class="button">Valider</button>
+      % end
+    </form>
+    <form method="post" action="{{base}}/annuler" class="cancel-form" hx-post="{{base}}/annuler" hx-target="#demande-{{r.doc_id}}" hx-swap="outerHTML">
+      <input type="hidden" name="csrf_token" value="{{csrf_token}}">
+      <label for="motif-{{r.doc_id}}">Motif d'annulation <span class="hint">(facultatif, visible par la famille)</span></label>
+      <span class="cancel-row"><input id="motif-{{r.doc_id}}" name="motif" maxlength="500">
+      <button type="submit" class="button button-danger">Annuler la demande</button></span>
+    </form>
+  </div>
+  % elif r['status'] == 'cancelled' and r.get('reason'):
+  <p>Motif : {{r['reason']}}</p>
+  % end
+</article>
+% if get('oob'):
+<span id="family-total" hx-swap-oob="true">{{family_total}}</span>
+<span id="nav-pending" hx-swap-oob="true" class="badge">{{total}}</span>
+% end

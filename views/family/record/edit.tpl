@@ -1,0 +1,24 @@
+% rebase('layout.tpl', title=title)
+<p class="aside"><a href="{{back_url}}">← Retour sans enregistrer</a></p>
+<h1>{{heading}}</h1>
+% if pending:
+<p class="warning">Une demande de modification de cette fiche est déjà en attente de validation. Votre nouvelle demande s'y ajoutera.</p>
+% end
+% include('_form_errors.tpl')
+<form method="post" action="{{form_url}}" class="form" novalidate>
+  <input type="hidden" name="csrf_token" value="{{csrf_token}}">
+  <p class="hint">Les champs marqués d'un astérisque (*) sont obligatoires.</p>
+  % include('_fields.tpl', fields=section.all_fields)
+  % if section.key == 'person':
+  <fieldset class="field{{' field-error' if errors.get('children') else ''}}" id="f-children">
+    <legend>Enfants concernés</legend>
+    % if errors.get('children'):
+    <span class="error-text">{{errors['children']}}</span>
+    % end
+    % for child in children:
+    <label class="check"><input type="checkbox" name="children" value="{{child['id']}}"{{!' checked' if str(child['id']) in [str(c) for c in values.get('children') or []] else ''}}> {{child['first_name']}} {{child['last_name']}}</label>
+    % end
+  </fieldset>
+  % end
+  <p class="actions"><button type="submit" class="button">Envoyer la demande</button> <a href="{{back_url}}">Annuler</a></p>
+</form>
