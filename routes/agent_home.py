@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from bottle import Bottle
 
+from routes.agent_requests import pending_by_section
 from routes.web import portal, render, require_agent
+from storage.requests import AUDIT_LABELS
 
 app = Bottle()
 
@@ -12,5 +14,7 @@ app = Bottle()
 def dashboard():
     require_agent()
     index = portal().index
+    waiting = index.with_pending_requests()
     return render("agent/dashboard.tpl", title="Tableau de bord", families_count=len(index),
-                  pending_count=index.pending_count())
+                  pending_count=index.pending_count(), waiting_families=len(waiting),
+                  by_section=pending_by_section(waiting), recent=index.recent_audit(5), audit_labels=AUDIT_LABELS)

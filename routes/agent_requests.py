@@ -25,13 +25,18 @@ OUTCOME_MESSAGES = {
 def requests_by_family():
     require_agent()
     families = portal().index.with_pending_requests()
-    by_section = {}
+    return render("agent/requests.tpl", title="Gestion des demandes", families=families, by_section=pending_by_section(families),
+                  total=sum(len(s.pending) for s in families))
+
+
+def pending_by_section(families) -> dict[str, int]:
+    """Number of pending requests per section title (the dashboard's and the requests page's summary)."""
+    counts = {}
     for summary in families:
         for pending in summary.pending:
             title = SECTIONS[pending["section"]].title
-            by_section[title] = by_section.get(title, 0) + 1
-    return render("agent/requests.tpl", title="Gestion des demandes", families=families, by_section=by_section,
-                  total=sum(len(s.pending) for s in families))
+            counts[title] = counts.get(title, 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def _family_snapshot(family_id: str):
@@ -73,8 +78,8 @@ def _after_decision(family_id: str, decision: Decision):
     message = OUTCOME_MESSAGES[decision.outcome]
     if decision.outcome == "conflict" or is_fragment():
         db, record = _family_snapshot(family_id)
-        request = db.table("requests").get(doc_id=decision.request.doc_id) if hasattr(decision.request, "doc_id") else None
-        card = _card(request or decision.request, record, family_id, message, decision.conflicts or None)
+        request = db.table("requests").get(doc_id=decision.request.doc_id)
+        card = _card(request, record, family_id, message, decision.conflicts or None)
         summary = portal().index.get(family_id)
         return render_page("agent/request_confirm.tpl", "agent/_request_card.tpl", title="Confirmer la validation",
                            card=card, family_id=family_id, family_total=len(summary.pending) if summary else 0,

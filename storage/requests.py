@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tinydb import TinyDB
+from tinydb.table import Document
 
 from storage.documents import SCHEMA_VERSION
 from storage.families import RECORD_ID, Families, now_iso, record_of
@@ -185,7 +186,7 @@ def _decide(db: TinyDB, request: dict, status: str, by: str, by_kind: str, reaso
     add_audit(db, action=status, by=by, by_kind=by_kind, section=request["section"],
               target_label=request.get("target_label", ""), changes=request["changes"], reason=reason,
               request_id=request.doc_id, overrode_conflicts=bool(conflicts))
-    return dict(request, **update)
+    return Document(dict(request, **update), doc_id=request.doc_id)
 
 
 def add_audit(db: TinyDB, *, action: str, by: str, by_kind: str, section: str, target_label: str = "",

@@ -39,6 +39,6 @@
   % end
 </article>
 % if get('oob'):
-<span id="family-total" hx-swap-oob="true">{{family_total}}</span>
+<strong id="family-total" hx-swap-oob="true">{{family_total}}</strong>
 <span id="nav-pending" hx-swap-oob="true" class="badge">{{total}}</span>
 % end

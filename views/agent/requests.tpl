@@ -21,7 +21,7 @@
 </div>
 <h2>Par rubrique</h2>
 <ul>
-% for section_title, count in sorted(by_section.items()):
+% for section_title, count in by_section.items():
   <li>{{section_title}} : {{count}}</li>
 % end
 </ul>
