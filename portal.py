@@ -11,7 +11,8 @@ from pathlib import Path
 
 from bottle import Bottle
 
-from routes import agent_home, agent_requests, auth, family_home, family_record, family_requests, static_files, web
+from routes import (agent_home, agent_requests, auth, family_home, family_invoices, family_record, family_requests,
+                    static_files, web)
 from storage.agents import Agents
 from storage.atomic import remove_stale_temp_files
 from storage.documents import DocumentStore
@@ -23,7 +24,8 @@ from storage.sessions import SessionStore
 from storage.settings import Settings
 from storage.throttle import LoginThrottle
 
-ROUTE_MODULES = (auth, family_home, family_record, family_requests, agent_home, agent_requests, static_files)
+ROUTE_MODULES = (auth, family_home, family_record, family_requests, family_invoices, agent_home, agent_requests,
+                 static_files)
 log = logging.getLogger("portal")
 
 

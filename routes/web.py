@@ -9,7 +9,7 @@ from pathlib import Path
 import bottle
 from bottle import HTTPError, request, response
 
-from routes import formats
+from views import formats
 
 VIEWS = Path(__file__).resolve().parent.parent / "views"
 TEMPLATE_LOOKUP = [str(VIEWS)]  # one list object, so Bottle's template cache keys stay stable
@@ -203,3 +203,10 @@ def install(app: bottle.Bottle) -> None:
     app.add_hook("after_request", add_security_headers)
     for status in ERROR_TEXTS:
         app.error(status)(error_page)
+
+
+def pdf_response(data: bytes, filename: str, download: bool = False):
+    """A PDF answer: shown in the browser (Imprimer) or saved (Archiver / télécharger)."""
+    disposition = "attachment" if download else "inline"
+    return bottle.HTTPResponse(data, **{"Content-Type": "application/pdf",
+                                        "Content-Disposition": f'{disposition}; filename="{filename}"'})

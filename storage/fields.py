@@ -167,3 +167,17 @@ def clean_form(fields: tuple[Field, ...], raw: dict, today: date | None = None) 
         if error:
             errors[field.name] = error
     return clean, errors
+
+
+def parse_euros(text: str, allow_negative: bool = False) -> tuple[int | None, str | None]:
+    """'1 234,56' / '3.85' / '12' -> cents; (None, French message) when it is not an amount."""
+    compact = re.sub(r"[\s\u202f\u00a0€]", "", text or "").replace(",", ".")
+    match = re.fullmatch(r"(-?)([0-9]{1,7})(?:\.([0-9]{1,2}))?", compact)
+    if not match:
+        return None, "Montant invalide (exemple : 12,50)."
+    cents = int(match[2]) * 100 + int((match[3] or "0").ljust(2, "0"))
+    if match[1]:
+        if not allow_negative:
+            return None, "Le montant doit être positif."
+        cents = -cents
+    return cents, None

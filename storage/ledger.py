@@ -31,9 +31,14 @@ def payments(ledger: TinyDB) -> list[dict]:
 
 def add_invoice(families: Families, family_id: str, *, number: str, period: str, issued_on: str, due_on: str,
                 lines: list[dict]) -> dict:
-    """Store an invoice; its solde antérieur is the balance at the moment it is created."""
+    """Store an invoice; its solde antérieur is the balance at the moment it is created.
+
+    Refuses (FileExistsError) a number the family's ledger already holds, so a repeated import adds nothing.
+    """
     total = sum(line["amount_cents"] for line in lines)
     with families.ledger_transaction(family_id) as ledger:
+        if any(doc["number"] == number for doc in ledger.table("invoices").all()):
+            raise FileExistsError(number)
         previous = balance_cents(ledger)
         invoice = {
             "schema": SCHEMA_VERSION, "number": number, "period": period, "issued_on": issued_on,
@@ -60,3 +65,68 @@ def invoice_line(child: str, service: str, quantity: int, unit_price_cents: int,
     """One invoice line; amount = quantity × unit price, in cents."""
     return {"child": child, "service": service, "detail": detail, "quantity": quantity,
             "unit_price_cents": unit_price_cents, "amount_cents": quantity * unit_price_cents}
+
+
+def find_invoice(ledger: TinyDB, number: str) -> dict | None:
+    return next((doc for doc in ledger.table("invoices").all() if doc["number"] == number), None)
+
+
+def invoice_payment_status(ledger: TinyDB) -> dict[str, tuple[int, str]]:
+    """number -> (cents paid, 'paid' | 'partial' | 'unpaid'), paying the oldest invoices first."""
+    available = sum(doc["amount_cents"] for doc in ledger.table("payments").all())
+    statuses = {}
+    for invoice in sorted(ledger.table("invoices").all(), key=lambda d: (d["issued_on"], d.doc_id)):
+        total = invoice["total_cents"]
+        if total <= 0:
+            statuses[invoice["number"]] = (total, "paid")
+            available -= total  # a credit note adds to what is available
+            continue
+        paid = max(0, min(total, available))
+        available -= paid
+        statuses[invoice["number"]] = (paid, "paid" if paid == total else "partial" if paid else "unpaid")
+    return statuses
+
+
+PAYMENT_STATUS_LABELS = {"paid": "Payée", "partial": "Partiellement payée", "unpaid": "À payer"}
+
+
+def statement(ledger: TinyDB) -> list[dict]:
+    """The relevé de compte: invoices and payments in date order, each with the balance after it."""
+    entries = [{"date": doc["issued_on"], "order": (0, doc.doc_id), "kind": "invoice",
+                "label": f"Facture {doc['number']}", "period": doc["period"], "debit_cents": doc["total_cents"],
+                "credit_cents": 0, "number": doc["number"]} for doc in ledger.table("invoices").all()]
+    entries += [{"date": doc["paid_on"], "order": (1, doc.doc_id), "kind": "payment",
+                 "label": payment_label(doc), "debit_cents": 0, "credit_cents": doc["amount_cents"]}
+                for doc in ledger.table("payments").all()]
+    entries.sort(key=lambda e: (e["date"], e["order"]))
+    balance = 0
+    for entry in entries:
+        balance += entry["debit_cents"] - entry["credit_cents"]
+        entry["balance_cents"] = balance
+    return entries
+
+
+def payment_label(payment: dict) -> str:
+    """'Paiement par chèque n° 123', 'Annulation du paiement …'."""
+    method = PAYMENT_METHODS.get(payment["method"], payment["method"]).lower()
+    if payment["amount_cents"] < 0:
+        return f"Annulation d'un paiement ({method}){' : ' + payment['reference'] if payment.get('reference') else ''}"
+    return f"Paiement ({method}){' — ' + payment['reference'] if payment.get('reference') else ''}"
+
+
+def reverse_payment(families: Families, family_id: str, payment_id: int, *, reversed_on: str, agent: str) -> dict:
+    """Correct a mistaken payment with an opposite entry; history is never deleted. Refuses to reverse twice."""
+    with families.ledger_transaction(family_id) as ledger:
+        table = ledger.table("payments")
+        original = table.get(doc_id=int(payment_id))
+        if original is None:
+            raise KeyError(payment_id)
+        if original["amount_cents"] <= 0 or original.get("reversed_by"):
+            raise ValueError("Ce paiement a déjà été annulé ou est lui-même une annulation.")
+        reversal = {"schema": SCHEMA_VERSION, "paid_on": reversed_on, "amount_cents": -original["amount_cents"],
+                    "method": original["method"], "recorded_by": agent, "created_at": now_iso(),
+                    "reference": f"annule le paiement du {original['paid_on']} {original.get('reference', '')}".strip(),
+                    "reverses": original.doc_id}
+        reversal_id = table.insert(reversal)
+        table.update({"reversed_by": reversal_id}, doc_ids=[original.doc_id])
+    return reversal

@@ -3,7 +3,7 @@
 %   links = [('/agent', 'Tableau de bord', None), ('/agent/demandes', 'Gestion des demandes', pending_total), ('/agent/journal', 'Journal', None)]
 %   label = 'Espace agent'
 % else:
-%   links = [('/accueil', 'Accueil', None), ('/mes-informations', 'Mes informations', None), ('/mes-demandes', 'Mes demandes', None)]
+%   links = [('/accueil', 'Accueil', None), ('/mes-informations', 'Mes informations', None), ('/mes-demandes', 'Mes demandes', None), ('/factures', 'Factures', None), ('/releve', 'Relevé de compte', None)]
 %   label = 'Espace famille'
 % end
 <nav class="main-nav" aria-label="{{label}}">

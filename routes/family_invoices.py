@@ -1,0 +1,73 @@
+"""Factures and relevé de compte of the family, with the invoice PDF and the child sheets."""
+from __future__ import annotations
+
+from bottle import Bottle, abort, request
+
+from routes.web import pdf_response, portal, render, require_family
+from storage.families import child_by_id, record_of
+from storage.ledger import PAYMENT_STATUS_LABELS, balance_cents, invoice_payment_status, invoices, statement
+from views.pdf.child_sheet import child_sheet_pdf
+from views.pdf.invoice import invoice_pdf
+
+app = Bottle()
+
+
+def _ledger():
+    family_id = require_family()
+    return family_id, portal().families.read_ledger(family_id)
+
+
+@app.get("/factures")
+def invoice_list():
+    family_id, ledger = _ledger()
+    statuses = invoice_payment_status(ledger)
+    return render("family/invoices.tpl", title="Mes factures", invoices=invoices(ledger), statuses=statuses,
+                  status_labels=PAYMENT_STATUS_LABELS, balance=balance_cents(ledger))
+
+
+def _own_invoice(ledger, invoice_id: int) -> dict:
+    invoice = ledger.table("invoices").get(doc_id=invoice_id)
+    if invoice is None:
+        abort(404)
+    return invoice
+
+
+@app.get("/factures/<invoice_id:int>")
+def invoice_detail(invoice_id: int):
+    family_id, ledger = _ledger()
+    invoice = _own_invoice(ledger, invoice_id)
+    paid, status = invoice_payment_status(ledger)[invoice["number"]]
+    return render("family/invoice.tpl", title=f"Facture {invoice['number']}", invoice=invoice, paid=paid,
+                  status=PAYMENT_STATUS_LABELS[status])
+
+
+@app.get("/factures/<invoice_id:int>/facture.pdf")
+def invoice_document(invoice_id: int):
+    family_id, ledger = _ledger()
+    invoice = _own_invoice(ledger, invoice_id)
+    record = portal().families.record(family_id)
+    data = invoice_pdf(portal().settings["commune"], record, invoice)
+    return pdf_response(data, f"facture-{invoice['number']}.pdf".replace("/", "-"),
+                        download=request.query.get("telecharger") == "1")
+
+
+@app.get("/releve")
+def account_statement():
+    family_id, ledger = _ledger()
+    entries = statement(ledger)
+    return render("family/statement.tpl", title="Relevé de compte", entries=list(reversed(entries)),
+                  balance=balance_cents(ledger))
+
+
+@app.get("/mes-informations/enfants/<child_id:int>/fiche-<kind:re:simple|complete>.pdf")
+def child_sheet(child_id: int, kind: str):
+    family_id = require_family()
+    record = portal().families.record(family_id)
+    child = child_by_id(record, child_id)
+    if child is None:
+        abort(404)
+    complete = kind == "complete"
+    photo = portal().photos.path(family_id, child.get("photo")) if complete else None
+    data = child_sheet_pdf(portal().settings["commune"], record, child, complete, photo)
+    return pdf_response(data, f"fiche-{kind}-{child.get('first_name', 'enfant')}.pdf",
+                        download=request.query.get("telecharger") == "1")

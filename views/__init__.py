@@ -1,0 +1,1 @@
+"""Views: Bottle templates (*.tpl), French display formats and the PDF documents."""

@@ -1,0 +1,21 @@
+% rebase('layout.tpl', title=title)
+<p class="aside"><a href="/factures">← Mes factures</a></p>
+<h1>Facture n° {{invoice['number']}}</h1>
+<p class="lead">Période : {{fmt.month_fr(invoice['period'])}} · émise le {{fmt.date_fr(invoice['issued_on'])}} · à payer avant le {{fmt.date_fr(invoice['due_on'])}} · <span class="status">{{status}}</span></p>
+<div class="table-wrap"><table>
+  <caption>Détail des prestations</caption>
+  <thead><tr><th scope="col">Enfant</th><th scope="col">Prestation</th><th scope="col">Détail</th><th scope="col" class="num">Quantité</th><th scope="col" class="num">Prix unitaire</th><th scope="col" class="num">Montant</th></tr></thead>
+  <tbody>
+  % for line in invoice['lines']:
+    <tr><td>{{line['child']}}</td><td>{{line['service']}}</td><td>{{line.get('detail', '')}}</td><td class="num">{{line['quantity']}}</td><td class="num">{{fmt.euros(line['unit_price_cents'])}}</td><td class="num">{{fmt.euros(line['amount_cents'])}}</td></tr>
+  % end
+  </tbody>
+  <tfoot>
+    <tr><th scope="row" colspan="5">Total de la période</th><td class="num">{{fmt.euros(invoice['total_cents'])}}</td></tr>
+    <tr><th scope="row" colspan="5">Solde antérieur</th><td class="num">{{fmt.euros(invoice['previous_balance_cents'])}}</td></tr>
+    <tr><th scope="row" colspan="5">Montant à payer</th><td class="num"><strong>{{fmt.euros(invoice['amount_due_cents'])}}</strong></td></tr>
+  </tfoot>
+</table></div>
+<p class="aside">Le solde antérieur reprend ce qui restait dû sur vos factures précédentes, paiements déduits.</p>
+<p class="actions"><a class="button" href="/factures/{{invoice.doc_id}}/facture.pdf">Imprimer (PDF)</a>
+<a class="button button-secondary" href="/factures/{{invoice.doc_id}}/facture.pdf?telecharger=1">Archiver (télécharger le PDF)</a></p>

@@ -1,0 +1,33 @@
+% rebase('layout.tpl', title=title)
+<h1>Mes factures</h1>
+<p class="lead">Solde actuel de votre compte :
+% if balance > 0:
+<strong>{{fmt.euros(balance)}} à payer</strong>
+% elif balance < 0:
+<strong>{{fmt.euros(-balance)}} en votre faveur</strong>
+% else:
+<strong>rien à payer</strong>
+% end
+ · <a href="/releve">Relevé de compte</a></p>
+% if invoices:
+<div class="table-wrap"><table>
+  <caption>Vos factures, la plus récente en premier</caption>
+  <thead><tr><th scope="col">Période</th><th scope="col">Numéro</th><th scope="col" class="num">Montant de la période</th><th scope="col" class="num">Montant à payer</th><th scope="col">État</th><th scope="col">Documents</th></tr></thead>
+  <tbody>
+  % for inv in invoices:
+  %   paid, status = statuses[inv['number']]
+    <tr>
+      <td><a href="/factures/{{inv.doc_id}}">{{fmt.month_fr(inv['period'])}}</a></td>
+      <td>{{inv['number']}}</td>
+      <td class="num">{{fmt.euros(inv['total_cents'])}}</td>
+      <td class="num">{{fmt.euros(inv['amount_due_cents'])}}</td>
+      <td><span class="status status-{{status}}">{{status_labels[status]}}</span></td>
+      <td><a href="/factures/{{inv.doc_id}}/facture.pdf">Imprimer<span class="visually-hidden"> la facture {{inv['number']}}</span></a> ·
+          <a href="/factures/{{inv.doc_id}}/facture.pdf?telecharger=1">Archiver<span class="visually-hidden"> la facture {{inv['number']}}</span></a></td>
+    </tr>
+  % end
+  </tbody>
+</table></div>
+% else:
+<p>Vous n'avez pas encore de facture.</p>
+% end

@@ -1,0 +1,27 @@
+% rebase('layout.tpl', title=title)
+<h1>Relevé de compte</h1>
+<p class="lead">Solde :
+% if balance > 0:
+<strong>{{fmt.euros(balance)}} à payer</strong>
+% elif balance < 0:
+<strong>{{fmt.euros(-balance)}} en votre faveur</strong>
+% else:
+<strong>votre compte est à jour</strong>
+% end
+</p>
+% if entries:
+<div class="table-wrap"><table>
+  <caption>Factures et paiements, le plus récent en premier</caption>
+  <thead><tr><th scope="col">Date</th><th scope="col">Opération</th><th scope="col" class="num">Débit</th><th scope="col" class="num">Crédit</th><th scope="col" class="num">Solde</th></tr></thead>
+  <tbody>
+  % for e in entries:
+    <tr><td>{{fmt.date_fr(e['date'])}}</td><td>{{e['label']}}{{' (' + fmt.month_fr(e['period']) + ')' if e.get('period') else ''}}</td>
+        <td class="num">{{fmt.euros(e['debit_cents']) if e['debit_cents'] else ''}}</td>
+        <td class="num">{{fmt.euros(e['credit_cents']) if e['credit_cents'] else ''}}</td>
+        <td class="num">{{fmt.euros(e['balance_cents'])}}</td></tr>
+  % end
+  </tbody>
+</table></div>
+% else:
+<p>Aucune opération sur votre compte.</p>
+% end

@@ -1,0 +1,47 @@
+"""The invoice PDF: lines, period total, solde antérieur and amount due."""
+from __future__ import annotations
+
+from views.formats import date_fr, month_fr
+from views.pdf.base import PortalPDF, pdf_euros, pdf_text
+
+
+def invoice_pdf(commune: dict, record: dict, invoice: dict) -> bytes:
+    pdf = PortalPDF(commune, f"Facture {invoice['number']}")
+    parent = record.get("parent1") or {}
+    top = pdf.get_y()
+    pdf.set_font("helvetica", "B", 16)
+    pdf.cell(90, 8, pdf_text(f"Facture n° {invoice['number']}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", "", 10)
+    for line in (f"Période : {month_fr(invoice['period'])}", f"Émise le : {date_fr(invoice['issued_on'])}",
+                 f"À payer avant le : {date_fr(invoice['due_on'])}", f"Famille n° {record.get('family_id', '')}"):
+        pdf.cell(90, 5.5, pdf_text(line), new_x="LMARGIN", new_y="NEXT")
+    bottom = pdf.get_y()
+    pdf.set_xy(115, top)
+    address = [f"{parent.get('title', '')} {parent.get('first_name', '')} {parent.get('last_name', '')}".strip(),
+               parent.get("address1", ""), parent.get("address2", ""),
+               f"{parent.get('postcode', '')} {parent.get('city', '')}".strip()]
+    pdf.set_font("helvetica", "", 11)
+    pdf.multi_cell(0, 5.5, pdf_text("\n".join(a for a in address if a)), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_y(max(bottom, pdf.get_y()) + 6)
+
+    rows = [[line["child"], line["service"], line.get("detail", ""), str(line["quantity"]),
+             pdf_euros(line["unit_price_cents"]), pdf_euros(line["amount_cents"])] for line in invoice["lines"]]
+    pdf.table_rows(["Enfant", "Prestation", "Détail", "Qté", "Prix unitaire", "Montant"], rows,
+                   (28, 50, 30, 14, 26, 26), align_right={3, 4, 5})
+    pdf.ln(4)
+    totals = [("Total de la période", invoice["total_cents"], False),
+              ("Solde antérieur", invoice["previous_balance_cents"], False),
+              ("Montant à payer" if invoice["amount_due_cents"] > 0 else "Solde (en votre faveur si négatif)",
+               invoice["amount_due_cents"], True)]
+    for label, cents, bold in totals:
+        pdf.set_x(100)
+        pdf.set_font("helvetica", "B" if bold else "", 12 if bold else 10)
+        pdf.cell(60, 7, pdf_text(label), border="T" if bold else 0)
+        pdf.cell(0, 7, pdf_euros(cents), border="T" if bold else 0, align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font("helvetica", "", 9)
+    pdf.multi_cell(0, 4.5, pdf_text(
+        "Le solde antérieur reprend ce qui restait dû sur les factures précédentes, paiements déduits. "
+        "Règlement : en ligne sur le portail famille lorsque le service est proposé, par prélèvement, par chèque "
+        "à l'ordre du Trésor public ou en espèces à l'accueil de la mairie."), new_x="LMARGIN", new_y="NEXT")
+    return pdf.output_bytes()
