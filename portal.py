@@ -11,21 +11,23 @@ from pathlib import Path
 
 from bottle import Bottle
 
-from routes import (agent_home, agent_requests, auth, family_home, family_invoices, family_record, family_requests,
-                    static_files, web)
+from routes import (agent_accounts, agent_families, agent_home, agent_requests, auth, family_home, family_invoices,
+                    family_record, family_requests, preregistration, static_files, web)
 from storage.agents import Agents
 from storage.atomic import remove_stale_temp_files
+from storage.counters import Numbers
 from storage.documents import DocumentStore
 from storage.families import Families
 from storage.index import FamilyIndex
 from storage.passwords import generate_password, hash_password
 from storage.photos import Photos
+from storage.preregistrations import Preregistrations
 from storage.sessions import SessionStore
 from storage.settings import Settings
 from storage.throttle import LoginThrottle
 
 ROUTE_MODULES = (auth, family_home, family_record, family_requests, family_invoices, agent_home, agent_requests,
-                 static_files)
+                 agent_families, agent_accounts, preregistration, static_files)
 log = logging.getLogger("portal")
 
 
@@ -45,6 +47,8 @@ class Portal:
         self.sessions = SessionStore(self.documents)
         self.agents = Agents(self.documents)
         self.photos = Photos(data_dir)
+        self.numbers = Numbers(self.documents, self.families)
+        self.preregistrations = Preregistrations(self.documents)
         self.throttle = LoginThrottle()
 
 

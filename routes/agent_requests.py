@@ -26,6 +26,7 @@ def requests_by_family():
     require_agent()
     families = portal().index.with_pending_requests()
     return render("agent/requests.tpl", title="Gestion des demandes", families=families, by_section=pending_by_section(families),
+                  preregistrations=portal().preregistrations.pending(),
                   total=sum(len(s.pending) for s in families))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from storage.agents import Agents
+from storage.counters import Numbers
 from storage.documents import DocumentStore
 from storage.families import Families
 from storage.ledger import add_invoice, add_payment, invoice_line
@@ -91,9 +92,10 @@ def demo_families() -> dict[str, dict]:
     }
 
 
-def _seed_ledger(families: Families, family_id: str, record: dict, paid_share: list[float]) -> None:
+def _seed_ledger(families: Families, numbers: Numbers, family_id: str, record: dict, paid_share: list[float]) -> None:
     """Three months of invoices (September to November 2026) and the payments made on them."""
     number = {"770400070": 1, "770400080": 2, "770400090": 3}[family_id]
+    numbers.reserve_invoices({f"2026-{month:02d}{number:03d}": family_id for month in (9, 10, 11)})
     for month_index, (period, share) in enumerate(zip(("2026-09", "2026-10", "2026-11"), paid_share)):
         lines = []
         for child in record["children"]:
@@ -124,9 +126,10 @@ def seed_demo(data_dir: Path) -> bool:
     records = demo_families()
     for family_id, record in records.items():
         families.create(family_id, record, hash_password(DEMO_ACCOUNTS[family_id]))
-    _seed_ledger(families, "770400070", records["770400070"], [1.0, 0.5, 0])
-    _seed_ledger(families, "770400080", records["770400080"], [1.0, 1.0, 0])
-    _seed_ledger(families, "770400090", records["770400090"], [1.0, 1.0, 1.2])
+    numbers = Numbers(documents, families)
+    _seed_ledger(families, numbers, "770400070", records["770400070"], [1.0, 0.5, 0])
+    _seed_ledger(families, numbers, "770400080", records["770400080"], [1.0, 1.0, 0])
+    _seed_ledger(families, numbers, "770400090", records["770400090"], [1.0, 1.0, 1.2])
 
     post_message(families, "770400070", author="agent", author_name="Marie Agent", category="autre",
                  subject="Bienvenue sur le portail famille",

@@ -5,10 +5,13 @@ minus every payment and credit), so amount due = solde antérieur + the period's
 """
 from __future__ import annotations
 
+import re
+
 from tinydb import TinyDB
 
 from storage.documents import SCHEMA_VERSION
 from storage.families import Families, now_iso
+from storage.fields import Field, clean_field, parse_euros
 
 PAYMENT_METHODS = {"cheque": "Chèque", "especes": "Espèces", "prelevement": "Prélèvement", "carte": "Carte bancaire"}
 
@@ -130,3 +133,52 @@ def reverse_payment(families: Families, family_id: str, payment_id: int, *, reve
         reversal_id = table.insert(reversal)
         table.update({"reversed_by": reversal_id}, doc_ids=[original.doc_id])
     return reversal
+
+
+COUNTER_METHODS = ("cheque", "especes", "prelevement")  # card payments only arrive through online payment
+INVOICE_LINE_ROWS = 8
+
+
+def clean_payment_form(form: dict) -> tuple[dict, dict]:
+    """(clean payment, errors) for a payment received at the counter."""
+    clean, errors = {}, {}
+    clean["paid_on"], error = clean_field(Field("paid_on", "Date", "date", True), form.get("paid_on", ""))
+    if error:
+        errors["paid_on"] = error
+    clean["amount_cents"], error = parse_euros(form.get("amount", ""))
+    if error or not clean["amount_cents"]:
+        errors["amount"] = error or "Le montant doit être supérieur à zéro."
+    clean["method"] = form.get("method", "")
+    if clean["method"] not in COUNTER_METHODS:
+        errors["method"] = "Choisissez le mode de paiement."
+    clean["reference"] = " ".join((form.get("reference") or "").split())[:60]
+    return clean, errors
+
+
+def clean_invoice_form(form: dict) -> tuple[dict, dict]:
+    """(clean invoice header and lines, errors) for an invoice the agent types in."""
+    clean, errors = {"lines": []}, {}
+    clean["period"] = (form.get("period") or "").strip()
+    if not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", clean["period"]):
+        errors["period"] = "Période invalide (format AAAA-MM, exemple : 2026-11)."
+    for name, label in (("issued_on", "Date d'émission"), ("due_on", "Date d'échéance")):
+        clean[name], error = clean_field(Field(name, label, "date", True), form.get(name, ""))
+        if error:
+            errors[name] = error
+    for index in range(INVOICE_LINE_ROWS):
+        raw = {k: " ".join((form.get(f"line_{k}_{index}") or "").split())[:100]
+               for k in ("child", "service", "detail", "quantity", "price")}
+        if not any(raw.values()):
+            continue
+        if not raw["child"] or not raw["service"]:
+            errors[f"line_service_{index}"] = f"Ligne {index + 1} : l'enfant et la prestation sont obligatoires."
+        if not re.fullmatch(r"[0-9]{1,3}", raw["quantity"]) or int(raw["quantity"]) == 0:
+            errors[f"line_quantity_{index}"] = f"Ligne {index + 1} : quantité invalide (nombre entier de 1 à 999)."
+        cents, error = parse_euros(raw["price"], allow_negative=True)
+        if error:
+            errors[f"line_price_{index}"] = f"Ligne {index + 1} : prix unitaire invalide (exemple : 3,85)."
+        if not any(key.endswith(f"_{index}") for key in errors):
+            clean["lines"].append(invoice_line(raw["child"], raw["service"], int(raw["quantity"]), cents, raw["detail"]))
+    if not clean["lines"] and not any(k.startswith("line_") for k in errors):
+        errors["line_child_0"] = "Saisissez au moins une ligne de facture."
+    return clean, errors

@@ -23,6 +23,7 @@
   <p class="aside"><a href="/connexion">Vous êtes une famille ? Espace famille</a></p>
   % else:
   <p class="aside">Votre identifiant figure sur votre dernière facture. Mot de passe oublié : contactez la mairie au {{settings["commune"]["phone"]}}.</p>
+  <p class="aside">Nouvelle famille dans la commune ? <a href="/pre-inscription">Remplir la fiche de pré-inscription</a></p>
   <p class="aside"><a href="/agent/connexion">Espace agent de la collectivité</a></p>
   % end
 </section>

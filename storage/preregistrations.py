@@ -1,0 +1,113 @@
+"""Pre-registrations (fiche de pré-inscription) sent by new families without an account.
+
+They wait in data/preregistrations.json until the agent validates one, which creates the family, its
+children and its login account, or cancels it.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from storage.counters import Numbers
+from storage.documents import SCHEMA_VERSION, DocumentStore
+from storage.families import Families, now_iso
+from storage.fields import Field, clean_form
+from storage.passwords import generate_password, hash_password
+from storage.sections import SECTIONS, clean_section
+
+CHILD_ROWS = 4
+CHILD_IDENTITY = (
+    Field("first_name", "Prénom", required=True),
+    Field("last_name", "Nom", required=True),
+    Field("birth_date", "Date de naissance", "birth_date", True),
+    Field("sex", "Sexe", "choice", True, (("F", "Fille"), ("M", "Garçon"))),
+    Field("school", "École"),
+    Field("class_name", "Classe", max_length=40),
+)
+MESSAGE = Field("message", "Message pour la mairie (facultatif)", "textarea", max_length=2000)
+
+
+def _sub(form: dict, prefix: str) -> dict:
+    return {key[len(prefix):]: value for key, value in form.items() if key.startswith(prefix)}
+
+
+def clean_preregistration(form: dict, today: date | None = None) -> tuple[dict, dict]:
+    """(clean pre-registration, errors keyed by form field name) from the public form."""
+    errors = {}
+    parent1, parent1_errors = clean_section(SECTIONS["parent1"], _sub(form, "p1_"), {}, today)
+    errors.update({"p1_" + k: v for k, v in parent1_errors.items()})
+    if not parent1.get("email") and "email" not in parent1_errors:
+        errors["p1_email"] = "Indiquez une adresse e-mail : la mairie l'utilisera pour vous répondre."
+    raw_parent2 = _sub(form, "p2_")
+    parent2 = None
+    if any(isinstance(v, str) and v.strip() for v in raw_parent2.values()):
+        parent2, parent2_errors = clean_section(SECTIONS["parent2"], raw_parent2, {}, today)
+        errors.update({"p2_" + k: v for k, v in parent2_errors.items()})
+    children = []
+    for index in range(CHILD_ROWS):
+        raw = _sub(form, f"c{index}_")
+        if not any(isinstance(v, str) and v.strip() for v in raw.values()):
+            continue
+        child, child_errors = clean_form(CHILD_IDENTITY, raw, today)
+        errors.update({f"c{index}_{k}": v for k, v in child_errors.items()})
+        children.append(child)
+    if not children and not any(k.startswith("c") for k in errors):
+        errors["c0_first_name"] = "Indiquez au moins un enfant."
+    message, message_error = clean_form((MESSAGE,), form)
+    errors.update(message_error)
+    return {"parent1": parent1, "parent2": parent2, "children": children, "message": message["message"]}, errors
+
+
+class Preregistrations:
+    def __init__(self, documents: DocumentStore):
+        self._documents = documents
+        self._path = documents.root / "preregistrations.json"
+
+    def submit(self, clean: dict) -> int:
+        with self._documents.transaction(self._path) as db:
+            return db.table("preregistrations").insert(dict(
+                clean, schema=SCHEMA_VERSION, status="pending", created_at=now_iso(), decided_at=None,
+                decided_by=None, reason="", family_id=None))
+
+    def all(self) -> list[dict]:
+        return sorted(self._documents.read(self._path).table("preregistrations").all(), key=lambda d: d.doc_id,
+                      reverse=True)
+
+    def pending(self) -> list[dict]:
+        return [d for d in self.all() if d["status"] == "pending"]
+
+    def get(self, preregistration_id: int) -> dict | None:
+        return self._documents.read(self._path).table("preregistrations").get(doc_id=preregistration_id)
+
+    def validate(self, preregistration_id: int, agent: str, families: Families, numbers: Numbers) -> tuple[str, str] | None:
+        """Create the family and its account; returns (family number, initial password), None if already decided."""
+        with self._documents.transaction(self._path) as db:
+            table = db.table("preregistrations")
+            doc = table.get(doc_id=preregistration_id)
+            if doc is None:
+                raise KeyError(preregistration_id)
+            if doc["status"] != "pending":
+                return None
+            family_id = numbers.next_family_number()
+            password = generate_password(10)
+            children = [dict(id=i + 1, first_name=c["first_name"], last_name=c["last_name"].upper(),
+                             birth_date=c["birth_date"], sex=c["sex"], photo=None,
+                             extra={"school": c.get("school", ""), "class_name": c.get("class_name", "")}, health={})
+                        for i, c in enumerate(doc["children"])]
+            record = {"parent1": doc["parent1"], "parent2": doc["parent2"], "tax": {}, "caf": {}, "bank": {},
+                      "persons": [], "children": children}
+            families.create(family_id, record, hash_password(password))
+            table.update({"status": "validated", "decided_at": now_iso(), "decided_by": agent, "family_id": family_id},
+                         doc_ids=[preregistration_id])
+        return family_id, password
+
+    def cancel(self, preregistration_id: int, agent: str, reason: str) -> bool:
+        with self._documents.transaction(self._path) as db:
+            table = db.table("preregistrations")
+            doc = table.get(doc_id=preregistration_id)
+            if doc is None:
+                raise KeyError(preregistration_id)
+            if doc["status"] != "pending":
+                return False
+            table.update({"status": "cancelled", "decided_at": now_iso(), "decided_by": agent, "reason": reason},
+                         doc_ids=[preregistration_id])
+            return True

@@ -1,0 +1,24 @@
+% rebase('layout.tpl', title=title)
+<h1>Familles</h1>
+<form method="get" action="/agent/familles" class="form" role="search">
+  <div class="field">
+    <label for="q">Rechercher une famille</label>
+    <span class="hint" id="q-hint">Numéro de famille, nom d'un parent ou prénom/nom d'un enfant ({{families_count}} familles).</span>
+    <input type="search" id="q" name="q" value="{{query}}" aria-describedby="q-hint">
+  </div>
+  <button type="submit" class="button">Rechercher</button>
+</form>
+% if query:
+<h2>{{len(results)}} résultat(s) pour « {{query}} »</h2>
+% if results:
+<div class="table-wrap"><table>
+  <thead><tr><th scope="col">Famille</th><th scope="col">Responsable</th><th scope="col">Enfants</th><th scope="col">Compte</th><th scope="col" class="num">Demandes</th></tr></thead>
+  <tbody>
+  % for s in results:
+    <tr><td><a href="/agent/familles/{{s.family_id}}">{{s.family_id}}</a></td><td>{{s.name}}</td><td>{{', '.join(s.children)}}</td>
+        <td>{{'actif' if s.active else 'désactivé'}}</td><td class="num">{{len(s.pending)}}</td></tr>
+  % end
+  </tbody>
+</table></div>
+% end
+% end

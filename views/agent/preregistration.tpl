@@ -1,0 +1,47 @@
+% rebase('layout.tpl', title=title)
+<p class="aside"><a href="/agent/demandes">← Gestion des demandes</a></p>
+<h1>Pré-inscription n° {{doc.doc_id}}</h1>
+<p>Reçue le {{fmt.date_fr(doc['created_at'])}} · <span class="status status-{{doc['status']}}">{{ {'pending': 'En attente', 'validated': 'Validée', 'cancelled': 'Annulée'}[doc['status']] }}</span>
+% if doc['family_id']:
+ · famille créée : <a href="/agent/familles/{{doc['family_id']}}">{{doc['family_id']}}</a>
+% end
+</p>
+% for key, title in (('parent1', 'Responsable'), ('parent2', 'Conjoint')):
+%   parent = doc.get(key)
+%   if parent:
+<h2>{{title}}</h2>
+<dl class="data-list">
+%     for f in parent_fields:
+  <div><dt>{{f.label}}</dt><dd>{{f.display(parent.get(f.name)) or '—'}}</dd></div>
+%     end
+</dl>
+%   end
+% end
+<h2>Enfants</h2>
+% for child in doc['children']:
+<dl class="data-list">
+% for f in child_fields:
+  <div><dt>{{f.label}}</dt><dd>{{f.display(child.get(f.name)) or '—'}}</dd></div>
+% end
+</dl>
+% end
+% if doc.get('message'):
+<h2>Message</h2>
+<p class="pre-line">{{doc['message']}}</p>
+% end
+% if doc['status'] == 'pending':
+<div class="decision">
+  <form method="post" action="/agent/pre-inscriptions/{{doc.doc_id}}/valider">
+    <input type="hidden" name="csrf_token" value="{{csrf_token}}">
+    <button type="submit" class="button">Valider : créer la famille et son compte</button>
+  </form>
+  <form method="post" action="/agent/pre-inscriptions/{{doc.doc_id}}/annuler" class="cancel-form">
+    <input type="hidden" name="csrf_token" value="{{csrf_token}}">
+    <label for="motif">Motif d'annulation <span class="hint">(facultatif)</span></label>
+    <span class="cancel-row"><input id="motif" name="motif" maxlength="500">
+    <button type="submit" class="button button-danger">Annuler la pré-inscription</button></span>
+  </form>
+</div>
+% elif doc.get('reason'):
+<p>Motif : {{doc['reason']}}</p>
+% end

@@ -1,0 +1,15 @@
+% rebase('layout.tpl', title=title)
+<h1>Famille {{family_id}} créée</h1>
+<div class="flash flash-success" role="status">
+  <p>Le compte de la famille est ouvert. Notez ou imprimez ces codes maintenant : <strong>le mot de passe ne sera plus affiché</strong>.</p>
+</div>
+<dl class="data-list">
+  <div><dt>Identifiant</dt><dd><strong>{{family_id}}</strong></dd></div>
+  <div><dt>Mot de passe provisoire</dt><dd><strong><code>{{password}}</code></strong></dd></div>
+</dl>
+<form method="post" action="/agent/familles/{{family_id}}/courrier-acces.pdf" hx-boost="false">
+  <input type="hidden" name="csrf_token" value="{{csrf_token}}">
+  <input type="hidden" name="mot_de_passe" value="{{password}}">
+  <button type="submit" class="button">Imprimer le courrier pour la famille (PDF)</button>
+</form>
+<p><a href="/agent/familles/{{family_id}}">Voir la famille</a> · <a href="/agent/demandes">Retour à la gestion des demandes</a></p>
