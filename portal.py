@@ -11,8 +11,8 @@ from pathlib import Path
 
 from bottle import Bottle
 
-from routes import (agent_accounts, agent_families, agent_home, agent_requests, auth, family_home, family_invoices,
-                    family_record, family_requests, preregistration, static_files, web)
+from routes import (agent_account, agent_families, agent_home, agent_ledger, agent_requests, auth, family_account,
+                    family_home, family_invoices, family_record, family_requests, preregistration, static_files, web)
 from storage.agents import Agents
 from storage.atomic import remove_stale_temp_files
 from storage.counters import Numbers
@@ -26,8 +26,8 @@ from storage.sessions import SessionStore
 from storage.settings import Settings
 from storage.throttle import LoginThrottle
 
-ROUTE_MODULES = (auth, family_home, family_record, family_requests, family_invoices, agent_home, agent_requests,
-                 agent_families, agent_accounts, preregistration, static_files)
+ROUTE_MODULES = (auth, family_home, family_record, family_requests, family_invoices, family_account, agent_home,
+                 agent_requests, agent_families, agent_ledger, agent_account, preregistration, static_files)
 log = logging.getLogger("portal")
 
 

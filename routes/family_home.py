@@ -1,10 +1,15 @@
-"""The family's home page (Accueil)."""
+"""The family's home page (Accueil): what a parent wants at a glance. The most visited page: it reads
+only the family's two files."""
 from __future__ import annotations
 
 from bottle import Bottle
 
+from routes.display import request_title, status_label
 from routes.web import portal, render, require_family
 from storage.families import record_of
+from storage.ledger import balance_cents, invoices
+from storage.messages import unread_for_family
+from storage.requests import all_requests
 
 app = Bottle()
 
@@ -13,6 +18,9 @@ app = Bottle()
 def home():
     family_id = require_family()
     db = portal().families.read(family_id)
-    record = record_of(db)
-    pending = [r for r in db.table("requests").all() if r.get("status") == "pending"]
-    return render("family/home.tpl", title="Accueil", record=record, pending=pending)
+    ledger = portal().families.read_ledger(family_id)
+    requests = [r for r in all_requests(db) if r["status"] == "pending"][:5]
+    latest = invoices(ledger)[:1]
+    return render("family/home.tpl", title="Accueil", record=record_of(db), balance=balance_cents(ledger),
+                  latest_invoice=latest[0] if latest else None, unread=unread_for_family(db),
+                  pending=[(r, request_title(r), status_label(r["status"])) for r in requests])

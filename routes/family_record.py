@@ -4,11 +4,12 @@ from __future__ import annotations
 from bottle import Bottle, HTTPResponse, abort, request
 
 from routes.display import SECTION_SLUGS, SLUG_SECTIONS, section_rows
+from routes.record_forms import section_form
 from routes.web import flash, portal, redirect, render, require_family
 from storage.families import record_of
 from storage.photos import MAX_UPLOAD_BYTES, PhotoRefused, reencode_photo
 from storage.requests import RequestRefused, pending_requests, pending_values, submit_request
-from storage.sections import SECTIONS, child_label, clean_section, current_values, find_target, person_label
+from storage.sections import SECTIONS, child_label, current_values, find_target, person_label
 
 app = Bottle()
 SLUG_PATTERN = "|".join(SLUG_SECTIONS)
@@ -22,13 +23,6 @@ def _family():
     if db is None:
         abort(404)
     return family_id, db, record_of(db)
-
-
-def _posted_form() -> dict:
-    """The posted fields as UTF-8 text; 'children' (checkboxes) as a list."""
-    form = {name: request.forms.getunicode(name, default="") or "" for name in request.forms.keys()}
-    form["children"] = [value for value in request.forms.getall("children")]
-    return form
 
 
 @app.get("/mes-informations")
@@ -58,30 +52,16 @@ def section_edit(slug: str):
 
 def _edit(section_key: str, target_id, *, back_url: str, form_url: str, heading: str, action: str = "update",
           target_label: str = ""):
-    """Show a section form; on POST validate it and store a pending request (or show the errors)."""
+    """A section form whose valid submission stores a pending request for the agent."""
     family_id, db, record = _family()
-    section = SECTIONS[section_key]
-    values = {} if action == "add" else current_values(record, section, target_id)
-    if values is None:
-        abort(404)
-    errors, refusal = {}, None
-    if request.method == "POST":
-        values, errors = clean_section(section, _posted_form(), record)
-        if not errors:
-            try:
-                submit_request(portal().families, family_id, section_key, values, target_id=target_id,
-                               action=action, target_label=target_label or _label_from(section, values))
-                flash(SENT)
-                redirect(back_url)
-            except RequestRefused as refused:
-                refusal = str(refused)
-    return render("family/record/edit.tpl", title=heading, heading=heading, section=section, values=values,
-                  errors=errors, refusal=refusal, form_url=form_url, back_url=back_url,
-                  children=record.get("children", []), pending=pending_values(db, section_key, target_id))
 
+    def save(values: dict, label: str) -> None:
+        submit_request(portal().families, family_id, section_key, values, target_id=target_id, action=action,
+                       target_label=label)
 
-def _label_from(section, values) -> str:
-    return person_label(values) if section.key == "person" else ""
+    return section_form(record, section_key, target_id, save=save, done=SENT, back_url=back_url, form_url=form_url,
+                        heading=heading, action=action, target_label=target_label,
+                        pending=pending_values(db, section_key, target_id))
 
 
 # --- authorised persons -------------------------------------------------------------------------------

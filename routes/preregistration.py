@@ -18,7 +18,7 @@ def prefixed(fields, prefix: str) -> tuple:
     return tuple(replace(f, name=prefix + f.name) for f in fields)
 
 
-def _form_groups():
+def form_groups():
     groups = [("Responsable", prefixed(PARENT, "p1_")),
               ("Conjoint (facultatif)", tuple(replace(f, required=False) for f in prefixed(PARENT, "p2_")))]
     groups += [(f"Enfant {i + 1}" + (" (facultatif)" if i else ""),
@@ -38,7 +38,7 @@ def preregistration_form():
         if not errors:
             portal().preregistrations.submit(clean)
             redirect("/pre-inscription/envoyee")
-    return render("public/preregistration.tpl", title="Pré-inscription d'une nouvelle famille", groups=_form_groups(),
+    return render("public/preregistration.tpl", title="Pré-inscription d'une nouvelle famille", groups=form_groups(),
                   message_field=MESSAGE, values=values, errors=errors, refusal=None)
 
 

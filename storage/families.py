@@ -134,3 +134,16 @@ def child_by_id(record: dict, child_id: str) -> dict | None:
 
 def person_by_id(record: dict, person_id: str) -> dict | None:
     return next((p for p in record.get("persons", []) if str(p.get("id")) == str(person_id)), None)
+
+
+def set_family_password(families: Families, family_id: str, password_hash: str, *, temporary: bool = False) -> None:
+    """Replace the family's password hash (the caller ends the family's other sessions)."""
+    with families.transaction(family_id) as db:
+        db.table("account").update({"password_hash": password_hash, "password_changed_at": now_iso(),
+                                    "temporary_password": temporary}, doc_ids=[RECORD_ID])
+
+
+def set_family_active(families: Families, family_id: str, active: bool) -> None:
+    """Allow or forbid the family's logins; its data is kept either way."""
+    with families.transaction(family_id) as db:
+        db.table("account").update({"active": active}, doc_ids=[RECORD_ID])

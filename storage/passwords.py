@@ -56,6 +56,17 @@ def family_password_errors(password: str) -> list[str]:
     return errors
 
 
+AGENT_PASSWORD_RULE = "Le mot de passe de l'agent comporte au moins 10 caractères, dont au moins une lettre et un chiffre."
+
+
+def agent_password_errors(password: str) -> list[str]:
+    """French reasons why an agent's password is too weak (empty when it is acceptable)."""
+    if len(password) < 10 or len(password) > 128 or not re.search(r"[A-Za-z]", password) \
+            or not re.search(r"[0-9]", password):
+        return [AGENT_PASSWORD_RULE]
+    return []
+
+
 def generate_password(length: int = 12) -> str:
     """A random password that satisfies the families' rule (also used for the agent's first one)."""
     alphabet = string.ascii_letters + string.digits

@@ -12,17 +12,11 @@ from storage.documents import SCHEMA_VERSION, DocumentStore
 from storage.families import Families, now_iso
 from storage.fields import Field, clean_form
 from storage.passwords import generate_password, hash_password
+from storage.sections import CHILD_IDENTITY as BIRTH_IDENTITY
 from storage.sections import SECTIONS, clean_section
 
 CHILD_ROWS = 4
-CHILD_IDENTITY = (
-    Field("first_name", "Prénom", required=True),
-    Field("last_name", "Nom", required=True),
-    Field("birth_date", "Date de naissance", "birth_date", True),
-    Field("sex", "Sexe", "choice", True, (("F", "Fille"), ("M", "Garçon"))),
-    Field("school", "École"),
-    Field("class_name", "Classe", max_length=40),
-)
+CHILD_IDENTITY = BIRTH_IDENTITY + (Field("school", "École"), Field("class_name", "Classe", max_length=40))
 MESSAGE = Field("message", "Message pour la mairie (facultatif)", "textarea", max_length=2000)
 
 
@@ -57,6 +51,23 @@ def clean_preregistration(form: dict, today: date | None = None) -> tuple[dict, 
     return {"parent1": parent1, "parent2": parent2, "children": children, "message": message["message"]}, errors
 
 
+def create_family_account(families: Families, numbers: Numbers, people: dict) -> tuple[str, str]:
+    """Create a family (parents and children as the pre-registration form gives them) and its login account.
+
+    Returns (family number, initial password); the password is not kept anywhere in clear.
+    """
+    family_id = numbers.next_family_number()
+    password = generate_password(10)
+    children = [dict(id=i + 1, first_name=c["first_name"], last_name=c["last_name"].upper(),
+                     birth_date=c["birth_date"], sex=c["sex"], photo=None,
+                     extra={"school": c.get("school", ""), "class_name": c.get("class_name", "")}, health={})
+                for i, c in enumerate(people["children"])]
+    record = {"parent1": people["parent1"], "parent2": people["parent2"], "tax": {}, "caf": {}, "bank": {},
+              "persons": [], "children": children}
+    families.create(family_id, record, hash_password(password))
+    return family_id, password
+
+
 class Preregistrations:
     def __init__(self, documents: DocumentStore):
         self._documents = documents
@@ -87,15 +98,7 @@ class Preregistrations:
                 raise KeyError(preregistration_id)
             if doc["status"] != "pending":
                 return None
-            family_id = numbers.next_family_number()
-            password = generate_password(10)
-            children = [dict(id=i + 1, first_name=c["first_name"], last_name=c["last_name"].upper(),
-                             birth_date=c["birth_date"], sex=c["sex"], photo=None,
-                             extra={"school": c.get("school", ""), "class_name": c.get("class_name", "")}, health={})
-                        for i, c in enumerate(doc["children"])]
-            record = {"parent1": doc["parent1"], "parent2": doc["parent2"], "tax": {}, "caf": {}, "bank": {},
-                      "persons": [], "children": children}
-            families.create(family_id, record, hash_password(password))
+            family_id, password = create_family_account(families, numbers, doc)
             table.update({"status": "validated", "decided_at": now_iso(), "decided_by": agent, "family_id": family_id},
                          doc_ids=[preregistration_id])
         return family_id, password

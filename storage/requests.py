@@ -143,9 +143,12 @@ def _apply(record: dict, request: dict) -> list:
     section = SECTIONS[request["section"]]
     values = {c["field"]: c["after"] for c in request["changes"]}
     if request["action"] == "add":
-        persons = record.setdefault("persons", [])
-        new_id = max((int(p["id"]) for p in persons), default=0) + 1
-        persons.append(dict(values, id=new_id))
+        collection = record.setdefault("persons" if section.target == "person" else "children", [])
+        new_id = max((int(item["id"]) for item in collection), default=0) + 1
+        added = dict(values, id=new_id)
+        if section.target == "child":
+            added.update(photo=None, extra={}, health={})
+        collection.append(added)
         request["target_id"] = new_id
         return []
     if request["action"] == "remove":
@@ -198,3 +201,29 @@ def add_audit(db: TinyDB, *, action: str, by: str, by_kind: str, section: str, t
         "section": section, "target_label": target_label, "changes": changes or [], "reason": reason,
         "request_id": request_id, "overrode_conflicts": overrode_conflicts,
     })
+
+
+def edit_record_directly(families: Families, family_id: str, section_key: str, values: dict, *, agent: str,
+                         target_id=None, action: str = "update", target_label: str = "") -> list[dict]:
+    """The agent changes the record without a request; the change and its audit line are one write."""
+    section = SECTIONS[section_key]
+    with families.transaction(family_id) as db:
+        record = record_of(db)
+        if action == "add":
+            current = {}
+        else:
+            current = current_values(record, section, target_id)
+            if current is None:
+                raise RequestRefused("Cette fiche n'existe pas ou plus.")
+        if action == "remove":
+            changes = [{"field": f.name, "label": f.label, "before": current.get(f.name), "after": None}
+                       for f in section.fields if not _empty(current.get(f.name))]
+        else:
+            changes = changes_between(section, current, values)
+        if not changes:
+            raise RequestRefused("Aucune modification : les valeurs saisies sont identiques aux informations actuelles.")
+        _apply(record, {"section": section_key, "action": action, "target_id": target_id, "changes": changes})
+        db.table("record").update(record, doc_ids=[RECORD_ID])
+        add_audit(db, action="direct_edit", by=agent, by_kind="agent", section=section_key,
+                  target_label=target_label, changes=changes)
+        return changes

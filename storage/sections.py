@@ -57,6 +57,12 @@ PERSON = (
     Field("may_pick_up", "Peut venir chercher l'enfant", "bool"),
     Field("emergency_contact", "À appeler en cas d'urgence", "bool"),
 )
+CHILD_IDENTITY = (
+    Field("first_name", "Prénom", required=True),
+    Field("last_name", "Nom", required=True),
+    Field("birth_date", "Date de naissance", "birth_date", True),
+    Field("sex", "Sexe", "choice", True, (("F", "Fille"), ("M", "Garçon"))),
+)
 CHILD_EXTRA = (
     Field("school", "École"),
     Field("class_name", "Classe", max_length=40),
@@ -121,6 +127,7 @@ SECTIONS = {
     "caf": Section("caf", "C.A.F.", CAF),
     "bank": Section("bank", "Coordonnées bancaires", BANK),
     "person": Section("person", "Personne autorisée", PERSON, "person"),
+    "child_identity": Section("child_identity", "Identité de l'enfant", CHILD_IDENTITY, "child"),
     "child_extra": Section("child_extra", "Données complémentaires", CHILD_EXTRA, "child"),
     "child_health": Section("child_health", "Données sanitaires", CHILD_HEALTH, "child", (VACCINATIONS, ALLERGIES)),
     "child_photo": Section("child_photo", "Photo", (Field("photo", "Photo"),), "child"),
@@ -144,7 +151,7 @@ def current_values(record: dict, section: Section, target_id=None) -> dict | Non
     target = find_target(record, section, target_id)
     if target is None:
         return None
-    if section.key == "person":
+    if section.key in ("person", "child_identity"):
         return dict(target)
     if section.key == "child_photo":
         return {"photo": target.get("photo")}
@@ -159,7 +166,7 @@ def set_values(record: dict, section: Section, target_id, values: dict) -> None:
     target = find_target(record, section, target_id)
     if target is None:
         raise KeyError(target_id)
-    if section.key in ("person", "child_photo"):
+    if section.key in ("person", "child_photo", "child_identity"):
         target.update(values)
     else:
         target[CHILD_PART[section.key]] = dict(target.get(CHILD_PART[section.key]) or {}, **values)

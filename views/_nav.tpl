@@ -1,9 +1,9 @@
 % if session.kind == 'agent':
 %   pending_total = portal.index.pending_count()
-%   links = [('/agent', 'Tableau de bord', None), ('/agent/demandes', 'Gestion des demandes', pending_total), ('/agent/familles', 'Familles', None), ('/agent/factures/import', 'Import factures', None), ('/agent/journal', 'Journal', None)]
+%   links = [('/agent', 'Tableau de bord', None), ('/agent/demandes', 'Gestion des demandes', pending_total), ('/agent/familles', 'Familles', None), ('/agent/factures/import', 'Import factures', None), ('/agent/journal', 'Journal', None), ('/agent/mon-compte', 'Mon compte', None)]
 %   label = 'Espace agent'
 % else:
-%   links = [('/accueil', 'Accueil', None), ('/mes-informations', 'Mes informations', None), ('/mes-demandes', 'Mes demandes', None), ('/factures', 'Factures', None), ('/releve', 'Relevé de compte', None)]
+%   links = [('/accueil', 'Accueil', None), ('/mes-informations', 'Mes informations', None), ('/mes-demandes', 'Mes demandes', None), ('/factures', 'Factures', None), ('/releve', 'Relevé de compte', None), ('/mon-compte', 'Mon compte', None)]
 %   label = 'Espace famille'
 % end
 <nav class="main-nav" aria-label="{{label}}">

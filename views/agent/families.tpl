@@ -1,5 +1,6 @@
 % rebase('layout.tpl', title=title)
 <h1>Familles</h1>
+<p class="actions"><a class="button button-secondary" href="/agent/familles/nouvelle">Créer une famille</a></p>
 <form method="get" action="/agent/familles" class="form" role="search">
   <div class="field">
     <label for="q">Rechercher une famille</label>

@@ -3,21 +3,87 @@
 <p class="aside"><a href="/agent/familles">← Familles</a></p>
 <h1>Famille {{family_id}} — {{parent.get('last_name', '')}} {{parent.get('first_name', '')}}</h1>
 % if not account.get('active', True):
-<p class="warning">Compte désactivé : la famille ne peut plus se connecter.</p>
+<p class="warning">Compte désactivé : la famille ne peut plus se connecter. Ses données sont conservées.</p>
 % end
 <dl class="stats">
-  <div><dt>Solde</dt><dd>{{fmt.euros(balance)}}</dd></div>
+  <div><dt>Solde</dt><dd><a href="/agent/familles/{{family_id}}/compte">{{fmt.euros(balance)}}</a></dd></div>
   <div><dt>Demandes en attente</dt><dd><a href="/agent/demandes/{{family_id}}">{{pending}}</a></dd></div>
 </dl>
-<ul class="cards">
-  <li class="card"><a href="/agent/familles/{{family_id}}/compte"><strong>Compte : factures et paiements</strong></a></li>
-  <li class="card"><a href="/agent/demandes/{{family_id}}"><strong>Demandes et historique</strong></a></li>
-</ul>
-<h2>Enfants</h2>
-<ul>
-% for child in record.get('children', []):
-  <li>{{child['first_name']}} {{child['last_name']}} (né(e) le {{fmt.date_fr(child.get('birth_date'))}}) —
-    <a href="/agent/familles/{{family_id}}/enfants/{{child['id']}}/fiche-simple.pdf">fiche simple</a> ·
-    <a href="/agent/familles/{{family_id}}/enfants/{{child['id']}}/fiche-complete.pdf">fiche complète</a></li>
+<p class="actions">
+  <a class="button" href="/agent/familles/{{family_id}}/compte">Factures et paiements</a>
+  <a class="button button-secondary" href="/agent/demandes/{{family_id}}">Demandes</a>
+  <a class="button button-secondary" href="/agent/familles/{{family_id}}/export.json" hx-boost="false">Exporter les données (JSON)</a>
+</p>
+
+% for section, slug, rows in sections:
+<section aria-labelledby="h-{{slug}}">
+  <h2 id="h-{{slug}}">{{section.title}}</h2>
+  % include('family/record/_rows.tpl', rows=rows)
+  <p><a href="/agent/familles/{{family_id}}/modifier/{{slug}}">Modifier : {{section.title.lower()}}</a></p>
+</section>
 % end
-</ul>
+
+<section aria-labelledby="h-personnes">
+  <h2 id="h-personnes">Personnes autorisées</h2>
+  % for person, rows in persons:
+  <h3>{{person_label(person)}}</h3>
+  % include('family/record/_rows.tpl', rows=rows)
+  <div class="decision">
+    <p><a href="/agent/familles/{{family_id}}/personnes/{{person['id']}}/modifier">Modifier</a></p>
+    <form method="post" action="/agent/familles/{{family_id}}/personnes/{{person['id']}}/retirer">
+      <input type="hidden" name="csrf_token" value="{{csrf_token}}">
+      <button type="submit" class="button button-danger">Retirer {{person_label(person)}}</button>
+    </form>
+  </div>
+  % end
+  <p><a href="/agent/familles/{{family_id}}/personnes/ajouter">Ajouter une personne autorisée</a></p>
+</section>
+
+<section aria-labelledby="h-enfants">
+  <h2 id="h-enfants">Enfants</h2>
+  % for child, parts in children:
+  <h3>{{child['first_name']}} {{child['last_name']}}</h3>
+  % if child.get('photo'):
+  <img class="photo" src="/agent/familles/{{family_id}}/enfants/{{child['id']}}/photo.jpg" alt="Photo de {{child['first_name']}}">
+  % end
+  <p><a href="/agent/familles/{{family_id}}/enfants/{{child['id']}}/fiche-simple.pdf" hx-boost="false">Fiche simple (PDF)</a> ·
+     <a href="/agent/familles/{{family_id}}/enfants/{{child['id']}}/fiche-complete.pdf" hx-boost="false">Fiche complète (PDF)</a></p>
+  % for part, rows in parts.items():
+  <h4>{{all_sections[{'identite': 'child_identity', 'complementaires': 'child_extra', 'sanitaires': 'child_health'}[part]].title}}</h4>
+  % include('family/record/_rows.tpl', rows=rows)
+  <p><a href="/agent/familles/{{family_id}}/enfants/{{child['id']}}/{{part}}">Modifier</a></p>
+  % end
+  % end
+  <p><a href="/agent/familles/{{family_id}}/enfants/ajouter">Ajouter un enfant</a></p>
+</section>
+
+<section aria-labelledby="h-compte">
+  <h2 id="h-compte">Compte de connexion</h2>
+  <p>Identifiant : <strong>{{family_id}}</strong> · mot de passe changé le {{fmt.date_fr(account.get('password_changed_at'))}}{{' (provisoire)' if account.get('temporary_password') else ''}}</p>
+  <div class="decision">
+    <form method="post" action="/agent/familles/{{family_id}}/mot-de-passe">
+      <input type="hidden" name="csrf_token" value="{{csrf_token}}">
+      <button type="submit" class="button button-secondary">Réinitialiser le mot de passe</button>
+    </form>
+    <form method="post" action="/agent/familles/{{family_id}}/{{'desactiver' if account.get('active', True) else 'reactiver'}}">
+      <input type="hidden" name="csrf_token" value="{{csrf_token}}">
+      <button type="submit" class="button {{'button-danger' if account.get('active', True) else ''}}">{{'Désactiver le compte' if account.get('active', True) else 'Réactiver le compte'}}</button>
+    </form>
+  </div>
+</section>
+
+% if audit:
+<section aria-labelledby="h-historique">
+<h2 id="h-historique">Historique</h2>
+<div class="table-wrap"><table>
+  <thead><tr><th scope="col">Date</th><th scope="col">Par</th><th scope="col">Action</th><th scope="col">Rubrique</th><th scope="col">Champs</th></tr></thead>
+  <tbody>
+  % for entry in audit:
+  <tr><td>{{fmt.date_fr(entry['at'])}}</td><td>{{entry['by']}}</td><td>{{audit_labels.get(entry['action'], entry['action'])}}</td>
+      <td>{{all_sections[entry['section']].title if entry['section'] in all_sections else entry['section']}}{{' : ' + entry['target_label'] if entry.get('target_label') else ''}}</td>
+      <td>{{'; '.join(c['label'] for c in entry.get('changes', []))}}{{' — ' + entry['reason'] if entry.get('reason') else ''}}</td></tr>
+  % end
+  </tbody>
+</table></div>
+</section>
+% end

@@ -1,7 +1,14 @@
 % rebase('layout.tpl', title=title)
+% if get('reset'):
+<h1>Nouveau mot de passe provisoire — famille {{family_id}}</h1>
+<div class="flash flash-success" role="status">
+  <p>L'ancien mot de passe ne fonctionne plus et les sessions de la famille sont fermées.
+% else:
 <h1>Famille {{family_id}} créée</h1>
 <div class="flash flash-success" role="status">
-  <p>Le compte de la famille est ouvert. Notez ou imprimez ces codes maintenant : <strong>le mot de passe ne sera plus affiché</strong>.</p>
+  <p>Le compte de la famille est ouvert.
+% end
+  Notez ou imprimez ces codes maintenant : <strong>le mot de passe ne sera plus affiché</strong>.</p>
 </div>
 <dl class="data-list">
   <div><dt>Identifiant</dt><dd><strong>{{family_id}}</strong></dd></div>

@@ -2,20 +2,51 @@
 % parent = record.get('parent1') or {}
 <h1>Bonjour {{parent.get('first_name', '')}} {{parent.get('last_name', '')}}</h1>
 <p class="lead">Famille n° {{record.get('family_id')}}</p>
+<div class="home-grid">
+<section class="card" aria-labelledby="h-solde">
+  <h2 id="h-solde">Votre compte</h2>
+  % if balance > 0:
+  <p class="amount">{{fmt.euros(balance)}} <span>à payer</span></p>
+  % elif balance < 0:
+  <p class="amount">{{fmt.euros(-balance)}} <span>en votre faveur</span></p>
+  % else:
+  <p class="amount">0,00&nbsp;€ <span>rien à payer</span></p>
+  % end
+  % if latest_invoice:
+  <p>Dernière facture : <a href="/factures/{{latest_invoice.doc_id}}">{{fmt.month_fr(latest_invoice['period'])}}</a> ({{fmt.euros(latest_invoice['amount_due_cents'])}} à payer avant le {{fmt.date_fr(latest_invoice['due_on'])}})</p>
+  % end
+  <p><a href="/releve">Relevé de compte</a> · <a href="/factures">Toutes les factures</a></p>
+</section>
+<section class="card" aria-labelledby="h-messages">
+  <h2 id="h-messages">Messages</h2>
+  % if unread:
+  <p><strong>{{unread}} message(s) non lu(s)</strong> de la mairie.</p>
+  % else:
+  <p>Aucun nouveau message.</p>
+  % end
+</section>
+<section class="card" aria-labelledby="h-demandes">
+  <h2 id="h-demandes">Demandes en attente</h2>
+  % if pending:
+  <ul>
+  % for request, title, status in pending:
+    <li>{{title}} — <span class="status status-pending">{{status}}</span></li>
+  % end
+  </ul>
+  % else:
+  <p>Aucune demande en attente.</p>
+  % end
+  <p><a href="/mes-demandes">Mes demandes</a></p>
+</section>
+</div>
 <section aria-labelledby="h-enfants">
   <h2 id="h-enfants">Vos enfants</h2>
   <ul class="cards">
   % for child in record.get('children', []):
-    <li class="card"><strong>{{child.get('first_name')}} {{child.get('last_name')}}</strong><br>
-      né(e) le {{fmt.date_fr(child.get('birth_date'))}}{{' · ' + child['extra'].get('school', '') if child.get('extra', {}).get('school') else ''}}</li>
+    <li class="card"><strong><a href="/mes-informations/enfants/{{child['id']}}">{{child.get('first_name')}} {{child.get('last_name')}}</a></strong><br>
+      <span class="muted">{{child.get('extra', {}).get('school', '')}} {{child.get('extra', {}).get('class_name', '')}}</span><br>
+      <a href="/mes-informations/enfants/{{child['id']}}/fiche-simple.pdf" hx-boost="false">Fiche simple</a> ·
+      <a href="/mes-informations/enfants/{{child['id']}}/fiche-complete.pdf" hx-boost="false">Fiche complète</a></li>
   % end
   </ul>
-</section>
-<section aria-labelledby="h-demandes">
-  <h2 id="h-demandes">Demandes en attente</h2>
-  % if pending:
-  <p>{{len(pending)}} demande(s) en attente de validation par la mairie.</p>
-  % else:
-  <p>Aucune demande en attente.</p>
-  % end
 </section>

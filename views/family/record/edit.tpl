@@ -1,7 +1,7 @@
 % rebase('layout.tpl', title=title)
 <p class="aside"><a href="{{back_url}}">← Retour sans enregistrer</a></p>
 <h1>{{heading}}</h1>
-% if pending:
+% if pending and get('submit_label', 'Envoyer la demande') == 'Envoyer la demande':
 <p class="warning">Une demande de modification de cette fiche est déjà en attente de validation. Votre nouvelle demande s'y ajoutera.</p>
 % end
 % include('_form_errors.tpl')
@@ -20,5 +20,5 @@
     % end
   </fieldset>
   % end
-  <p class="actions"><button type="submit" class="button">Envoyer la demande</button> <a href="{{back_url}}">Annuler</a></p>
+  <p class="actions"><button type="submit" class="button">{{get("submit_label", "Envoyer la demande")}}</button> <a href="{{back_url}}">Annuler</a></p>
 </form>

@@ -1,0 +1,41 @@
+"""The section form shared by the family (a change becomes a request) and the agent (a direct edit)."""
+from __future__ import annotations
+
+from typing import Callable
+
+from bottle import abort, request
+
+from routes.web import flash, redirect, render
+from storage.requests import RequestRefused
+from storage.sections import SECTIONS, clean_section, current_values, person_label
+
+
+def posted_form() -> dict:
+    """The posted fields as UTF-8 text; 'children' (checkboxes) as a list."""
+    form = {name: request.forms.getunicode(name, default="") or "" for name in request.forms.keys()}
+    form["children"] = list(request.forms.getall("children"))
+    return form
+
+
+def section_form(record: dict, section_key: str, target_id, *, save: Callable[[dict, str], None], done: str,
+                 back_url: str, form_url: str, heading: str, action: str = "update", target_label: str = "",
+                 pending: dict | None = None, submit_label: str = "Envoyer la demande"):
+    """GET: the form filled with the record's values. POST: validate, then save(values, label), flash done and
+    go back; invalid input re-renders the form with French messages and every typed value."""
+    section = SECTIONS[section_key]
+    values = {} if action == "add" else current_values(record, section, target_id)
+    if values is None:
+        abort(404)
+    errors, refusal = {}, None
+    if request.method == "POST":
+        values, errors = clean_section(section, posted_form(), record)
+        if not errors:
+            try:
+                save(values, target_label or (person_label(values) if section.key == "person" else ""))
+                flash(done)
+                redirect(back_url)
+            except RequestRefused as refused:
+                refusal = str(refused)
+    return render("family/record/edit.tpl", title=heading, heading=heading, section=section, values=values,
+                  errors=errors, refusal=refusal, form_url=form_url, back_url=back_url,
+                  children=record.get("children", []), pending=pending or {}, submit_label=submit_label)
