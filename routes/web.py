@@ -7,7 +7,7 @@ import secrets
 from pathlib import Path
 
 import bottle
-from bottle import HTTPError, request, response
+from bottle import HTTPError, abort, request, response
 
 from views import formats
 
@@ -210,3 +210,14 @@ def pdf_response(data: bytes, filename: str, download: bool = False):
     disposition = "attachment" if download else "inline"
     return bottle.HTTPResponse(data, **{"Content-Type": "application/pdf",
                                         "Content-Disposition": f'{disposition}; filename="{filename}"'})
+
+
+def module_enabled(name: str) -> bool:
+    """Whether an optional module ('enrolments', 'payment') is switched on in the settings."""
+    return bool(portal().settings["modules"].get(name))
+
+
+def require_module(name: str) -> None:
+    """Pages of a module that is off do not exist: 404."""
+    if not module_enabled(name):
+        abort(404)
