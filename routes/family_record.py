@@ -13,6 +13,7 @@ from storage.sections import SECTIONS, child_label, current_values, find_target,
 
 app = Bottle()
 SLUG_PATTERN = "|".join(SLUG_SECTIONS)
+SECRET_FIELDS = {"bank": ("iban",)}  # never echoed back into the family's page
 SENT = "Votre demande a été transmise à la mairie. Elle sera prise en compte après validation."
 
 
@@ -61,7 +62,7 @@ def _edit(section_key: str, target_id, *, back_url: str, form_url: str, heading:
 
     return section_form(record, section_key, target_id, save=save, done=SENT, back_url=back_url, form_url=form_url,
                         heading=heading, action=action, target_label=target_label,
-                        pending=pending_values(db, section_key, target_id))
+                        pending=pending_values(db, section_key, target_id), secret_fields=SECRET_FIELDS.get(section_key, ()))
 
 
 # --- authorised persons -------------------------------------------------------------------------------

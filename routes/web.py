@@ -112,7 +112,7 @@ def add_security_headers() -> None:
     """after_request hook: security headers on every answer; private pages are never cached."""
     for name, value in SECURITY_HEADERS.items():
         response.set_header(name, value)
-    if not request.path.startswith("/static/"):
+    if not request.path.startswith("/static/") and not response.get_header("Cache-Control"):
         response.set_header("Cache-Control", "no-store")
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import threading
 import re
 import secrets
 import warnings
@@ -14,7 +15,8 @@ from storage.families import is_family_id
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 600
-MAX_SOURCE_PIXELS = 40_000_000  # larger images are refused before decoding (decompression bombs)
+MAX_SOURCE_PIXELS = 24_000_000  # larger images are refused before decoding (decompression bombs)
+_DECODING = threading.BoundedSemaphore(2)  # a full-size decode costs ~100 MB: at most two at once
 PHOTO_NAME = re.compile(r"^[0-9a-f]{32}\.jpg$")
 
 
@@ -35,26 +37,34 @@ def reencode_photo(raw: bytes) -> bytes:
                 if image.format not in ("JPEG", "PNG"):
                     raise PhotoRefused("Format non accepté : envoyez une photo JPEG ou PNG.")
                 if image.width * image.height > MAX_SOURCE_PIXELS:
-                    raise PhotoRefused("L'image est trop grande (40 millions de pixels au plus).")
-                image.load()
-                image = ImageOps.exif_transpose(image)
-                if image.mode in ("RGBA", "LA", "P"):
-                    image = image.convert("RGBA")
-                    background = Image.new("RGB", image.size, (255, 255, 255))
-                    background.paste(image, mask=image.getchannel("A"))
-                    image = background
-                else:
-                    image = image.convert("RGB")
-                image.thumbnail((MAX_SIDE, MAX_SIDE))
-                output = io.BytesIO()
-                image.save(output, "JPEG", quality=85, optimize=True)
-                return output.getvalue()
+                    raise PhotoRefused("L'image est trop grande (24 millions de pixels au plus).")
+                with _DECODING:
+                    return _resized_jpeg(image)
     except PhotoRefused:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise PhotoRefused("Ce fichier n'est pas une image valide : envoyez une photo JPEG ou PNG.")
     except (OSError, ValueError, SyntaxError):
         raise PhotoRefused("L'image est illisible ou endommagée : envoyez une autre photo JPEG ou PNG.")
+
+
+def _resized_jpeg(image: Image.Image) -> bytes:
+    """Decode (a JPEG directly at a reduced scale), turn upright, flatten, shrink and save without metadata."""
+    if image.format == "JPEG":
+        image.draft("RGB", (MAX_SIDE * 2, MAX_SIDE * 2))
+    image.load()
+    image = ImageOps.exif_transpose(image)
+    if image.mode in ("RGBA", "LA", "P"):
+        image = image.convert("RGBA")
+        background = Image.new("RGB", image.size, (255, 255, 255))
+        background.paste(image, mask=image.getchannel("A"))
+        image = background
+    elif image.mode != "RGB":
+        image = image.convert("RGB")
+    image.thumbnail((MAX_SIDE, MAX_SIDE))
+    output = io.BytesIO()
+    image.save(output, "JPEG", quality=85, optimize=True)
+    return output.getvalue()
 
 
 class Photos:

@@ -4,6 +4,7 @@ agent validates it (merged into the family record, atomically, with an audit ent
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from tinydb import TinyDB
 from tinydb.table import Document
@@ -24,14 +25,30 @@ class RequestRefused(Exception):
 
 @dataclass
 class Decision:
-    outcome: str  # "validated", "cancelled", "already_decided", "conflict", "target_missing"
+    outcome: str  # "validated", "cancelled", "already_decided", "conflict", "target_missing", "refused"
     request: dict
     conflicts: list = field(default_factory=list)
     obsolete_files: list = field(default_factory=list)  # photos no longer referenced once decided
+    message: str = ""  # why a request of another kind cannot be validated
+
+
+@dataclass(frozen=True)
+class RequestKind:
+    """A kind of request that is not a change of the record (enrolment, absence): how to check and apply it."""
+    problem: Callable[[TinyDB, dict, dict], str | None]  # (db, record, request) -> French reason to refuse, or None
+    apply: Callable[[TinyDB, dict, dict, dict], None]     # (db, record, request, agent's options)
+
+
+REQUEST_KINDS: dict[str, RequestKind] = {}  # filled by the modules that define such requests
 
 
 def _empty(value) -> bool:
-    return value in (None, "", [], False)
+    """No value at all (0 is a value: a quotient familial of 0 is real)."""
+    return value is None or value is False or value == "" or value == []
+
+
+def _same(a, b) -> bool:
+    return a == b or (_empty(a) and _empty(b))
 
 
 def changes_between(section: Section, current: dict, requested: dict) -> list[dict]:
@@ -44,7 +61,7 @@ def changes_between(section: Section, current: dict, requested: dict) -> list[di
         if name not in requested:
             continue
         before, after = current.get(name), requested[name]
-        if before == after or (_empty(before) and _empty(after)):
+        if _same(before, after):
             continue
         changes.append({"field": name, "label": label, "before": before, "after": after})
     return changes
@@ -69,12 +86,22 @@ def submit_request(families: Families, family_id: str, section_key: str, request
             changes = changes_between(section, current, requested)
         if not changes:
             raise RequestRefused("Aucune modification : les valeurs saisies sont identiques aux informations actuelles.")
-        return db.table("requests").insert({
-            "schema": SCHEMA_VERSION, "section": section_key, "action": action,
-            "target_id": target_id, "target_label": target_label, "changes": changes,
-            "status": "pending", "created_at": now_iso(), "created_by": family_id,
-            "decided_at": None, "decided_by": None, "reason": "",
-        })
+        if any(r["section"] == section_key and r["action"] == action and str(r.get("target_id")) == str(target_id)
+               and r["changes"] == changes for r in pending_requests(db)):
+            raise RequestRefused("Une demande identique est déjà en attente de validation.")
+        return insert_request(db, family_id, section_key, changes, action=action, target_id=target_id,
+                              target_label=target_label)
+
+
+def insert_request(db: TinyDB, family_id: str, section_key: str, changes: list[dict], *, action: str = "update",
+                   target_id=None, target_label: str = "", payload: dict | None = None) -> int:
+    """Store one pending request document in the family's file (inside the caller's transaction)."""
+    return db.table("requests").insert({
+        "schema": SCHEMA_VERSION, "section": section_key, "action": action,
+        "target_id": target_id, "target_label": target_label, "changes": changes, "payload": payload,
+        "status": "pending", "created_at": now_iso(), "created_by": family_id,
+        "decided_at": None, "decided_by": None, "reason": "",
+    })
 
 
 def pending_requests(db: TinyDB) -> list[dict]:
@@ -98,14 +125,14 @@ def pending_values(db: TinyDB, section_key: str, target_id=None) -> dict:
 
 def conflicts_of(record: dict, request: dict) -> tuple[bool, list[dict]]:
     """(target exists, changes whose value before no longer matches the record)."""
-    if request["action"] == "add":
+    if request["action"] == "add" or request["section"] in REQUEST_KINDS:
         return True, []
     section = SECTIONS[request["section"]]
     current = current_values(record, section, request.get("target_id"))
     if current is None:
         return False, []
     stale = [dict(c, current=current.get(c["field"])) for c in request["changes"]
-             if not (current.get(c["field"]) == c["before"] or (_empty(current.get(c["field"])) and _empty(c["before"])))]
+             if not (_same(current.get(c["field"]), c["before"]) or _same(current.get(c["field"]), c["after"]))]
     return True, stale
 
 
@@ -120,13 +147,24 @@ def cancel_request(families: Families, family_id: str, request_id: int, agent: s
 
 
 def validate_request(families: Families, family_id: str, request_id: int, agent: str,
-                     confirm_conflicts: bool = False) -> Decision:
-    """Merge a pending request into the record; stale values need confirm_conflicts."""
+                     confirm_conflicts: bool = False, options: dict | None = None) -> Decision:
+    """Merge a pending request into the record; stale values need confirm_conflicts.
+
+    Requests of another kind (enrolment, absence) are checked and applied by their RequestKind;
+    options carry the agent's choices for them (e.g. whether an absence is billed).
+    """
     with families.transaction(family_id) as db:
         request = _get_request(db, request_id)
         if request["status"] != "pending":
             return Decision("already_decided", request)
         record = record_of(db)
+        kind = REQUEST_KINDS.get(request["section"])
+        if kind is not None:
+            problem = kind.problem(db, record, request)
+            if problem:
+                return Decision("refused", request, message=problem)
+            kind.apply(db, record, request, options or {})
+            return Decision("validated", _decide(db, request, "validated", agent, "agent"))
         exists, stale = conflicts_of(record, request)
         if not exists:
             return Decision("target_missing", request)

@@ -3,12 +3,13 @@
 <p class="lead">Les dernières décisions sur les demandes des familles (l'historique complet est sur la page de chaque famille).</p>
 % if entries:
 <div class="table-wrap"><table>
-  <thead><tr><th scope="col">Date</th><th scope="col">Famille</th><th scope="col">Par</th><th scope="col">Action</th><th scope="col">Rubrique</th></tr></thead>
+  <thead><tr><th scope="col">Date</th><th scope="col">Famille</th><th scope="col">Par</th><th scope="col">Action</th><th scope="col">Rubrique</th><th scope="col">Champs modifiés</th></tr></thead>
   <tbody>
   % for e in entries:
   <tr><td>{{fmt.date_fr(e['at'])}}</td><td><a href="/agent/demandes/{{e['family_id']}}">{{e['family_id']}}</a></td><td>{{e['by']}}</td>
       <td>{{audit_labels.get(e['action'], e['action'])}}</td>
-      <td>{{sections[e['section']].title if e['section'] in sections else e['section']}}{{' : ' + e['target_label'] if e['target_label'] else ''}}</td></tr>
+      <td>{{sections[e['section']].title if e['section'] in sections else e['section']}}{{' : ' + e['target_label'] if e['target_label'] else ''}}</td>
+      <td>{{e.get('changed', '')}}{{' — ' + e['reason'] if e.get('reason') else ''}}</td></tr>
   % end
   </tbody>
 </table></div>

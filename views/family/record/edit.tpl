@@ -8,6 +8,9 @@
 <form method="post" action="{{form_url}}" class="form" novalidate>
   <input type="hidden" name="csrf_token" value="{{csrf_token}}">
   <p class="hint">Les champs marqués d'un astérisque (*) sont obligatoires.</p>
+  % for name, value in get('secret_hint', {}).items():
+  <p class="hint">{{section.field(name).label}} actuel : {{section.field(name).display(value)}}. Laissez le champ vide pour le conserver, ou saisissez le nouveau en entier.</p>
+  % end
   % include('_fields.tpl', fields=section.all_fields)
   % if section.key == 'person':
   <fieldset class="field{{' field-error' if errors.get('children') else ''}}" id="f-children">
