@@ -11,8 +11,10 @@ from pathlib import Path
 
 from bottle import Bottle
 
-from routes import (agent_account, agent_families, agent_home, agent_ledger, agent_requests, auth, family_account,
-                    family_home, family_invoices, family_record, family_requests, preregistration, static_files, web)
+from routes import (agent_account, agent_billing, agent_families, agent_home, agent_ledger, agent_messages,
+                    agent_requests, agent_settings, auth, family_account, family_enrolments, family_home,
+                    family_invoices, family_messages, family_record, family_requests, online_payment, preregistration,
+                    static_files, web)
 from storage.agents import Agents
 from storage.atomic import remove_stale_temp_files
 from storage.counters import Numbers
@@ -20,14 +22,16 @@ from storage.documents import DocumentStore
 from storage.families import Families
 from storage.index import FamilyIndex
 from storage.passwords import generate_password, hash_password
-from storage.photos import Photos
+from storage.photos import FamilyFiles
 from storage.preregistrations import Preregistrations
+from storage.services import Services
 from storage.sessions import SessionStore
 from storage.settings import Settings
 from storage.throttle import LoginThrottle
 
-ROUTE_MODULES = (auth, family_home, family_record, family_requests, family_invoices, family_account, agent_home,
-                 agent_requests, agent_families, agent_ledger, agent_account, preregistration, static_files)
+ROUTE_MODULES = (auth, family_home, family_record, family_requests, family_invoices, family_messages, family_account,
+                 family_enrolments, online_payment, agent_home, agent_requests, agent_messages, agent_families,
+                 agent_ledger, agent_billing, agent_settings, agent_account, preregistration, static_files)
 log = logging.getLogger("portal")
 
 
@@ -39,14 +43,15 @@ class Portal:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.documents = DocumentStore(data_dir)
         self.families = Families(self.documents)
-        for folder in (data_dir, self.families.folder, self.families.ledger_folder):
-            remove_stale_temp_files(folder)
+        remove_stale_temp_files(data_dir)
         self.index = FamilyIndex(self.families)
         self.index.rebuild()
         self.settings = Settings(self.documents, settings)
         self.sessions = SessionStore(self.documents)
         self.agents = Agents(self.documents)
-        self.photos = Photos(data_dir)
+        self.photos = FamilyFiles(data_dir, "photos")
+        self.certificates = FamilyFiles(data_dir, "certificates")
+        self.services = Services(self.documents)
         self.numbers = Numbers(self.documents, self.families)
         self.preregistrations = Preregistrations(self.documents)
         self.throttle = LoginThrottle()

@@ -89,7 +89,7 @@ def reply_in_thread(family_id: str, thread_id: int):
     except KeyError:
         abort(404)
     flash(f"Réponse envoyée à la famille {family_id}.")
-    redirect(f"/agent/messages/{family_id}/{thread_id}")
+    redirect(f"/agent/messages/{family_id}/{thread_id}#message-{len(thread.messages) + 1}")
 
 
 @app.route("/agent/messages/nouveau", method=["GET", "POST"])

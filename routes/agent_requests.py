@@ -5,7 +5,8 @@ from bottle import Bottle, abort
 
 from routes.display import change_rows, request_title, status_label
 from routes.family_record import send_photo
-from routes.web import flash, form_text, is_fragment, portal, redirect, render, render_page, require_agent
+from routes.web import (flash, form_text, is_fragment, portal, redirect, render, render_page, require_agent,
+                        upload_response)
 from storage.families import record_of
 from storage.requests import (AUDIT_LABELS, Decision, all_requests, cancel_request, conflicts_of,
                               pending_requests, validate_request)
@@ -18,6 +19,7 @@ OUTCOME_MESSAGES = {
     "already_decided": ("warning", "Cette demande a déjà été traitée ; rien n'a été modifié."),
     "target_missing": ("error", "La fiche visée par cette demande n'existe plus : annulez la demande."),
     "conflict": ("warning", "La fiche a changé depuis la demande : vérifiez les valeurs puis confirmez la validation."),
+    "refused": ("error", ""),
 }
 
 
@@ -77,6 +79,8 @@ def _after_decision(family_id: str, decision: Decision):
     for name in decision.obsolete_files:
         portal().photos.delete(family_id, name)
     message = OUTCOME_MESSAGES[decision.outcome]
+    if decision.message:
+        message = (message[0], decision.message)
     if decision.outcome == "conflict" or is_fragment():
         db, record = _family_snapshot(family_id)
         request = db.table("requests").get(doc_id=decision.request.doc_id)
@@ -94,7 +98,8 @@ def validate(family_id: str, request_id: int):
     agent = require_agent()
     try:
         decision = validate_request(portal().families, family_id, request_id, agent,
-                                    confirm_conflicts=form_text("confirmer") == "1")
+                                    confirm_conflicts=form_text("confirmer") == "1",
+                                    options={"services": portal().services, "billing": form_text("facturation") or "auto"})
     except KeyError:
         abort(404)
     return _after_decision(family_id, decision)
@@ -116,7 +121,8 @@ def validate_all(family_id: str):
     db, _ = _family_snapshot(family_id)
     done, skipped = 0, 0
     for request in pending_requests(db):
-        decision = validate_request(portal().families, family_id, request.doc_id, agent)
+        decision = validate_request(portal().families, family_id, request.doc_id, agent,
+                                    options={"services": portal().services})
         for name in decision.obsolete_files:
             portal().photos.delete(family_id, name)
         if decision.outcome == "validated":
@@ -138,6 +144,14 @@ def requested_photo(family_id: str, request_id: int):
     if request is None or request["section"] != "child_photo":
         abort(404)
     return send_photo(family_id, request["changes"][0]["after"])
+
+
+@app.get("/agent/demandes/<family_id>/<request_id:int>/justificatif")
+def absence_certificate(family_id: str, request_id: int):
+    require_agent()
+    db, _ = _family_snapshot(family_id)
+    request = db.table("requests").get(doc_id=request_id)
+    return upload_response(portal().certificates, family_id, ((request or {}).get("payload") or {}).get("certificate"))
 
 
 @app.get("/agent/journal")

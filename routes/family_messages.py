@@ -69,7 +69,7 @@ def reply_in_thread(thread_id: int):
     except KeyError:
         abort(404)
     flash("Votre message a été envoyé à la mairie.")
-    redirect(f"/messages/{thread_id}")
+    redirect(f"/messages/{thread_id}#message-{len(thread.messages) + 1}")
 
 
 @app.route("/messages/nouveau", method=["GET", "POST"])

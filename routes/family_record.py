@@ -1,11 +1,11 @@
 """Mes informations: the family reads each section of its record and asks for changes (requests)."""
 from __future__ import annotations
 
-from bottle import Bottle, HTTPResponse, abort, request
+from bottle import Bottle, abort, request
 
 from routes.display import SECTION_SLUGS, SLUG_SECTIONS, section_rows
 from routes.record_forms import section_form
-from routes.web import flash, portal, redirect, render, require_family
+from routes.web import flash, portal, redirect, render, require_family, upload_response
 from storage.families import record_of
 from storage.photos import MAX_UPLOAD_BYTES, PhotoRefused, reencode_photo
 from storage.requests import RequestRefused, pending_requests, pending_values, submit_request
@@ -188,8 +188,5 @@ def _own_child(record: dict, child_id: int) -> dict:
 
 
 def send_photo(family_id: str, name: str | None):
-    """The photo file of one family (404 when absent), never cached by shared caches."""
-    path = portal().photos.path(family_id, name)
-    if path is None:
-        abort(404)
-    return HTTPResponse(path.read_bytes(), **{"Content-Type": "image/jpeg", "Cache-Control": "private, no-store"})
+    """The photo file of one family (404 when absent)."""
+    return upload_response(portal().photos, family_id, name)

@@ -95,12 +95,32 @@ def csrf_token() -> str:
     return token
 
 
+# POSTs that cannot carry our CSRF token because another party sends them, by design of the card payment protocol
+# (Paybox System). Each handler checks what it receives in another way and none acts for the logged-in user:
+# - the bank's server-to-server notification (IPN): no browser, no session; it records a payment only when the
+#   bank's RSA signature verifies;
+# - the bank sending the family's browser back (return pages): they only display, never record anything;
+# - the local bank simulator's payment page (demo and tests): it stands in for the bank's page, which receives our
+#   payment form without our token (the token must never go to a third party); it checks the form's HMAC and only
+#   displays. Its Accepter / Refuser / Annuler form is ours and carries the token like every other POST.
+CSRF_EXEMPT_PATHS = frozenset({
+    "/paiement-en-ligne/notification",
+    "/paiement-en-ligne/retour/effectue",
+    "/paiement-en-ligne/retour/refuse",
+    "/paiement-en-ligne/retour/annule",
+    "/paiement-en-ligne/retour/attente",
+    "/paiement-en-ligne/simulateur",
+})
+
+
 def check_request() -> None:
     """before_request hook: refuse oversized bodies and POSTs without the right CSRF token."""
     if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
         return
     if (request.content_length or 0) > MAX_BODY_BYTES:
         raise HTTPError(413, "Requête trop volumineuse.")
+    if request.method == "POST" and request.path in CSRF_EXEMPT_PATHS:
+        return
     session = current_session()
     expected = session.csrf_token if session else request.get_cookie(ANONYMOUS_CSRF_COOKIE)
     sent = request.forms.get("csrf_token") or request.headers.get("X-CSRF-Token") or ""
@@ -108,10 +128,19 @@ def check_request() -> None:
         raise HTTPError(403, "csrf")
 
 
+def allow_form_action(origin: str) -> None:
+    """Let this response's page post a form to origin too (the bank's payment page); every other page keeps 'self'."""
+    request.environ["portal.form_action"] = origin
+
+
 def add_security_headers() -> None:
     """after_request hook: security headers on every answer; private pages are never cached."""
     for name, value in SECURITY_HEADERS.items():
         response.set_header(name, value)
+    extra_origin = request.environ.get("portal.form_action")
+    if extra_origin:
+        response.set_header("Content-Security-Policy", SECURITY_HEADERS["Content-Security-Policy"].replace(
+            "form-action 'self'", f"form-action 'self' {extra_origin}"))
     if not request.path.startswith("/static/") and not response.get_header("Cache-Control"):
         response.set_header("Cache-Control", "no-store")
 
@@ -221,3 +250,13 @@ def require_module(name: str) -> None:
     """Pages of a module that is off do not exist: 404."""
     if not module_enabled(name):
         abort(404)
+
+
+def upload_response(files, family_id: str, name: str | None):
+    """One of a family's uploaded files (photo, certificate); 404 when absent, never stored by shared caches."""
+    path = files.path(family_id, name)
+    if path is None:
+        abort(404)
+    if path.suffix == ".pdf":
+        return pdf_response(path.read_bytes(), "justificatif.pdf", download=True)
+    return bottle.HTTPResponse(path.read_bytes(), **{"Content-Type": "image/jpeg", "Cache-Control": "private, no-store"})

@@ -37,9 +37,9 @@ def _fsync_folder(folder: Path) -> None:
 
 
 def remove_stale_temp_files(folder: Path) -> int:
-    """Delete temporary files left by a crash mid-write; return how many were removed."""
+    """Delete temporary files left by a crash mid-write, in folder and below; return how many were removed."""
     removed = 0
-    for temp in Path(folder).glob("." + "*" + TEMP_SUFFIX):
+    for temp in Path(folder).rglob("." + "*" + TEMP_SUFFIX):
         temp.unlink(missing_ok=True)
         removed += 1
     return removed

@@ -36,16 +36,23 @@ class Numbers:
 
     def next_invoice_number(self, year: int, family_id: str) -> str:
         """A new invoice number 'F2026-000123', reserved for family_id."""
+        return self.next_invoice_numbers(year, [family_id])[0]
+
+    def next_invoice_numbers(self, year: int, family_ids: list[str]) -> list[str]:
+        """New invoice numbers, one per family given, reserved in one write (the billing run's batch)."""
         with self._lock:
             key = f"invoice:{year}"
-            while True:
-                self._sequences[key] = self._sequences.get(key, 0) + 1
-                number = f"F{year}-{self._sequences[key]:06d}"
-                if number not in self._invoices:
-                    break
-            self._invoices[number] = family_id
+            numbers = []
+            for family_id in family_ids:
+                while True:
+                    self._sequences[key] = self._sequences.get(key, 0) + 1
+                    number = f"F{year}-{self._sequences[key]:06d}"
+                    if number not in self._invoices:
+                        break
+                self._invoices[number] = family_id
+                numbers.append(number)
             self._save()
-            return number
+            return numbers
 
     def next_family_number(self) -> str:
         """A family number not in use yet (after the highest one on disk)."""

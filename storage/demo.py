@@ -3,16 +3,23 @@ payments, messages and pending requests, so that a first look shows the portal w
 """
 from __future__ import annotations
 
+import secrets
+from datetime import datetime
 from pathlib import Path
 
 from storage.agents import Agents
 from storage.counters import Numbers
-from storage.documents import DocumentStore
+from storage.documents import SCHEMA_VERSION, DocumentStore
+from storage.enrolments import submit_absence, submit_enrolments
 from storage.families import Families
 from storage.ledger import add_invoice, add_payment, invoice_line
 from storage.messages import post_message
 from storage.passwords import hash_password
+from storage.paybox import simulator_public_key_setting
 from storage.requests import submit_request
+from storage.services import Services
+from storage.settings import Settings
+from storage.settings import Settings
 
 DEMO_ACCOUNTS = {"770400070": "demo2026", "770400080": "demo2027", "770400090": "demo2028"}
 DEMO_AGENT = ("agent", "agent2026")
@@ -107,11 +114,65 @@ def _seed_ledger(families: Families, numbers: Numbers, family_id: str, record: d
         month = int(period[5:])
         invoice = add_invoice(families, family_id, number=f"2026-{month:02d}{number:03d}", period=period,
                               issued_on=f"2026-{month + 1:02d}-03" if month < 12 else "2027-01-03",
-                              due_on=f"2026-{month + 1:02d}-25", lines=lines)
+                              due_on=f"2026-{month + 1:02d}-25", lines=lines, billing_month=period)
         if share:
             add_payment(families, family_id, paid_on=f"2026-{month + 1:02d}-20",
                         amount_cents=round(invoice["total_cents"] * share), method="prelevement",
                         reference=f"PRLV {period}")
+
+
+SCHOOL_PERIODS = [{"start": "2026-09-01", "end": "2026-10-16"}, {"start": "2026-11-02", "end": "2026-12-18"},
+                  {"start": "2027-01-04", "end": "2027-02-12"}, {"start": "2027-03-01", "end": "2027-04-16"},
+                  {"start": "2027-05-03", "end": "2027-07-03"}]
+SCHOOL_CLOSED = ["2026-11-11", "2027-05-13", "2027-05-14"]
+
+
+def _service(service_id, name, weekdays, prices, periods=SCHOOL_PERIODS, closed=SCHOOL_CLOSED, notice=2):
+    return {"id": service_id, "name": name, "weekdays": weekdays, "periods": periods, "closed_dates": closed,
+            "brackets": [{"qf_max": 600, "price_cents": prices[0]}, {"qf_max": 1000, "price_cents": prices[1]},
+                         {"qf_max": None, "price_cents": prices[2]}],
+            "notice_working_days": notice, "notice_time": "10:00", "active": True}
+
+
+DEMO_SERVICES = [
+    _service("cantine", CANTINE, [0, 1, 3, 4], (180, 300, 385)),
+    _service("matin", MATIN, [0, 1, 3, 4], (120, 160, 190)),
+    _service("soir", SOIR, [0, 1, 3, 4], (160, 210, 260)),
+    _service("mercredi", "Accueil de loisirs du mercredi", [2], (600, 950, 1200)),
+    _service("vacances-noel", "Vacances de Noël", [0, 1, 2, 3, 4], (800, 1200, 1500),
+             periods=[{"start": "2026-12-21", "end": "2027-01-01"}], closed=["2026-12-25", "2027-01-01"], notice=5),
+]
+DEMO_ENROLMENTS = {"770400070": [(1, "cantine", [0, 1, 3, 4]), (1, "soir", [0, 1, 3, 4]), (2, "cantine", [0, 1, 3, 4])],
+                   "770400080": [(1, "cantine", [0, 1, 3, 4]), (2, "cantine", [0, 1, 3, 4]), (2, "matin", [0, 1, 3, 4])],
+                   "770400090": [(1, "mercredi", [2])]}
+
+
+def _seed_enrolments(documents: DocumentStore, families: Families) -> None:
+    """The enrolments module: services, the school year's enrolments, an absence, pending requests."""
+    services = Services(documents)
+    for service in DEMO_SERVICES:
+        services.save(service)
+    Settings(documents).save({"modules": {"enrolments": True}})
+    for family_id, enrolments in DEMO_ENROLMENTS.items():
+        with families.transaction(family_id) as db:
+            for child_id, service_id, weekdays in enrolments:
+                db.table("enrolments").insert({"schema": SCHEMA_VERSION, "child_id": child_id, "service_id": service_id,
+                                               "start": "2026-09-01", "end": "2027-07-03", "weekdays": weekdays,
+                                               "status": "active", "request_id": None, "created_at": "2026-08-25T10:00:00"})
+            if family_id == "770400070":
+                db.table("absences").insert({
+                    "schema": SCHEMA_VERSION, "child_id": 1, "service_id": "cantine", "start": "2026-11-16",
+                    "end": "2026-11-17", "reason": "maladie", "comment": "angine", "certificate": None,
+                    "declared_at": "2026-11-16T08:10:00", "billing_choice": "free", "request_id": None,
+                    "days": [{"date": "2026-11-16", "billed": False}, {"date": "2026-11-17", "billed": False}],
+                    "created_at": "2026-11-16T09:00:00"})
+    cantine = services.get("cantine")
+    absence = {"child_id": 2, "service_id": "cantine", "start": "2026-12-03", "end": "2026-12-04",
+               "reason": "convenance", "comment": "rendez-vous", "days": ["2026-12-03", "2026-12-04"]}
+    submit_absence(families, "770400070", absence, cantine, datetime(2026, 11, 27, 18, 30))
+    submit_enrolments(families, "770400080", {"children": ["1"], "service_id": "vacances-noel", "start": "2026-12-21",
+                                              "end": "2027-01-01", "weekdays": [0, 1, 2, 3, 4]},
+                      services.get("vacances-noel"))
 
 
 def seed_demo(data_dir: Path) -> bool:
@@ -123,6 +184,11 @@ def seed_demo(data_dir: Path) -> bool:
     agents = Agents(documents)
     if agents.get(DEMO_AGENT[0]) is None:
         agents.create(DEMO_AGENT[0], "Marie Agent", hash_password(DEMO_AGENT[1]))
+    # Online payment on, through the built-in bank simulator (no real card, no internet): Paybox's published test
+    # merchant ids, a fresh secret key, and trust in the simulator's own test key (data/simulator/).
+    Settings(documents).save({"modules": {"payment": True}, "paybox": {
+        "site": "1999888", "rang": "32", "identifiant": "110647233", "hmac_key_hex": secrets.token_hex(64),
+        "public_key_path": simulator_public_key_setting(), "simulator": True}})
     records = demo_families()
     for family_id, record in records.items():
         families.create(family_id, record, hash_password(DEMO_ACCOUNTS[family_id]))
@@ -153,4 +219,5 @@ def seed_demo(data_dir: Path) -> bool:
         "last_name": "BENALI", "first_name": "Samira", "relationship": "Voisine", "phone_mobile": "06 77 88 99 00",
         "phone_home": "", "may_pick_up": True, "emergency_contact": False, "children": ["1"]},
         action="add", target_label="Samira BENALI")
+    _seed_enrolments(documents, families)
     return True

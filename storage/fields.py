@@ -45,9 +45,21 @@ class Field:
                 return str(value)
         if self.kind == "iban":
             return mask_iban(value)
+        if self.kind == "money":
+            return format_euros(value)
         if self.kind == "integer" and self.name in ("income", "qf"):
             return f"{int(value):,}".replace(",", "\u202f") + "\u00a0€"
         return str(value)
+
+
+def format_euros(cents: int | None) -> str:
+    """1234567 -> '12 345,67 €' (narrow no-break space between thousands, no-break space before €)."""
+    if cents is None or cents == "":
+        return ""
+    sign = "-" if cents < 0 else ""
+    whole, rest = divmod(abs(int(cents)), 100)
+    grouped = f"{whole:,}".replace(",", "\u202f")
+    return f"{sign}{grouped},{rest:02d}\u00a0€"
 
 
 def mask_iban(value: str) -> str:
@@ -85,7 +97,7 @@ def _clean_email(text):
 
 
 def _clean_phone(text):
-    digits = re.sub(r"[\s.\-()]", "", text)
+    digits = re.sub(r"[\s.\-()]", "", text.replace("(0)", ""))
     if digits.startswith("+33"):
         digits = "0" + digits[3:]
     elif digits.startswith("0033"):
@@ -102,6 +114,8 @@ def _clean_postcode(text):
 def _clean_date(text, is_birth_date, today):
     match = re.fullmatch(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})", text)
     iso = f"{match[3]}-{int(match[2]):02d}-{int(match[1]):02d}" if match else text
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", iso):
+        return text, "Date invalide : utilisez le format JJ/MM/AAAA."
     try:
         value = date.fromisoformat(iso)
     except ValueError:
@@ -127,7 +141,7 @@ def _clean_parts(text):
         return text, "Nombre de parts invalide (exemple : 2,5)."
     if not value.is_finite() or value < 1 or value > 20 or (value * 4) % 1 != 0:
         return text, "Nombre de parts invalide : entre 1 et 20, par quarts de part (exemple : 2,5)."
-    return str(value.normalize()).replace(".", ","), None
+    return f"{value.normalize():f}".replace(".", ","), None
 
 
 def _clean_iban(text):

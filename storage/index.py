@@ -1,4 +1,4 @@
-"""In-memory index of all families for the agent's cross-family views, rebuilt at start-up.
+"""In-memory index of all families for the agent's cross-family views (requests, messages), rebuilt at start-up.
 
 Kept current by listening to every committed write of a family file, so the agent's lists never read
 thousands of files.
@@ -13,15 +13,31 @@ from pathlib import Path
 from tinydb import TinyDB
 
 from storage.families import Families, account_of, family_name, record_of
-
+from storage.messages import (announcements_path, member_since, threads_of, unread_announcements,
+                              unread_for_family)
 
 RECENT_AUDIT_PER_FAMILY = 3
+RECENT_THREADS_PER_FAMILY = 3  # answered and read conversations kept besides those needing the agent
+SUBJECT_CHARS = 80
 
 
 def folded(text: str) -> str:
     """Lower-case text without accents, for searching 'Hélène' with 'helene'."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+@dataclass(slots=True)
+class ThreadSummary:
+    """One conversation as the agent's inbox lists it (a short subject, no bodies)."""
+    thread_id: int
+    subject: str
+    category: str
+    last_at: str
+    open: bool  # the family's message waits for the town hall's reply
+    unread: int  # the family's messages the agent has not opened
+    messages: int
+    started_by: str  # "family" or "agent"
 
 
 @dataclass
@@ -33,6 +49,32 @@ class FamilySummary:
     pending: list[dict] = field(default_factory=list)  # {id, section, target_label, created_at}
     search_text: str = ""
     recent_audit: list[dict] = field(default_factory=list)  # the family's last few decisions, newest last
+    threads: tuple = ()  # ThreadSummary: open or unread ones, plus the few latest others; newest first
+    unread_from_agent: int = 0  # the town hall's messages the family has not opened
+    member_since: str = ""  # account creation: older announcements count as read
+    announcements_read: int = 0
+
+    @property
+    def awaiting_reply(self) -> int:
+        return sum(1 for t in self.threads if t.open)
+
+    @property
+    def unread_from_family(self) -> int:
+        return sum(t.unread for t in self.threads)
+
+
+def summarise_threads(db: TinyDB) -> tuple:
+    """The conversations the agent's inbox shows for one family file."""
+    kept, others = [], 0
+    for thread in threads_of(db):
+        unread = thread.unread_by("agent")
+        if not (thread.status == "open" or unread):
+            others += 1
+            if others > RECENT_THREADS_PER_FAMILY:
+                continue
+        kept.append(ThreadSummary(thread.thread_id, thread.subject[:SUBJECT_CHARS], thread.category, thread.last_at,
+                                  thread.status == "open", unread, len(thread.messages), thread.started_by))
+    return tuple(kept)
 
 
 def summarise(family_id: str, db: TinyDB) -> FamilySummary:
@@ -46,13 +88,17 @@ def summarise(family_id: str, db: TinyDB) -> FamilySummary:
     ]
     audit = db.table("audit")
     recent = [{"family_id": family_id, "at": a["at"], "by": a["by"], "action": a["action"], "section": a["section"],
-               "target_label": a.get("target_label", ""), "reason": a.get("reason", "")}
+               "target_label": a.get("target_label", ""), "reason": a.get("reason", "")[:80],
+               "changed": ", ".join(c["label"] for c in a.get("changes", []))[:100]}
               for a in audit.all()[-RECENT_AUDIT_PER_FAMILY:]]
     parents = " ".join(family_name({"parent1": p}) for p in (record.get("parent1"), record.get("parent2")) if p)
     return FamilySummary(
         family_id=family_id, name=family_name(record), children=children,
         active=bool(account_of(db).get("active", True)), pending=pending,
         search_text=folded(" ".join([family_id, parents, *children])), recent_audit=recent,
+        threads=summarise_threads(db),
+        unread_from_agent=unread_for_family(db),
+        member_since=member_since(db), announcements_read=len(db.table("announcement_reads")),
     )
 
 
@@ -63,6 +109,10 @@ class FamilyIndex:
         self._families = families
         self._by_id: dict[str, FamilySummary] = {}
         self._lock = threading.Lock()
+        self._announcements_path = announcements_path(families.documents)
+        self._announcement_dates: list[str] = []  # every announcement's created_at, sorted
+        self._awaiting_reply = 0  # totals over every family, kept with each summary change (agent's nav badge)
+        self._unread_from_families = 0
         families.documents.on_commit(self._on_commit)
 
     def rebuild(self) -> int:
@@ -74,13 +124,28 @@ class FamilyIndex:
                 summaries[family_id] = summarise(family_id, db)
         with self._lock:
             self._by_id = summaries
+            self._awaiting_reply = sum(s.awaiting_reply for s in summaries.values())
+            self._unread_from_families = sum(s.unread_from_family for s in summaries.values())
+        self._announcement_dates = self._dates_of(self._families.documents.read(self._announcements_path))
         return len(summaries)
+
+    @staticmethod
+    def _dates_of(announcements_db: TinyDB) -> list[str]:
+        return sorted(a["created_at"] for a in announcements_db.table("announcements").all())
 
     def _on_commit(self, path: Path, db: TinyDB) -> None:
         if path.parent == self._families.folder:
             summary = summarise(path.stem, db)
             with self._lock:
+                previous = self._by_id.get(path.stem)
                 self._by_id[path.stem] = summary
+                if previous is not None:
+                    self._awaiting_reply -= previous.awaiting_reply
+                    self._unread_from_families -= previous.unread_from_family
+                self._awaiting_reply += summary.awaiting_reply
+                self._unread_from_families += summary.unread_from_family
+        elif path == self._announcements_path:
+            self._announcement_dates = self._dates_of(db)
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -111,3 +176,38 @@ class FamilyIndex:
         with self._lock:
             entries = [entry for s in self._by_id.values() for entry in s.recent_audit]
         return sorted(entries, key=lambda e: e["at"], reverse=True)[:limit]
+
+    # --- messages -----------------------------------------------------------------------------------
+
+    def announcement_dates(self) -> list[str]:
+        """Every announcement's publication time, sorted (what storage.messages.unread_count needs)."""
+        return self._announcement_dates
+
+    def unread_messages(self, family_id: str) -> int:
+        """What a family has not opened yet (town hall messages and announcements): its navigation badge."""
+        summary = self._by_id.get(family_id)
+        if summary is None:
+            return 0
+        return summary.unread_from_agent + unread_announcements(self._announcement_dates, summary.member_since,
+                                                                summary.announcements_read)
+
+    def conversations(self, only: str = "") -> list[tuple[FamilySummary, ThreadSummary]]:
+        """Families' conversations for the agent: unread first, then awaiting a reply, then the rest; newest first.
+
+        only: "" for all that the index keeps, "unread" or "open" (awaiting the agent's reply).
+        """
+        with self._lock:
+            summaries = [s for s in self._by_id.values() if s.threads]
+        rows = [(s, t) for s in summaries for t in s.threads
+                if not only or (only == "unread" and t.unread) or (only == "open" and t.open)]
+        rows.sort(key=lambda row: row[1].last_at, reverse=True)
+        rows.sort(key=lambda row: (not row[1].unread, not row[1].open))  # stable: newest first within each group
+        return rows
+
+    def awaiting_reply_count(self) -> int:
+        """Conversations whose last message is the family's (the agent's navigation badge)."""
+        return self._awaiting_reply
+
+    def unread_from_families_count(self) -> int:
+        """Families' messages the agent has not opened yet."""
+        return self._unread_from_families

@@ -33,20 +33,22 @@ def payments(ledger: TinyDB) -> list[dict]:
 
 
 def add_invoice(families: Families, family_id: str, *, number: str, period: str, issued_on: str, due_on: str,
-                lines: list[dict]) -> dict:
+                lines: list[dict], billing_month: str | None = None) -> dict:
     """Store an invoice; its solde antérieur is the balance at the moment it is created.
 
-    Refuses (FileExistsError) a number the family's ledger already holds, so a repeated import adds nothing.
+    Refuses (FileExistsError) a number the family's ledger already holds, so a repeated import adds nothing,
+    and an invoice of the billing run for a month that the family already has one for (billing_month).
     """
     total = sum(line["amount_cents"] for line in lines)
     with families.ledger_transaction(family_id) as ledger:
-        if any(doc["number"] == number for doc in ledger.table("invoices").all()):
+        if any(doc["number"] == number or (billing_month and doc.get("billing_month") == billing_month)
+               for doc in ledger.table("invoices").all()):
             raise FileExistsError(number)
         previous = balance_cents(ledger)
         invoice = {
             "schema": SCHEMA_VERSION, "number": number, "period": period, "issued_on": issued_on,
             "due_on": due_on, "lines": lines, "total_cents": total, "previous_balance_cents": previous,
-            "amount_due_cents": previous + total, "created_at": now_iso(),
+            "amount_due_cents": previous + total, "created_at": now_iso(), "billing_month": billing_month,
         }
         ledger.table("invoices").insert(invoice)
     return invoice

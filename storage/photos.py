@@ -1,4 +1,5 @@
-"""Children's photos: uploads checked and re-encoded by Pillow (JPEG, ≤ 600 px, no metadata), stored per family."""
+"""Uploaded files: children's photos and absence certificates, checked and re-encoded by Pillow (JPEG, no
+metadata) or, for a certificate, kept as PDF; stored per family under names nobody can guess."""
 from __future__ import annotations
 
 import io
@@ -17,14 +18,15 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 600
 MAX_SOURCE_PIXELS = 24_000_000  # larger images are refused before decoding (decompression bombs)
 _DECODING = threading.BoundedSemaphore(2)  # a full-size decode costs ~100 MB: at most two at once
-PHOTO_NAME = re.compile(r"^[0-9a-f]{32}\.jpg$")
+CERTIFICATE_SIDE = 1600  # readable when printed
+FILE_NAME = re.compile(r"^[0-9a-f]{32}\.(jpg|pdf)$")
 
 
 class PhotoRefused(Exception):
     """An upload that is not an acceptable photo; the message is for the family, in French."""
 
 
-def reencode_photo(raw: bytes) -> bytes:
+def reencode_photo(raw: bytes, max_side: int = MAX_SIDE) -> bytes:
     """A clean JPEG from an uploaded JPEG or PNG: decoded, rotated upright, resized, metadata dropped."""
     if not raw:
         raise PhotoRefused("Choisissez un fichier photo.")
@@ -39,7 +41,7 @@ def reencode_photo(raw: bytes) -> bytes:
                 if image.width * image.height > MAX_SOURCE_PIXELS:
                     raise PhotoRefused("L'image est trop grande (24 millions de pixels au plus).")
                 with _DECODING:
-                    return _resized_jpeg(image)
+                    return _resized_jpeg(image, max_side)
     except PhotoRefused:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -48,10 +50,10 @@ def reencode_photo(raw: bytes) -> bytes:
         raise PhotoRefused("L'image est illisible ou endommagée : envoyez une autre photo JPEG ou PNG.")
 
 
-def _resized_jpeg(image: Image.Image) -> bytes:
+def _resized_jpeg(image: Image.Image, max_side: int) -> bytes:
     """Decode (a JPEG directly at a reduced scale), turn upright, flatten, shrink and save without metadata."""
     if image.format == "JPEG":
-        image.draft("RGB", (MAX_SIDE * 2, MAX_SIDE * 2))
+        image.draft("RGB", (max_side * 2, max_side * 2))
     image.load()
     image = ImageOps.exif_transpose(image)
     if image.mode in ("RGBA", "LA", "P"):
@@ -61,28 +63,37 @@ def _resized_jpeg(image: Image.Image) -> bytes:
         image = background
     elif image.mode != "RGB":
         image = image.convert("RGB")
-    image.thumbnail((MAX_SIDE, MAX_SIDE))
+    image.thumbnail((max_side, max_side))
     output = io.BytesIO()
     image.save(output, "JPEG", quality=85, optimize=True)
     return output.getvalue()
 
 
-class Photos:
-    """Photo files below data/photos/<family>/, named at random so names cannot be guessed."""
+def clean_certificate(raw: bytes) -> tuple[bytes, str]:
+    """(content, 'pdf' or 'jpg') of a medical certificate: a PDF as sent, or a photo of it re-encoded."""
+    if raw[:5] == b"%PDF-":
+        if len(raw) > MAX_UPLOAD_BYTES:
+            raise PhotoRefused("Le justificatif dépasse 5 Mo.")
+        return raw, "pdf"
+    return reencode_photo(raw, CERTIFICATE_SIDE), "jpg"
 
-    def __init__(self, root: Path):
-        self.folder = Path(root) / "photos"
 
-    def save(self, family_id: str, jpeg: bytes) -> str:
+class FamilyFiles:
+    """Files below data/<folder>/<family>/, named at random so names cannot be guessed."""
+
+    def __init__(self, root: Path, folder: str):
+        self.folder = Path(root) / folder
+
+    def save(self, family_id: str, content: bytes, extension: str = "jpg") -> str:
         folder = self._family_folder(family_id)
         folder.mkdir(parents=True, exist_ok=True)
-        name = secrets.token_hex(16) + ".jpg"
-        write_atomically(folder / name, jpeg)
+        name = f"{secrets.token_hex(16)}.{extension}"
+        write_atomically(folder / name, content)
         return name
 
     def path(self, family_id: str, name: str | None) -> Path | None:
-        """The file of one of this family's photos, or None (also for a forged name)."""
-        if not name or not PHOTO_NAME.match(name):
+        """The file of one of this family's uploads, or None (also for a forged name)."""
+        if not name or not FILE_NAME.match(name):
             return None
         path = self._family_folder(family_id) / name
         return path if path.exists() else None

@@ -35,8 +35,8 @@ class Decision:
 @dataclass(frozen=True)
 class RequestKind:
     """A kind of request that is not a change of the record (enrolment, absence): how to check and apply it."""
-    problem: Callable[[TinyDB, dict, dict], str | None]  # (db, record, request) -> French reason to refuse, or None
-    apply: Callable[[TinyDB, dict, dict, dict], None]     # (db, record, request, agent's options)
+    problem: Callable[[TinyDB, dict, dict, dict], str | None]  # (db, record, request, options) -> reason to refuse
+    apply: Callable[[TinyDB, dict, dict, dict], None]          # (db, record, request, options: the agent's choices)
 
 
 REQUEST_KINDS: dict[str, RequestKind] = {}  # filled by the modules that define such requests
@@ -160,7 +160,7 @@ def validate_request(families: Families, family_id: str, request_id: int, agent:
         record = record_of(db)
         kind = REQUEST_KINDS.get(request["section"])
         if kind is not None:
-            problem = kind.problem(db, record, request)
+            problem = kind.problem(db, record, request, options or {})
             if problem:
                 return Decision("refused", request, message=problem)
             kind.apply(db, record, request, options or {})

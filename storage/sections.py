@@ -131,7 +131,15 @@ SECTIONS = {
     "child_extra": Section("child_extra", "Données complémentaires", CHILD_EXTRA, "child"),
     "child_health": Section("child_health", "Données sanitaires", CHILD_HEALTH, "child", (VACCINATIONS, ALLERGIES)),
     "child_photo": Section("child_photo", "Photo", (Field("photo", "Photo"),), "child"),
+    # Requests of the enrolments module: shown like the others, applied by storage.enrolments.
+    "enrolment": Section("enrolment", "Inscription", (
+        Field("service", "Service"), Field("period", "Période"), Field("weekdays", "Jours"),
+        Field("price", "Prix par jour", "money")), "child"),
+    "absence": Section("absence", "Absence", (
+        Field("service", "Service"), Field("period", "Dates"), Field("reason", "Motif"),
+        Field("days", "Jours réservés concernés"), Field("certificate", "Justificatif")), "child"),
 }
+MODULE_SECTIONS = ("enrolment", "absence")
 RECORD_SECTIONS = ("parent1", "parent2", "tax", "caf", "bank")
 CHILD_PART = {"child_extra": "extra", "child_health": "health"}
 
@@ -146,6 +154,8 @@ def find_target(record: dict, section: Section, target_id) -> dict | None:
 
 def current_values(record: dict, section: Section, target_id=None) -> dict | None:
     """The section's values now in the record (None when the target does not exist)."""
+    if section.key in MODULE_SECTIONS:
+        return {}  # enrolments and absences are not values of the record
     if section.target is None:
         return dict(record.get(section.key) or {})
     target = find_target(record, section, target_id)

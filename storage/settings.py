@@ -17,6 +17,18 @@ DEFAULT_SETTINGS = {
         "email": "enfance@ville-demo.fr",
     },
     "modules": {"enrolments": False, "payment": False},
+    # Online card payment (module "payment") with Paybox System / Up2pay e-Transactions: the values the bank gives
+    # the commune. "simulator" sends families to the built-in bank simulator instead (demo and tests only).
+    "paybox": {
+        "site": "",
+        "rang": "",
+        "identifiant": "",
+        "hmac_key_hex": "",
+        "bank_url": "https://tpeweb.paybox.com/cgi/MYchoix_pagepaiement.cgi",
+        "public_key_path": "",  # the bank's public key (PEM), absolute or relative to the data folder
+        "portal_url": "",  # e.g. "https://famille.ma-commune.fr": base of the return and IPN URLs (else the request's)
+        "simulator": False,
+    },
     "secure_cookies": False,
 }
 

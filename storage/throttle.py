@@ -9,6 +9,7 @@ LOCK_AFTER_FAILURES = 10   # failures that lock the identifiant
 LOCK_SECONDS = 15 * 60
 MAX_PAUSE_SECONDS = 60
 FORGET_AFTER_SECONDS = 24 * 3600
+MAX_TRACKED = 20_000  # identifiants remembered at most (someone trying many names cannot fill the memory)
 
 
 class LoginThrottle:
@@ -39,7 +40,7 @@ class LoginThrottle:
             if count >= LOCK_AFTER_FAILURES and now - last >= LOCK_SECONDS:
                 count = 0  # the lock has expired: start counting again
             self._failures[identifiant.lower()] = (count + 1, now)
-            if len(self._failures) > 10000:
+            if len(self._failures) > MAX_TRACKED:
                 self._forget_old(now)
 
     def succeeded(self, identifiant: str) -> None:
@@ -59,3 +60,6 @@ class LoginThrottle:
         for key, (_, last) in list(self._failures.items()):
             if now - last > FORGET_AFTER_SECONDS:
                 del self._failures[key]
+        if len(self._failures) > MAX_TRACKED:  # still too many: keep the most recent half, locks first
+            ranked = sorted(self._failures.items(), key=lambda kv: (kv[1][0] >= LOCK_AFTER_FAILURES, kv[1][1]))
+            self._failures = dict(ranked[len(ranked) // 2:])

@@ -3,18 +3,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from storage.fields import format_euros
+
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre")
 
 
 def euros(cents: int | None) -> str:
-    """1234567 -> '12 345,67 €' (narrow no-break space between thousands, no-break space before €)."""
-    if cents is None:
-        return ""
-    sign = "-" if cents < 0 else ""
-    whole, rest = divmod(abs(int(cents)), 100)
-    grouped = f"{whole:,}".replace(",", "\u202f")
-    return f"{sign}{grouped},{rest:02d}\u00a0€"
+    """1234567 -> '12 345,67 €' (the one money format, shared with the storage layer's field display)."""
+    return format_euros(cents)
 
 
 def date_fr(value: str | None) -> str:

@@ -2,9 +2,10 @@
 
     python -m tests.perf.generate_town --families 10000 --data /tmp/town
 
-Each family gets one file data/families/<id>.json (tables record, account, requests, messages, audit)
-and one ledger data/ledgers/<id>.json (tables invoices, payments), in exactly the shapes the storage
-layer writes (see storage/families.py, storage/requests.py, storage/ledger.py, storage/messages.py).
+Each family gets one file data/families/<id>.json (tables record, account, requests, messages, audit,
+announcement_reads) and one ledger data/ledgers/<id>.json (tables invoices, payments), in exactly the
+shapes the storage layer writes (see storage/families.py, storage/requests.py, storage/ledger.py,
+storage/messages.py); the town's announcements go to data/announcements.json.
 For speed the files are written directly with storage.documents.encode() and without fsync, and every
 family account reuses ONE precomputed scrypt hash of "demo2026" (hashing 10,000 times takes minutes).
 The agent account (data/agents.json) is created through storage.agents.Agents with a real hash of
@@ -20,6 +21,7 @@ import random
 import sys
 import time
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -141,6 +143,42 @@ CLASSES = {2: ("Toute petite section", NURSERY), 3: ("Petite section", NURSERY),
            9: ("CM1", ELEMENTARY), 10: ("CM2", ELEMENTARY)}
 DIETS = ("standard",) * 14 + ("sans_porc",) * 3 + ("sans_viande", "vegetarien")
 
+FAMILY_MESSAGES = (
+    ("Question sur ma facture", "Bonjour,\nJe ne comprends pas le montant de la dernière facture, "
+     "pouvez-vous m'expliquer ?\nMerci.", "facturation"),
+    ("Changement de prélèvement", "Bonjour,\nJe souhaite changer la date de prélèvement.\nCordialement.",
+     "facturation"),
+    ("Absence de mon enfant", "Bonjour,\nMon enfant sera absent la semaine prochaine, faut-il annuler la "
+     "cantine ?\nMerci.", "autre"),
+    ("Inscription au centre de loisirs", "Bonjour,\nEst-il encore possible d'inscrire mes enfants pour les "
+     "vacances ?\nBien cordialement.", "inscriptions"),
+)
+AGENT_MESSAGES = (
+    ("Attestation d'assurance", "Bonjour,\nMerci de nous faire parvenir l'attestation d'assurance scolaire "
+     "de votre enfant.\nLe service Enfance", "inscriptions"),
+    ("Rappel : facture en attente", "Bonjour,\nSauf erreur de notre part, votre dernière facture reste à "
+     "régler.\nLe service Enfance", "facturation"),
+)
+AGENT_REPLIES = (
+    "Bonjour,\nNous avons bien pris en compte votre message.\nCordialement,\nLe service Enfance",
+    "Bonjour,\nLe détail figure sur la facture (solde antérieur et prestations du mois).\nCordialement.",
+    "Bonjour,\nC'est noté, la modification sera faite dans la semaine.\nBonne journée.",
+)
+ANNOUNCEMENTS = (  # (days before today, subject, body, category), published to every family at once
+    (320, "Rentrée scolaire : inscriptions périscolaires", "Bonjour,\nLes inscriptions à la cantine et aux "
+     "accueils du matin et du soir sont ouvertes.\nLe service Enfance", "inscriptions"),
+    (250, "Vacances de la Toussaint", "Bonjour,\nL'accueil de loisirs est ouvert pendant les vacances ; "
+     "inscriptions jusqu'au vendredi précédent.\nLe service Enfance", "inscriptions"),
+    (180, "Nouveau portail famille", "Bonjour,\nVous pouvez désormais consulter vos factures et mettre à jour "
+     "vos informations en ligne.\nLe service Enfance", "autre"),
+    (120, "Tarifs au quotient familial", "Bonjour,\nPensez à transmettre votre attestation de quotient "
+     "familial avant la fin du mois.\nLe service Enfance", "facturation"),
+    (45, "Vacances d'été", "Bonjour,\nLes inscriptions pour l'été ouvrent lundi.\nLe service Enfance",
+     "inscriptions"),
+    (10, "Fermeture exceptionnelle", "Bonjour,\nLe service Enfance sera fermé vendredi après-midi.\n"
+     "Merci de votre compréhension.", "autre"),
+)
+
 CANTINE, MATIN, SOIR, LOISIRS, ETUDE = ("Restauration scolaire", "Accueil du matin", "Accueil du soir",
                                         "Accueil de loisirs", "Étude surveillée")
 METHODS = ("prelevement",) * 6 + ("carte", "carte", "cheque", "especes")
@@ -153,17 +191,29 @@ def ascii_fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+class FastRandom(random.Random):
+    """random.Random with cheaper randint/choice (the generator draws millions of them); still seeded."""
+
+    def randint(self, a: int, b: int) -> int:
+        return a + int(self.random() * (b - a + 1))
+
+    def choice(self, seq):
+        return seq[int(self.random() * len(seq))]
+
+
 def french_phone(rng: random.Random, prefix: str) -> str:
-    """'06 12 34 56 78' style, 10 digits starting with prefix (e.g. '06', '07', '01')."""
-    digits = prefix + "".join(rng.choice("0123456789") for _ in range(10 - len(prefix)))
-    return " ".join(digits[i:i + 2] for i in range(0, 10, 2))
+    """'06 12 34 56 78' style: 10 digits starting with a 2-digit prefix ('06', '07', '01')."""
+    digits = f"{prefix}{int(rng.random() * 1e8):08d}"
+    return f"{digits[:2]} {digits[2:4]} {digits[4:6]} {digits[6:8]} {digits[8:]}"
+
+
+RIB_LETTERS = {c: str(d) for d, group in enumerate(("", "AJ", "BKS", "CLT", "DMU", "ENV", "FOW", "GPX", "HQY", "IRZ"))
+               for c in group}
 
 
 def rib_key(bank: str, branch: str, account: str) -> str:
-    """The French RIB key (letters of the account number mapped to digits as the banks do)."""
-    letters = {c: str(d) for d, group in enumerate(("", "AJ", "BKS", "CLT", "DMU", "ENV", "FOW", "GPX", "HQY",
-                                                    "IRZ")) for c in group}
-    account_digits = "".join(letters.get(c, c) for c in account)
+    """The French RIB key (letters of an account number count as the digits the banks give them)."""
+    account_digits = "".join(RIB_LETTERS.get(c, c) for c in account)
     return f"{97 - (89 * int(bank) + 15 * int(branch) + 3 * int(account_digits)) % 97:02d}"
 
 
@@ -190,11 +240,6 @@ def birth_date(rng: random.Random, today: date, min_age: int, max_age: int) -> s
     return (start + timedelta(days=rng.randrange(span))).isoformat()
 
 
-def age_at(birth: str, day: date) -> int:
-    born = date.fromisoformat(birth)
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
 # --- One family ---------------------------------------------------------------------------------------
 
 @dataclass
@@ -210,13 +255,14 @@ class TownStats:
     decided_requests: int = 0
     bytes_written: int = 0
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # process CPU time: what the generation costs on a busy machine
     family_ids: list[str] = field(default_factory=list, repr=False)
 
     def summary(self) -> str:
-        return (f"{self.families} familles, {self.children} enfants, {self.persons} personnes autorisées, "
-                f"{self.invoices} factures, {self.payments} paiements, {self.messages} messages, "
-                f"{self.pending_requests} demandes en attente ({self.decided_requests} traitées), "
-                f"{self.bytes_written / 1e6:.1f} Mo en {self.seconds:.1f} s -> {self.data_dir}")
+        return (f"{self.families} families, {self.children} children, {self.persons} authorised persons, "
+                f"{self.invoices} invoices, {self.payments} payments, {self.messages} messages, "
+                f"{self.pending_requests} pending requests ({self.decided_requests} decided), "
+                f"{self.bytes_written / 1e6:.1f} MB in {self.seconds:.1f} s ({self.cpu_seconds:.1f} s CPU) -> {self.data_dir}")
 
 
 class _Town:
@@ -229,10 +275,20 @@ class _Town:
         # The twelve monthly invoices already issued (on the 3rd of the following month) by today.
         year, month = add_months(today.year, today.month, -1 if today.day >= 3 else -2)
         self.periods = [add_months(year, month, -k) for k in range(11, -1, -1)]
-        # Days with school services (Monday, Tuesday, Thursday, Friday) in each month.
-        self.service_days = {
-            (y, m): sum(1 for d in range(1, calendar.monthrange(y, m)[1] + 1) if date(y, m, d).weekday() in (0, 1, 3, 4))
-            for y, m in self.periods}
+        self.announcement_dates = [f"{(today - timedelta(days=days)).isoformat()}T09:30:00"
+                                   for days, *_ in ANNOUNCEMENTS]
+        self.ledger_periods = []
+        for year, month in self.periods:
+            issued = date(*add_months(year, month, 1), 3)
+            self.ledger_periods.append({
+                "month": month, "period": f"{year}-{month:02d}", "issued": issued,
+                "issued_on": issued.isoformat(), "issued_at": f"{issued.isoformat()}T06:00:00",
+                "due_on": issued.replace(day=25).isoformat(), "debit_on": issued.replace(day=20),
+                "debit_reference": f"PRLV {year}-{month:02d}",
+                # Days with school services (Monday, Tuesday, Thursday, Friday) in the month.
+                "days": sum(1 for d in range(1, calendar.monthrange(year, month)[1] + 1)
+                            if date(year, month, d).weekday() in (0, 1, 3, 4)),
+            })
 
     # Parents, persons, children ---------------------------------------------------------------------
 
@@ -332,7 +388,7 @@ class _Town:
         qf = int(income / 12 / parts)
         regime = rng.choices(("CAF", "MSA", "autre"), (90, 7, 3))[0]
         bank_code, bic = rng.choice(BANKS)
-        account = "".join(rng.choice("0123456789") for _ in range(11))
+        account = f"{int(rng.random() * 1e11):011d}"
         holder = parent1 if rng.random() < 0.8 or parent2 is None else parent2
         return {
             "parent1": parent1, "parent2": parent2,
@@ -354,53 +410,62 @@ class _Town:
         invoices, payments = {}, {}
         payer = rng.choices(("full", "late", "partial"), (80, 12, 8))[0]
         method = rng.choice(METHODS)
+        recorded_by = "" if method in ("prelevement", "carte") else AGENT_LOGIN
         qf = record["caf"]["qf"]
         rate = 1.0 if qf > 1200 else 0.8 if qf > 800 else 0.6 if qf > 500 else 0.4
+        prices = {service: int(price * rate) for service, price in
+                  ((CANTINE, 425), (SOIR, 290), (MATIN, 210), (ETUDE, 250), (LOISIRS, 1650))}
+        children = [(c["first_name"], c["extra"]["class_name"] in ("CE1", "CE2", "CM1", "CM2"))
+                    for c in record["children"]]
         invoiced = paid = 0
-        for year, month in self.periods:
-            days = self.service_days[year, month]
+        for period in self.ledger_periods:
+            days, month = period["days"], period["month"]
             lines = []
-            for child in record["children"]:
-                name = child["first_name"]
+            for name, elementary in children:
                 if month in (7, 8):
                     if rng.random() < 0.5:
-                        lines.append(_line(name, LOISIRS, rng.randint(3, 15), int(1650 * rate), "Journée"))
+                        lines.append(_line(name, LOISIRS, rng.randint(3, 15), prices[LOISIRS], "Journée"))
                     continue
                 if month == 9 and rng.random() < 0.1:
                     continue
-                lines.append(_line(name, CANTINE, max(1, days - rng.randint(0, 4)), int(425 * rate)))
+                lines.append(_line(name, CANTINE, max(1, days - rng.randint(0, 4)), prices[CANTINE]))
                 if rng.random() < 0.45:
-                    lines.append(_line(name, SOIR, rng.randint(2, days), int(290 * rate)))
+                    lines.append(_line(name, SOIR, rng.randint(2, days), prices[SOIR]))
                 if rng.random() < 0.25:
-                    lines.append(_line(name, MATIN, rng.randint(2, days), int(210 * rate)))
-                if child["extra"]["class_name"] in ("CE1", "CE2", "CM1", "CM2") and rng.random() < 0.2:
-                    lines.append(_line(name, ETUDE, rng.randint(2, days), int(250 * rate)))
+                    lines.append(_line(name, MATIN, rng.randint(2, days), prices[MATIN]))
+                if elementary and rng.random() < 0.2:
+                    lines.append(_line(name, ETUDE, rng.randint(2, days), prices[ETUDE]))
             if not lines:  # every month has an invoice: in summer at least one child goes to the centre
-                lines.append(_line(record["children"][0]["first_name"], LOISIRS, rng.randint(3, 15),
-                                   int(1650 * rate), "Journée"))
+                lines.append(_line(children[0][0], LOISIRS, rng.randint(3, 15), prices[LOISIRS], "Journée"))
             total = sum(line["amount_cents"] for line in lines)
-            issued = date(*add_months(year, month, 1), 3)
             previous = invoiced - paid
             invoices[str(len(invoices) + 1)] = {
-                "schema": SCHEMA_VERSION, "number": f"{year}-{month:02d}{sequence:05d}",
-                "period": f"{year}-{month:02d}", "issued_on": issued.isoformat(),
-                "due_on": issued.replace(day=25).isoformat(), "lines": lines, "total_cents": total,
-                "previous_balance_cents": previous, "amount_due_cents": previous + total,
-                "created_at": f"{issued.isoformat()}T06:00:00",
+                "schema": SCHEMA_VERSION, "number": f"{period['period']}{sequence:05d}",
+                "period": period["period"], "issued_on": period["issued_on"], "due_on": period["due_on"],
+                "lines": lines, "total_cents": total, "previous_balance_cents": previous,
+                "amount_due_cents": previous + total, "created_at": period["issued_at"],
             }
             invoiced += total
-            # What the family pays on this invoice (a partial payer leaves something each month).
-            amount = {"full": previous + total, "late": previous + total if rng.random() < 0.7 else 0,
-                      "partial": int((previous + total) * rng.choice((0.5, 0.7, 0.9)))}[payer]
-            paid_on = issued.replace(day=20) if method == "prelevement" else issued + timedelta(days=rng.randint(5, 25))
+            # What the family pays on this invoice (a partial payer leaves something each month);
+            # a payment is always recorded before the next invoice is issued.
+            if payer == "full":
+                amount = previous + total
+            elif payer == "late":
+                amount = previous + total if rng.random() < 0.7 else 0
+            else:
+                amount = int((previous + total) * rng.choice((0.5, 0.7, 0.9)))
+            if method == "prelevement":
+                paid_on = period["debit_on"]
+            else:
+                paid_on = period["issued"] + timedelta(days=rng.randint(5, 25))
             if amount > 0 and paid_on <= self.today:
+                paid_iso = paid_on.isoformat()
                 payments[str(len(payments) + 1)] = {
-                    "schema": SCHEMA_VERSION, "paid_on": paid_on.isoformat(), "amount_cents": amount,
-                    "method": method,
-                    "reference": f"PRLV {year}-{month:02d}" if method == "prelevement"
+                    "schema": SCHEMA_VERSION, "paid_on": paid_iso, "amount_cents": amount, "method": method,
+                    "reference": period["debit_reference"] if method == "prelevement"
                     else f"CHQ {rng.randint(1000000, 9999999)}" if method == "cheque" else "",
-                    "recorded_by": "" if method in ("prelevement", "carte") else AGENT_LOGIN,
-                    "created_at": f"{paid_on.isoformat()}T{rng.randint(8, 18):02d}:{rng.randint(0, 59):02d}:00",
+                    "recorded_by": recorded_by,
+                    "created_at": f"{paid_iso}T{rng.randint(8, 18):02d}:{rng.randint(0, 59):02d}:00",
                 }
                 paid += amount
         return invoices, payments
@@ -408,6 +473,7 @@ class _Town:
     # Messages ---------------------------------------------------------------------------------------
 
     def messages(self, record: dict) -> dict:
+        """A few conversations in storage.messages' shape (a reply keeps its thread's subject)."""
         rng = self.rng
         table: dict[str, dict] = {}
         parent = record["parent1"]
@@ -421,32 +487,34 @@ class _Town:
                 "body": body, "category": category, "created_at": at, "read_at": read}
             return doc_id
 
-        count = rng.choices((0, 1, 2, 3), (35, 35, 20, 10))[0]
-        for _ in range(count):
-            day = self.today - timedelta(days=rng.randint(1, 330))
-            kind = rng.random()
-            if kind < 0.4:
-                read = iso_at(day + timedelta(days=rng.randint(0, 5)), rng) if rng.random() < 0.7 else None
-                post("agent", "Inscriptions à l'accueil de loisirs",
-                     "Bonjour,\nLes inscriptions pour l'accueil de loisirs des prochaines vacances sont ouvertes "
-                     "jusqu'au vendredi précédent.\nLe service Enfance", "inscriptions", None, iso_at(day, rng), read)
-            else:
-                subject, body, category = rng.choice((
-                    ("Question sur ma facture", "Bonjour,\nJe ne comprends pas le montant de la dernière facture, "
-                     "pouvez-vous m'expliquer ?\nMerci.", "facturation"),
-                    ("Changement de prélèvement", "Bonjour,\nJe souhaite changer la date de prélèvement.\n"
-                     "Cordialement.", "facturation"),
-                    ("Absence de mon enfant", "Bonjour,\nMon enfant sera absent la semaine prochaine, "
-                     "faut-il annuler la cantine ?\nMerci.", "autre"),
-                ))
-                thread = post("family", subject, body, category, None, iso_at(day, rng),
-                              iso_at(day + timedelta(days=1), rng))
-                if rng.random() < 0.8:
-                    reply_day = day + timedelta(days=rng.randint(1, 4))
-                    post("agent", f"Re: {subject}", "Bonjour,\nNous avons bien pris en compte votre message.\n"
-                         "Cordialement,\nLe service Enfance", category, thread, iso_at(reply_day, rng, 8, 17),
-                         iso_at(reply_day + timedelta(days=1), rng) if rng.random() < 0.6 else None)
+        for _ in range(rng.choices((0, 1, 2, 3), (35, 35, 20, 10))[0]):
+            day = self.today - timedelta(days=rng.randint(6, 330))  # replies and readings stay in the past
+            if rng.random() < 0.25:
+                subject, body, category = rng.choice(AGENT_MESSAGES)
+                post("agent", subject, body, category, None, iso_at(day, rng, 8, 17),
+                     iso_at(day + timedelta(days=rng.randint(0, 4)), rng) if rng.random() < 0.75 else None)
+                continue
+            subject, body, category = rng.choice(FAMILY_MESSAGES)
+            thread = post("family", subject, body, category, None, iso_at(day, rng), None)
+            if rng.random() < 0.85:  # answered (most are): the agent read it before replying
+                reply_day = day + timedelta(days=rng.randint(0, 4))
+                table[str(thread)]["read_at"] = iso_at(reply_day, rng, 8, 9)
+                post("agent", subject, rng.choice(AGENT_REPLIES), category, thread, iso_at(reply_day, rng, 10, 17),
+                     iso_at(reply_day + timedelta(days=1), rng) if rng.random() < 0.8 else None)
+            elif rng.random() < 0.5:  # still waiting for the town hall, maybe already opened
+                table[str(thread)]["read_at"] = iso_at(day + timedelta(days=1), rng, 8, 17)
         return table
+
+    def announcement_reads(self, record: dict) -> dict:
+        """Which of the town's announcements (published after the account existed) the family opened."""
+        rng = self.rng
+        reads = {}
+        for doc_id, published in enumerate(self.announcement_dates, start=1):
+            if published >= record["created_at"] and rng.random() < 0.6:
+                read_day = min(self.today, date.fromisoformat(published[:10]) + timedelta(days=rng.randint(0, 10)))
+                reads[str(len(reads) + 1)] = {"schema": SCHEMA_VERSION, "announcement_id": doc_id,
+                                              "read_at": iso_at(read_day, rng, 18, 23)}
+        return reads
 
     # Requests ---------------------------------------------------------------------------------------
 
@@ -465,7 +533,7 @@ class _Town:
         elif kind == "bank":
             section = "bank"
             bank_code, bic = rng.choice(BANKS)
-            account = "".join(rng.choice("0123456789") for _ in range(11))
+            account = f"{int(rng.random() * 1e11):011d}"
             requested = {"iban": iban_fr(bank_code, f"{rng.randint(1, 99999):05d}", account), "bic": bic}
         elif kind == "caf":
             section = "caf"
@@ -522,6 +590,46 @@ class _Town:
                  "overrode_conflicts": False}
         return request, audit
 
+    # The two files of one family ------------------------------------------------------------------
+
+    def family_files(self, family_id: str, sequence: int, password_hash: str, stats: TownStats) -> tuple[bytes, bytes]:
+        """The encoded family file and ledger file of one new family; counts what it holds into stats."""
+        rng = self.rng
+        record = self.record(family_id)
+        account = {"schema": SCHEMA_VERSION, "password_hash": password_hash, "active": rng.random() > 0.01,
+                   "password_changed_at": record["created_at"]}
+        tables = {"record": {"1": record}, "account": {"1": account}}
+        requests, audit = {}, {}
+        if rng.random() < 0.25:
+            decided = self.decided(family_id, record, 1)
+            if decided:
+                requests["1"], audit["1"] = decided
+                stats.decided_requests += 1
+        if rng.random() < self.pending_ratio:
+            pending = self.request(family_id, record)
+            if pending:
+                requests[str(len(requests) + 1)] = pending
+                stats.pending_requests += 1
+        messages = self.messages(record)
+        reads = self.announcement_reads(record)
+        for name, table in (("requests", requests), ("messages", messages), ("audit", audit),
+                            ("announcement_reads", reads)):
+            if table:
+                tables[name] = table
+        invoices, payments = self.ledger(sequence, record)
+        family_bytes = encode(tables)
+        ledger_bytes = encode({"invoices": invoices, "payments": payments})
+
+        stats.family_ids.append(family_id)
+        stats.families += 1
+        stats.children += len(record["children"])
+        stats.persons += len(record["persons"])
+        stats.invoices += len(invoices)
+        stats.payments += len(payments)
+        stats.messages += len(messages)
+        stats.bytes_written += len(family_bytes) + len(ledger_bytes)
+        return family_bytes, ledger_bytes
+
 
 def _line(child: str, service: str, quantity: int, unit_price_cents: int, detail: str = "") -> dict:
     # Same shape as storage.ledger.invoice_line (inlined: it is called ~600,000 times for 10,000 families).
@@ -540,77 +648,69 @@ def generate_town(data_dir, families: int = 10000, seed: int = 1, pending_ratio:
     already decided one (with its audit line). password_hash / agent_password_hash let a caller reuse
     hashes it already has (each scrypt hash costs ~50 ms).
     """
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     data_dir = Path(data_dir)
     family_folder, ledger_folder = data_dir / "families", data_dir / "ledgers"
     family_folder.mkdir(parents=True, exist_ok=True)
     ledger_folder.mkdir(parents=True, exist_ok=True)
     if any(family_folder.glob("*.json")):
-        raise FileExistsError(f"{family_folder} contient déjà des familles")
-    rng = random.Random(seed)
+        raise FileExistsError(f"{family_folder} already holds families")
+    rng = FastRandom(seed)
     town = _Town(rng, today or date.today(), pending_ratio)
     stats = TownStats(data_dir)
     password_hash = password_hash or hash_password(FAMILY_PASSWORD)
 
     numbers = sorted(rng.sample(range(10_000_000), families))
-    for sequence, number in enumerate(numbers, start=1):
-        family_id = f"77{number:07d}"
-        record = town.record(family_id)
-        account = {"schema": SCHEMA_VERSION, "password_hash": password_hash, "active": rng.random() > 0.01,
-                   "password_changed_at": record["created_at"]}
-        tables = {"record": {"1": record}, "account": {"1": account}}
-        requests, audit = {}, {}
-        if rng.random() < 0.25:
-            decided = town.decided(family_id, record, 1)
-            if decided:
-                requests["1"], audit["1"] = decided
-                stats.decided_requests += 1
-        if rng.random() < pending_ratio:
-            pending = town.request(family_id, record)
-            if pending:
-                requests[str(len(requests) + 1)] = pending
-                stats.pending_requests += 1
-        messages = town.messages(record)
-        for name, table in (("requests", requests), ("messages", messages), ("audit", audit)):
-            if table:
-                tables[name] = table
-        invoices, payments = town.ledger(sequence, record)
+    # Creating 2 files per family costs about as much as drawing it: one writer thread overlaps the two
+    # (file I/O releases the GIL); a bounded backlog keeps memory flat.
+    backlog: list = []
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="town-writer") as writer:
+        for sequence, number in enumerate(numbers, start=1):
+            family_id = f"77{number:07d}"
+            family_bytes, ledger_bytes = town.family_files(family_id, sequence, password_hash, stats)
+            backlog.append(writer.submit(_write_pair, family_folder / f"{family_id}.json", family_bytes,
+                                         ledger_folder / f"{family_id}.json", ledger_bytes))
+            if len(backlog) >= 512:
+                for done in backlog[:256]:
+                    done.result()
+                del backlog[:256]
+        for done in backlog:
+            done.result()
 
-        family_bytes = encode(tables)
-        ledger_bytes = encode({"invoices": invoices, "payments": payments})
-        (family_folder / f"{family_id}.json").write_bytes(family_bytes)
-        (ledger_folder / f"{family_id}.json").write_bytes(ledger_bytes)
-
-        stats.family_ids.append(family_id)
-        stats.families += 1
-        stats.children += len(record["children"])
-        stats.persons += len(record["persons"])
-        stats.invoices += len(invoices)
-        stats.payments += len(payments)
-        stats.messages += len(messages)
-        stats.bytes_written += len(family_bytes) + len(ledger_bytes)
-
+    announcements = data_dir / "announcements.json"  # storage.messages: one global file for every family
+    if not announcements.exists():
+        announcements.write_bytes(encode({"announcements": {
+            str(doc_id): {"schema": SCHEMA_VERSION, "author_name": AGENT_NAME, "subject": subject, "body": body,
+                          "category": category, "created_at": created_at}
+            for doc_id, ((_days, subject, body, category), created_at)
+            in enumerate(zip(ANNOUNCEMENTS, town.announcement_dates), start=1)}}))
     agents = Agents(DocumentStore(data_dir))
     if agents.get(AGENT_LOGIN) is None:
         agents.create(AGENT_LOGIN, AGENT_NAME, agent_password_hash or hash_password(AGENT_PASSWORD))
     stats.seconds = time.perf_counter() - started
+    stats.cpu_seconds = time.process_time() - cpu_started
     return stats
 
 
+def _write_pair(path1: Path, data1: bytes, path2: Path, data2: bytes) -> None:
+    path1.write_bytes(data1)
+    path2.write_bytes(data2)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Génère une commune de familles réalistes dans un dossier de données.")
-    parser.add_argument("--families", type=int, default=10000, help="nombre de familles (défaut 10000)")
-    parser.add_argument("--data", required=True, help="dossier de données à remplir (sans familles)")
+    parser = argparse.ArgumentParser(description="Generate a town of realistic families into a data folder.")
+    parser.add_argument("--families", type=int, default=10000, help="number of families (default 10000)")
+    parser.add_argument("--data", required=True, help="data folder to fill (must hold no families)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--pending-ratio", type=float, default=0.2, help="part des familles avec une demande en attente")
+    parser.add_argument("--pending-ratio", type=float, default=0.2, help="share of families with a pending request")
     args = parser.parse_args(argv)
     try:
         stats = generate_town(args.data, args.families, args.seed, args.pending_ratio)
     except FileExistsError as error:
-        print(f"Refusé : {error}", file=sys.stderr)
+        print(f"Refused: {error}", file=sys.stderr)
         return 1
     print(stats.summary())
-    print(f"Mot de passe de chaque famille : {FAMILY_PASSWORD} ; agent : {AGENT_LOGIN} / {AGENT_PASSWORD}")
+    print(f"Every family's password: {FAMILY_PASSWORD}; agent: {AGENT_LOGIN} / {AGENT_PASSWORD}")
     return 0
 
 

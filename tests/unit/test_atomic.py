@@ -127,3 +127,15 @@ def test_app_start_cleans_temp_files_left_by_a_crash(tmp_path):
     create_app(data)
     assert not stale.exists()
     assert (data / "families" / "770400070.json").exists()
+
+
+@pytest.mark.parametrize("folder", ["photos/770400070", "imports"])
+def test_app_start_cleans_temp_files_in_every_data_folder(tmp_path, folder):
+    from portal import create_app
+
+    data = tmp_path / "data"
+    (data / folder).mkdir(parents=True)
+    stale = data / folder / ".photo.jpg.dead.tmp"
+    stale.write_bytes(b"\xff\xd8 half a jpeg")
+    create_app(data)
+    assert not stale.exists()

@@ -15,11 +15,22 @@
   <div class="warning" role="alert"><strong>Attention :</strong> la fiche a changé depuis cette demande pour :
     {{', '.join(c['label'] for c in card['conflicts'])}}. Comparez « valeur actuelle » et « valeur avant ».</div>
   % end
+  % if (r.get('payload') or {}).get('certificate'):
+  <p><a href="{{base}}/justificatif" hx-boost="false">Voir le justificatif</a></p>
+  % end
   % include('_changes_table.tpl', rows=card['rows'], show_current=r['status'] == 'pending', photo_url=base + '/photo.jpg')
   % if r['status'] == 'pending':
   <div class="decision">
     <form method="post" action="{{base}}/valider" class="inline-form" hx-post="{{base}}/valider" hx-target="#demande-{{r.doc_id}}" hx-swap="outerHTML">
       <input type="hidden" name="csrf_token" value="{{csrf_token}}">
+      % if r['section'] == 'absence':
+      <label for="facturation-{{r.doc_id}}">Facturation des jours d'absence</label>
+      <select id="facturation-{{r.doc_id}}" name="facturation">
+        <option value="auto">Selon le délai de prévenance</option>
+        <option value="free">Ne pas facturer (ex. maladie avec certificat)</option>
+        <option value="bill">Facturer tous les jours</option>
+      </select>
+      % end
       % if card['conflicts']:
       <input type="hidden" name="confirmer" value="1">
       <button type="submit" class="button">Confirmer la validation malgré le changement</button>

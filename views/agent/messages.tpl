@@ -3,11 +3,11 @@
 <p class="lead">{{awaiting}} conversation(s) en attente de réponse · {{unread}} message(s) non lu(s).</p>
 <p class="actions"><a class="button" href="/agent/messages/nouveau">Écrire à une famille ou à toutes</a></p>
 <nav aria-label="Filtrer les conversations">
-  <ul class="filters">
-  % for key, label in filters.items():
-    <li><a href="/agent/messages{{'?filtre=' + key if key else ''}}"{{!' aria-current="page"' if key == chosen else ''}}>{{label}}</a></li>
+  <p class="filters">Afficher :
+  % for number, (key, label) in enumerate(filters.items()):
+    {{'· ' if number else ''}}{{!'<strong aria-current="page">' if key == chosen else '<a href="/agent/messages' + ('?filtre=' + key if key else '') + '">'}}{{label}}{{!'</strong>' if key == chosen else '</a>'}}
   % end
-  </ul>
+  </p>
 </nav>
 % if rows:
 <div class="table-wrap">

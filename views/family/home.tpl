@@ -12,6 +12,7 @@
   % else:
   <p class="amount">0,00&nbsp;€ <span>rien à payer</span></p>
   % end
+  % include('family/_pay_button.tpl')
   % if latest_invoice:
   <p>Dernière facture : <a href="/factures/{{latest_invoice.doc_id}}">{{fmt.month_fr(latest_invoice['period'])}}</a> ({{fmt.euros(latest_invoice['amount_due_cents'])}} à payer avant le {{fmt.date_fr(latest_invoice['due_on'])}})</p>
   % end

@@ -9,6 +9,7 @@
 <strong>votre compte est à jour</strong>
 % end
 </p>
+% include('family/_pay_button.tpl')
 % if entries:
 <div class="table-wrap"><table>
   <caption>Factures et paiements, le plus récent en premier</caption>

@@ -1,0 +1,73 @@
+"""The agent's settings: the commune's details, the optional modules, and the service catalogue."""
+from __future__ import annotations
+
+from bottle import Bottle, abort, request
+
+from routes.web import flash, form_text, portal, redirect, render, require_agent
+from storage.services import WEEKDAYS, clean_service_form
+
+app = Bottle()
+COMMUNE_FIELDS = (("name", "Nom de la commune"), ("service", "Service"), ("address1", "Adresse"),
+                  ("postcode", "Code postal"), ("city", "Commune"), ("phone", "Téléphone"), ("email", "E-mail"))
+MODULES = (("enrolments", "Inscriptions et absences (avec la facturation mensuelle)"),
+           ("payment", "Paiement en ligne par carte bancaire"))
+
+
+@app.route("/agent/parametres", method=["GET", "POST"])
+def settings_page():
+    require_agent()
+    errors = {}
+    commune = dict(portal().settings["commune"])
+    if request.method == "POST":
+        commune = {name: form_text(name, 120) for name, _ in COMMUNE_FIELDS}
+        errors = {name: "Ce champ est obligatoire." for name in ("name", "address1", "postcode", "city") if not commune[name]}
+        if not errors:
+            portal().settings.save({"commune": commune,
+                                    "modules": {key: request.forms.get(key) == "1" for key, _ in MODULES}})
+            flash("Paramètres enregistrés.")
+            redirect("/agent/parametres")
+    return render("agent/settings.tpl", title="Paramètres", commune=commune, fields=COMMUNE_FIELDS, modules=MODULES,
+                  enabled=portal().settings["modules"], errors=errors, services=portal().services.all(),
+                  weekdays=WEEKDAYS)
+
+
+def _service_form_values() -> dict:
+    form = {name: request.forms.getunicode(name, default="") or "" for name in request.forms.keys()}
+    form["weekdays"] = list(request.forms.getall("weekdays"))
+    return form
+
+
+def _service_as_form(service: dict) -> dict:
+    """A stored service as the text the form shows."""
+    def fr(iso: str) -> str:
+        return "/".join(reversed(iso.split("-")))
+    return {
+        "id": service["id"], "name": service["name"], "weekdays": [str(d) for d in service["weekdays"]],
+        "periods": "\n".join(f"{fr(p['start'])} - {fr(p['end'])}" for p in service["periods"]),
+        "closed_dates": "\n".join(fr(d) for d in service.get("closed_dates", [])),
+        "brackets": "\n".join(f"{b['qf_max'] if b['qf_max'] is not None else ''} ; "
+                              f"{b['price_cents'] // 100},{b['price_cents'] % 100:02d}" for b in service["brackets"]),
+        "notice_working_days": str(service.get("notice_working_days", 2)),
+        "notice_time": service.get("notice_time", "10:00"), "active": "1" if service.get("active", True) else "",
+    }
+
+
+@app.route("/agent/services/nouveau", method=["GET", "POST"])
+@app.route("/agent/services/<service_id:re:[a-z0-9-]{1,40}>", method=["GET", "POST"])
+def service_form(service_id: str | None = None):
+    require_agent()
+    existing = portal().services.get(service_id) if service_id else None
+    if service_id and existing is None:
+        abort(404)
+    values = _service_as_form(existing) if existing else {"weekdays": [], "notice_working_days": "2",
+                                                          "notice_time": "10:00", "active": "1"}
+    errors = {}
+    if request.method == "POST":
+        values = _service_form_values()
+        clean, errors = clean_service_form(values, {s["id"] for s in portal().services.all()}, service_id)
+        if not errors:
+            portal().services.save(clean)
+            flash(f"Service « {clean['name']} » enregistré.")
+            redirect("/agent/parametres")
+    return render("agent/service.tpl", title="Service" if existing else "Nouveau service", values=values,
+                  errors=errors, service_id=service_id, weekdays=WEEKDAYS)

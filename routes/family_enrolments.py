@@ -1,0 +1,148 @@
+"""Inscriptions, absences and planning of the family's children (optional module "enrolments")."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from bottle import Bottle, abort, request
+
+from routes.display import request_title, status_label
+from routes.web import flash, portal, redirect, render, require_family, require_module, upload_response
+from storage.billing import month_bounds
+from storage.enrolments import (ABSENCE_REASONS, absent_days, active_enrolments, clean_absence_form,
+                                clean_enrolment_form, submit_absence, submit_enrolments, weekdays_label)
+from storage.families import child_by_id, record_of
+from storage.photos import MAX_UPLOAD_BYTES, PhotoRefused, clean_certificate
+from storage.requests import all_requests
+from storage.services import WEEKDAYS, bracket_label, is_open, price_cents
+
+app = Bottle()
+SENT = "Votre demande a été transmise à la mairie. Elle sera prise en compte après validation."
+
+
+def _family():
+    require_module("enrolments")
+    family_id = require_family()
+    db = portal().families.read(family_id)
+    return family_id, db, record_of(db)
+
+
+def _services() -> dict[str, dict]:
+    return {s["id"]: s for s in portal().services.active()}
+
+
+@app.get("/inscriptions")
+def enrolments_page():
+    family_id, db, record = _family()
+    services = {s["id"]: s for s in portal().services.all()}
+    children = [(child, [(e, services.get(e["service_id"], {"name": e["service_id"]})) for e in active_enrolments(db, child["id"])])
+                for child in record.get("children", [])]
+    module_requests = [(r, request_title(r), status_label(r["status"])) for r in all_requests(db)
+                       if r["section"] in ("enrolment", "absence")][:20]
+    absences = sorted(db.table("absences").all(), key=lambda a: a["start"], reverse=True)[:20]
+    return render("family/enrolments.tpl", title="Inscriptions et absences", children=children,
+                  module_requests=module_requests, absences=absences, services=services,
+                  weekdays_label=weekdays_label, reasons=ABSENCE_REASONS, record=record)
+
+
+def _price_table(record: dict) -> list[dict]:
+    qf = (record.get("caf") or {}).get("qf")
+    return [{"service": s, "price": price_cents(s, qf),
+             "brackets": [(bracket_label(b, s["brackets"][i - 1]["qf_max"] if i else None), b["price_cents"])
+                          for i, b in enumerate(s["brackets"])]} for s in _services().values()]
+
+
+@app.route("/inscriptions/nouvelle", method=["GET", "POST"])
+def enrol():
+    family_id, db, record = _family()
+    services = _services()
+    values = {"children": [], "weekdays": []}
+    errors = {}
+    if request.method == "POST":
+        values = {name: request.forms.getunicode(name, default="") or "" for name in request.forms.keys()}
+        values["children"] = list(request.forms.getall("children"))
+        values["weekdays"] = list(request.forms.getall("weekdays"))
+        clean, errors = clean_enrolment_form(values, record, services, date.today())
+        if not errors:
+            submit_enrolments(portal().families, family_id, clean, services[clean["service_id"]])
+            flash(SENT)
+            redirect("/inscriptions")
+    return render("family/enrol.tpl", title="Inscrire un enfant", record=record, services=services, values=values,
+                  errors=errors, prices=_price_table(record), weekdays=WEEKDAYS,
+                  qf=(record.get("caf") or {}).get("qf"))
+
+
+@app.route("/absences/nouvelle", method=["GET", "POST"])
+def declare_absence():
+    family_id, db, record = _family()
+    services = _services()
+    values, errors = {}, {}
+    if request.method == "POST":
+        values = {name: request.forms.getunicode(name, default="") or "" for name in ("child", "service", "start",
+                                                                                       "end", "reason", "comment")}
+        clean, errors = clean_absence_form(values, db, record, services, date.today())
+        certificate = None
+        upload = request.files.get("certificate")
+        if upload is not None and upload.raw_filename and not errors:
+            try:
+                content, extension = clean_certificate(upload.file.read(MAX_UPLOAD_BYTES + 1))
+                certificate = portal().certificates.save(family_id, content, extension)
+            except PhotoRefused as refused:
+                errors["certificate"] = "Justificatif refusé : " + str(refused) + " (PDF, JPEG ou PNG)."
+        if not errors:
+            submit_absence(portal().families, family_id, clean, services[clean["service_id"]], datetime.now(),
+                           certificate)
+            flash(SENT + " Une absence signalée hors délai reste facturée, sauf décision de la mairie.")
+            redirect("/inscriptions")
+    return render("family/absence.tpl", title="Déclarer une absence", record=record, services=services,
+                  values=values, errors=errors, reasons=ABSENCE_REASONS)
+
+
+def planning_month(db, child: dict, month: str, services: dict[str, dict]) -> dict:
+    """Each day of the month with, per service the child is enrolled in: réservé / absent / fermé / —."""
+    first, last = month_bounds(month)
+    enrolled = {e["service_id"] for e in active_enrolments(db, child["id"])}
+    columns = [services[s] for s in sorted(enrolled) if s in services]
+    rows, day = [], first
+    while day <= last:
+        cells = []
+        for service in columns:
+            booked = any(e["service_id"] == service["id"] and e["start"] <= day.isoformat() <= e["end"]
+                         and day.weekday() in e["weekdays"] for e in active_enrolments(db, child["id"]))
+            if not is_open(service, day):
+                cells.append(("closed", "fermé" if day.weekday() < 5 else ""))
+            elif booked and day.isoformat() in absent_days(db, child["id"], service["id"]):
+                cells.append(("absent", "absent"))
+            elif booked:
+                cells.append(("booked", "réservé"))
+            else:
+                cells.append(("free", "—"))
+        rows.append({"day": day, "label": f"{WEEKDAYS[day.weekday()]} {day.day}", "cells": cells,
+                     "weekend": day.weekday() >= 5})
+        day += timedelta(days=1)
+    return {"columns": columns, "rows": rows}
+
+
+@app.get("/planning/<child_id:int>")
+def planning(child_id: int):
+    family_id, db, record = _family()
+    child = child_by_id(record, child_id)
+    if child is None:
+        abort(404)
+    month = request.query.get("mois") or date.today().strftime("%Y-%m")
+    try:
+        first, _ = month_bounds(month)
+    except ValueError:
+        abort(404)
+    previous = (first - timedelta(days=1)).strftime("%Y-%m")
+    following = (first.replace(day=28) + timedelta(days=4)).strftime("%Y-%m")
+    table = planning_month(db, child, month, {s["id"]: s for s in portal().services.all()})
+    return render("family/planning.tpl", title=f"Planning de {child['first_name']}", child=child, month=month,
+                  table=table, previous=previous, following=following, children=record.get("children", []))
+
+
+@app.get("/absences/<request_id:int>/justificatif")
+def certificate(request_id: int):
+    family_id, db, _ = _family()
+    doc = db.table("requests").get(doc_id=request_id)
+    name = ((doc or {}).get("payload") or {}).get("certificate")
+    return upload_response(portal().certificates, family_id, name)

@@ -1,0 +1,96 @@
+"""The monthly billing run: booked days of active enrolments, minus absences that are not billed, priced by
+the family's quotient familial bracket, become one invoice per family (with its solde antérieur).
+
+A month is billed at most once per family: the invoice remembers its billing month.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from tinydb import TinyDB
+
+from storage.counters import Numbers
+from storage.enrolments import absent_days, active_enrolments
+from storage.families import Families, child_by_id, record_of
+from storage.ledger import add_invoice, invoice_line
+from storage.services import opening_days, price_cents
+
+
+def month_bounds(month: str) -> tuple[date, date]:
+    """'2026-11' -> (1 November, 30 November)."""
+    first = date.fromisoformat(month + "-01")
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return first, following - timedelta(days=1)
+
+
+def family_lines(db: TinyDB, services: dict[str, dict], month: str) -> list[dict]:
+    """Invoice lines of one family for a month: one line per child and service."""
+    first, last = month_bounds(month)
+    record = record_of(db)
+    qf = (record.get("caf") or {}).get("qf")
+    days_by_key: dict[tuple, set] = {}
+    for enrolment in active_enrolments(db):
+        service = services.get(enrolment["service_id"])
+        low, high = max(first, date.fromisoformat(enrolment["start"])), min(last, date.fromisoformat(enrolment["end"]))
+        if service is None or low > high:
+            continue
+        days = {d.isoformat() for d in opening_days(service, low, high, enrolment["weekdays"])}
+        days -= absent_days(db, enrolment["child_id"], service["id"], billed=False)
+        days_by_key.setdefault((enrolment["child_id"], service["id"]), set()).update(days)
+    lines = []
+    for (child_id, service_id), days in sorted(days_by_key.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
+        if not days:
+            continue
+        child = child_by_id(record, child_id) or {}
+        service = services[service_id]
+        lines.append(invoice_line(child.get("first_name", "?"), service["name"], len(days), price_cents(service, qf),
+                                  f"{len(days)} jour(s)"))
+    return lines
+
+
+@dataclass
+class BillingPreview:
+    month: str
+    invoices: list[dict] = field(default_factory=list)   # {family_id, lines, total_cents}
+    already_billed: list[str] = field(default_factory=list)
+    totals_by_service: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total_cents(self) -> int:
+        return sum(i["total_cents"] for i in self.invoices)
+
+
+def preview_billing(families: Families, services: dict[str, dict], month: str) -> BillingPreview:
+    """What the billing run would create, without writing anything."""
+    preview = BillingPreview(month)
+    for family_id in sorted(families.ids()):
+        db = families.read(family_id)
+        if db is None or not db.table("enrolments").all():
+            continue
+        if any(inv.get("billing_month") == month for inv in families.read_ledger(family_id).table("invoices").all()):
+            preview.already_billed.append(family_id)
+            continue
+        lines = family_lines(db, services, month)
+        if lines:
+            total = sum(line["amount_cents"] for line in lines)
+            preview.invoices.append({"family_id": family_id, "lines": lines, "total_cents": total})
+            for line in lines:
+                preview.totals_by_service[line["service"]] = preview.totals_by_service.get(line["service"], 0) + line["amount_cents"]
+    return preview
+
+
+def run_billing(families: Families, services: dict[str, dict], numbers: Numbers, month: str, *, issued_on: str,
+                due_on: str) -> int:
+    """Create the month's invoices; families already billed for that month are skipped. Returns how many."""
+    preview = preview_billing(families, services, month)
+    created = 0
+    reserved = numbers.next_invoice_numbers(int(issued_on[:4]), [i["family_id"] for i in preview.invoices])
+    for invoice, number in zip(preview.invoices, reserved):
+        try:
+            add_invoice(families, invoice["family_id"], number=number, period=month, issued_on=issued_on,
+                        due_on=due_on, lines=invoice["lines"], billing_month=month)
+        except FileExistsError:
+            continue  # billed meanwhile (two runs at once): never twice
+        created += 1
+    return created

@@ -1,0 +1,142 @@
+"""Real-browser fixtures: the real server (`python portal.py --demo`) in a subprocess on a free port, and
+Debian's Chromium driven by Playwright, with JavaScript enabled and disabled."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+START_TIMEOUT_SECONDS = 30
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test in this folder is a browser test."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def _browser_missing_reason() -> str | None:
+    if not os.path.exists(CHROMIUM):
+        return f"{CHROMIUM} is missing (Debian: apt-get install -y chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the Python package playwright is missing (pip install -r requirements-dev.txt)"
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def chromium_available():
+    reason = _browser_missing_reason()
+    if reason:
+        if os.environ.get("PORTAL_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"browser tests required (PORTAL_REQUIRE_BROWSER=1) but {reason}", pytrace=False)
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def server_url(chromium_available, tmp_path_factory):
+    """The real portal with demo data, served by Waitress in its own process; stopped after the session."""
+    data = tmp_path_factory.mktemp("browser") / "data"
+    port = _free_port()
+    log_path = data.parent / "server.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "portal.py", "--demo", "--data", str(data), "--port", str(port)],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"the server stopped (code {process.returncode}):\n{log_path.read_text()}", pytrace=False)
+            try:
+                with urllib.request.urlopen(url + "/connexion", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"the server did not answer within {START_TIMEOUT_SECONDS} s:\n{log_path.read_text()}",
+                            pytrace=False)
+            time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_available):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=[True, False], ids=["js", "nojs"])
+def javascript(request) -> bool:
+    return request.param
+
+
+@pytest.fixture
+def page(browser, server_url, javascript):
+    """A fresh browser context (no cookies) on the portal; collects console errors and failed requests."""
+    context = browser.new_context(java_script_enabled=javascript, base_url=server_url, locale="fr-FR",
+                                  viewport={"width": 1024, "height": 768})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.problems = []  # console errors (CSP violations, 404s of assets), script errors, failed requests
+
+    def on_console(message):
+        if message.type == "error":
+            page.problems.append(f"console: {message.text} at {message.location.get('url', '')}")
+
+    def on_request_failed(request):
+        if request.failure != "net::ERR_ABORTED":  # a request cut short by the next navigation is no fault
+            page.problems.append(f"request failed: {request.method} {request.url} ({request.failure})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: page.problems.append(f"script error: {error}"))
+    page.on("requestfailed", on_request_failed)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot(page, javascript):
+    """screenshot('name') saves tests/browser/screenshots/name-js.png (or -nojs) of the whole page."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+
+    def take(name: str) -> Path:
+        path = SCREENSHOTS / f"{name}-{'js' if javascript else 'nojs'}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

@@ -1,0 +1,65 @@
+"""Helpers for web tests: the demo accounts, the CSRF token of a page, logging in through the forms.
+
+(Not in conftest.py: tests/browser has its own conftest, and `from conftest import` would be ambiguous.)
+"""
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup
+from webtest import TestApp
+
+from storage.demo import DEMO_ACCOUNTS
+
+DEMO_FAMILY = ("770400070", DEMO_ACCOUNTS["770400070"])
+OTHER_FAMILY = ("770400080", DEMO_ACCOUNTS["770400080"])
+
+
+def csrf_from(page) -> str:
+    """The value of the hidden csrf_token input of a page (a WebTest response or an HTML string)."""
+    html = page if isinstance(page, str) else page.text
+    field = BeautifulSoup(html, "html.parser").find("input", attrs={"name": "csrf_token"})
+    assert field is not None, "no csrf_token input on this page"
+    return field["value"]
+
+
+def get_page(client: TestApp, url: str):
+    """GET url following redirects, whatever the final status."""
+    page = client.get(url, status="*")
+    while page.status_int in (301, 302, 303, 307):
+        page = page.follow(status="*")
+    return page
+
+
+def login_family(client: TestApp, family_id: str, password: str):
+    """Log in through the family login form; returns the (unfollowed) answer to the POST."""
+    token = csrf_from(get_page(client, "/connexion"))
+    return client.post("/connexion", {"identifiant": family_id, "mot_de_passe": password, "csrf_token": token},
+                       status="*")
+
+
+def login_agent(client: TestApp, login: str, password: str):
+    """Log in through the agent login form; returns the (unfollowed) answer to the POST."""
+    token = csrf_from(get_page(client, "/agent/connexion"))
+    return client.post("/agent/connexion", {"identifiant": login, "mot_de_passe": password, "csrf_token": token},
+                       status="*")
+
+
+# --- routes -----------------------------------------------------------------------------------------
+
+# Pages anyone may open; every other route needs a family or an agent session.
+PUBLIC_ROUTES = re.compile(r"^/($|connexion$|agent/connexion$|deconnexion$|agent/deconnexion$|static/|pre-inscription)")
+SAMPLE_VALUES = {"family_id": DEMO_FAMILY[0], "token": "0" * 32, "path": "css/portal.css"}
+
+
+def concrete_url(rule: str) -> str:
+    """A URL that matches a Bottle route rule, with plausible values for its wildcards."""
+    def fill(match):
+        name, _, rest = match.group(1).partition(":")
+        kind, _, config = rest.partition(":")
+        if name in SAMPLE_VALUES:
+            return SAMPLE_VALUES[name]
+        if kind == "re" and re.fullmatch(r"[\w|-]+", config):
+            return config.split("|")[0]
+        return "1"
+    return re.sub(r"<([^>]+)>", fill, rule)

@@ -1,0 +1,5 @@
+<ul class="test-part">
+% for item in items:
+  <li>{{item}}</li>
+% end
+</ul>

@@ -1,0 +1,31 @@
+% rebase('layout.tpl', title=title)
+<p class="aside"><a href="/inscriptions">← Inscriptions et absences</a></p>
+<h1>Planning de {{child['first_name']}} — {{fmt.month_fr(month)}}</h1>
+<p class="actions"><a href="/planning/{{child['id']}}?mois={{previous}}">← Mois précédent</a> · <a href="/planning/{{child['id']}}?mois={{following}}">Mois suivant →</a>
+% for other in children:
+%   if other['id'] != child['id']:
+ · <a href="/planning/{{other['id']}}?mois={{month}}">Planning de {{other['first_name']}}</a>
+%   end
+% end
+</p>
+% if table['columns']:
+<div class="table-wrap"><table class="planning">
+  <caption>Jours réservés et absences de {{child['first_name']}}</caption>
+  <thead><tr><th scope="col">Jour</th>
+  % for service in table['columns']:
+    <th scope="col">{{service['name']}}</th>
+  % end
+  </tr></thead>
+  <tbody>
+  % for row in table['rows']:
+    <tr class="{{'weekend' if row['weekend'] else ''}}"><th scope="row">{{row['label']}}</th>
+    % for kind, text in row['cells']:
+      <td class="day-{{kind}}">{{text}}</td>
+    % end
+    </tr>
+  % end
+  </tbody>
+</table></div>
+% else:
+<p>{{child['first_name']}} n'est inscrit(e) à aucun service. <a href="/inscriptions/nouvelle">Inscrire un enfant</a></p>
+% end

@@ -1,0 +1,19 @@
+<!DOCTYPE html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Accès refusé — Simulateur de paiement</title>
+<link rel="stylesheet" href="/static/css/portal.css">
+</head>
+<body>
+<main id="contenu" class="wrap">
+<div class="login-box">
+  <p class="warning"><strong>Simulateur de la banque</strong> (démonstration et tests)</p>
+  <h1>Accès refusé</h1>
+  <p role="alert">{{problem}}</p>
+  <p>Aucun paiement n'a été effectué. <a href="/accueil">Retour au portail famille</a></p>
+</div>
+</main>
+</body>
+</html>
