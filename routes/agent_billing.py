@@ -31,10 +31,10 @@ def _is_date(value: str) -> bool:
 def billing_page():
     require_module("enrolments")
     require_agent()
-    last_month = (date.today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    this_month = date.today().strftime("%Y-%m")
     month = _month(request.query.get("mois", "")) if request.query.get("mois") else None
     preview = preview_billing(portal().families, {s["id"]: s for s in portal().services.all()}, month) if month else None
-    return render("agent/billing.tpl", title="Facturation mensuelle", month=month or last_month, preview=preview,
+    return render("agent/billing.tpl", title="Facturation mensuelle", month=month or this_month, preview=preview,
                   bad_month=bool(request.query.get("mois")) and month is None,
                   issued_on=date.today().isoformat(), due_on=(date.today() + timedelta(days=20)).isoformat())
 

@@ -1,10 +1,10 @@
 % if session.kind == 'agent':
 %   pending_total = portal.index.pending_count()
 %   awaiting = portal.index.awaiting_reply_count()
-%   links = [('/agent', 'Tableau de bord', None), ('/agent/demandes', 'Gestion des demandes', pending_total), ('/agent/messages', 'Messages', awaiting or None), ('/agent/familles', 'Familles', None), ('/agent/factures/import', 'Import factures', None)] + ([('/agent/facturation', 'Facturation', None)] if settings['modules'].get('enrolments') else []) + [('/agent/journal', 'Journal', None), ('/agent/parametres', 'Paramètres', None), ('/agent/mon-compte', 'Mon compte', None)]
+%   links = [('/agent', 'Tableau de bord', None), ('/agent/demandes', 'Gestion des demandes', pending_total), ('/agent/messages', 'Messages', awaiting or None), ('/agent/familles', 'Familles', None), ('/agent/factures/import', 'Import factures', None)] + ([('/agent/facturation', 'Facturation', None)] if settings['modules'].get('enrolments') else []) + [('/agent/journal', 'Journal', None), ('/agent/parametres', 'Paramètres', None)]
 %   label = 'Espace agent'
 % else:
-%   links = [('/accueil', 'Accueil', None), ('/mes-informations', 'Mes informations', None), ('/mes-demandes', 'Mes demandes', None)] + ([('/inscriptions', 'Inscriptions', None)] if settings['modules'].get('enrolments') else []) + [('/factures', 'Factures', None), ('/releve', 'Relevé de compte', None), ('/messages', 'Messages', portal.index.unread_messages(session.account_id) or None), ('/mon-compte', 'Mon compte', None)]
+%   links = [('/accueil', 'Accueil', None), ('/mes-informations', 'Mes informations', None), ('/mes-demandes', 'Mes demandes', None)] + ([('/inscriptions', 'Inscriptions', None)] if settings['modules'].get('enrolments') else []) + [('/factures', 'Factures', None), ('/releve', 'Relevé de compte', None), ('/messages', 'Messages', portal.index.unread_messages(session.account_id) or None)]
 %   label = 'Espace famille'
 % end
 % def badge(href, count):

@@ -18,6 +18,7 @@
     <form class="logout" method="post" action="{{'/agent/deconnexion' if session.kind == 'agent' else '/deconnexion'}}">
       <input type="hidden" name="csrf_token" value="{{csrf_token}}">
       <span class="who">{{'Agent :' if session.kind == 'agent' else 'Famille n°'}} {{session.account_id}}</span>
+      <a class="header-link" href="{{'/agent/mon-compte' if session.kind == 'agent' else '/mon-compte'}}"{{!' aria-current="page"' if path in ('/mon-compte', '/agent/mon-compte') else ''}}>Mon compte</a>
       <button type="submit" class="link-button">Se déconnecter</button>
     </form>
     % end

@@ -37,6 +37,8 @@
   % end
   </tbody>
 </table></div>
+% end
+% if preview.invoices:
 <form method="post" action="/agent/facturation" class="form">
   <input type="hidden" name="csrf_token" value="{{csrf_token}}">
   <input type="hidden" name="mois" value="{{preview.month}}">
@@ -46,5 +48,7 @@
   </div>
   <button type="submit" class="button">Créer les {{len(preview.invoices)}} facture(s)</button>
 </form>
+% else:
+<p>Rien à facturer pour ce mois.</p>
 % end
 % end

@@ -14,6 +14,12 @@
   <a class="button button-secondary" href="/agent/demandes/{{family_id}}">Demandes</a>
   <a class="button button-secondary" href="/agent/familles/{{family_id}}/export.json" hx-boost="false">Exporter les données (JSON)</a>
 </p>
+<nav aria-label="Sur cette page" class="toc"><p><strong>Sur cette page :</strong>
+% for section, slug, rows in sections:
+  <a href="#h-{{slug}}">{{section.title}}</a> ·
+% end
+  <a href="#h-personnes">Personnes autorisées</a> · <a href="#h-enfants">Enfants</a> · <a href="#h-compte">Compte de connexion</a>{{!' · <a href="#h-historique">Historique</a>' if audit else ''}}</p>
+</nav>
 
 % for section, slug, rows in sections:
 <section aria-labelledby="h-{{slug}}">

@@ -25,6 +25,7 @@
   % else:
   <p>Aucun nouveau message.</p>
   % end
+  <p><a href="/messages">Boîte de réception</a> · <a href="/messages/nouveau">Écrire à la mairie</a></p>
 </section>
 <section class="card" aria-labelledby="h-demandes">
   <h2 id="h-demandes">Demandes en attente</h2>
