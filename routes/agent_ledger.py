@@ -15,8 +15,7 @@ from storage.invoice_import import COLUMNS, import_invoices, parse_invoice_csv
 from storage.ledger import (COUNTER_METHODS, INVOICE_LINE_ROWS, PAYMENT_METHODS, PAYMENT_STATUS_LABELS, add_invoice,
                             add_payment, balance_cents, clean_invoice_form, clean_payment_form, invoice_payment_status,
                             invoices, payments, reverse_payment, statement)
-from views.pdf.child_sheet import child_sheet_pdf
-from views.pdf.invoice import invoice_pdf
+from views.pdf import child_sheet_pdf, invoice_pdf
 
 app = Bottle()
 MAX_CSV_BYTES = 5 * 1024 * 1024

@@ -6,8 +6,7 @@ from bottle import Bottle, abort, request
 from routes.web import pdf_response, portal, render, require_family
 from storage.families import child_by_id, record_of
 from storage.ledger import PAYMENT_STATUS_LABELS, balance_cents, invoice_payment_status, invoices, statement
-from views.pdf.child_sheet import child_sheet_pdf
-from views.pdf.invoice import invoice_pdf
+from views.pdf import child_sheet_pdf, invoice_pdf
 
 app = Bottle()
 

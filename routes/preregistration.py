@@ -8,7 +8,7 @@ from bottle import Bottle, abort, request
 from routes.web import flash, form_text, pdf_response, portal, redirect, render, require_agent
 from storage.preregistrations import CHILD_IDENTITY, CHILD_ROWS, MESSAGE, clean_preregistration
 from storage.sections import PARENT
-from views.pdf.preregistration import account_letter_pdf, blank_form_pdf
+from views.pdf import account_letter_pdf, blank_form_pdf
 
 app = Bottle()
 
