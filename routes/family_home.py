@@ -8,7 +8,6 @@ from routes.display import request_title, status_label
 from routes.web import portal, render, require_family
 from storage.families import record_of
 from storage.ledger import balance_cents, invoices
-from storage.messages import unread_for_family
 from storage.requests import all_requests
 
 app = Bottle()
@@ -22,5 +21,5 @@ def home():
     requests = [r for r in all_requests(db) if r["status"] == "pending"][:5]
     latest = invoices(ledger)[:1]
     return render("family/home.tpl", title="Accueil", record=record_of(db), balance=balance_cents(ledger),
-                  latest_invoice=latest[0] if latest else None, unread=unread_for_family(db),
+                  latest_invoice=latest[0] if latest else None, unread=portal().index.unread_messages(family_id),
                   pending=[(r, request_title(r), status_label(r["status"])) for r in requests])

@@ -143,6 +143,9 @@ def add_security_headers() -> None:
             "form-action 'self'", f"form-action 'self' {extra_origin}"))
     if not request.path.startswith("/static/") and not response.get_header("Cache-Control"):
         response.set_header("Cache-Control", "no-store")
+    if request.method == "GET" and request.headers.get("HX-Boosted") == "true":
+        # A boosted form's POST -> 303 -> GET ends here: make htmx show this page's address, not the form's.
+        response.set_header("HX-Push-Url", request.fullpath + ("?" + request.query_string if request.query_string else ""))
 
 
 # --- forms ----------------------------------------------------------------------------------------

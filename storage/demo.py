@@ -4,18 +4,16 @@ payments, messages and pending requests, so that a first look shows the portal w
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
 from pathlib import Path
 
 from storage.agents import Agents
 from storage.counters import Numbers
 from storage.documents import SCHEMA_VERSION, DocumentStore
-from storage.enrolments import submit_absence, submit_enrolments
 from storage.families import Families
 from storage.ledger import add_invoice, add_payment, invoice_line
 from storage.messages import post_message
 from storage.passwords import hash_password
-from storage.paybox import simulator_public_key_setting
+from storage.paybox import ensure_simulator_key, simulator_public_key_setting
 from storage.requests import submit_request
 from storage.services import Services
 from storage.settings import Settings
@@ -148,7 +146,7 @@ DEMO_ENROLMENTS = {"770400070": [(1, "cantine", [0, 1, 3, 4]), (1, "soir", [0, 1
 
 
 def _seed_enrolments(documents: DocumentStore, families: Families) -> None:
-    """The enrolments module: services, the school year's enrolments, an absence, pending requests."""
+    """The enrolments module: services, the school year's enrolments and an absence already decided."""
     services = Services(documents)
     for service in DEMO_SERVICES:
         services.save(service)
@@ -166,13 +164,6 @@ def _seed_enrolments(documents: DocumentStore, families: Families) -> None:
                     "declared_at": "2026-11-16T08:10:00", "billing_choice": "free", "request_id": None,
                     "days": [{"date": "2026-11-16", "billed": False}, {"date": "2026-11-17", "billed": False}],
                     "created_at": "2026-11-16T09:00:00"})
-    cantine = services.get("cantine")
-    absence = {"child_id": 2, "service_id": "cantine", "start": "2026-12-03", "end": "2026-12-04",
-               "reason": "convenance", "comment": "rendez-vous", "days": ["2026-12-03", "2026-12-04"]}
-    submit_absence(families, "770400070", absence, cantine, datetime(2026, 11, 27, 18, 30))
-    submit_enrolments(families, "770400080", {"children": ["1"], "service_id": "vacances-noel", "start": "2026-12-21",
-                                              "end": "2027-01-01", "weekdays": [0, 1, 2, 3, 4]},
-                      services.get("vacances-noel"))
 
 
 def seed_demo(data_dir: Path) -> bool:
@@ -189,6 +180,7 @@ def seed_demo(data_dir: Path) -> bool:
     Settings(documents).save({"modules": {"payment": True}, "paybox": {
         "site": "1999888", "rang": "32", "identifiant": "110647233", "hmac_key_hex": secrets.token_hex(64),
         "public_key_path": simulator_public_key_setting(), "simulator": True}})
+    ensure_simulator_key(Path(data_dir))
     records = demo_families()
     for family_id, record in records.items():
         families.create(family_id, record, hash_password(DEMO_ACCOUNTS[family_id]))

@@ -67,25 +67,27 @@ def changes_between(section: Section, current: dict, requested: dict) -> list[di
     return changes
 
 
+def requested_changes(record: dict, section_key: str, requested: dict, target_id, action: str) -> list[dict]:
+    """The field changes an update, addition or removal makes to the record; refused when there are none."""
+    section = SECTIONS[section_key]
+    current = {} if action == "add" else current_values(record, section, target_id)
+    if current is None:
+        raise RequestRefused("Cette fiche n'existe pas ou plus.")
+    if action == "remove":
+        changes = [{"field": f.name, "label": f.label, "before": current.get(f.name), "after": None}
+                   for f in section.fields if not _empty(current.get(f.name))]
+    else:
+        changes = changes_between(section, current, requested)
+    if not changes:
+        raise RequestRefused("Aucune modification : les valeurs saisies sont identiques aux informations actuelles.")
+    return changes
+
+
 def submit_request(families: Families, family_id: str, section_key: str, requested: dict, *,
                    target_id=None, action: str = "update", target_label: str = "") -> int:
     """Store a pending request for the changes in requested; the family record itself is not touched."""
-    section = SECTIONS[section_key]
     with families.transaction(family_id) as db:
-        record = record_of(db)
-        if action == "add":
-            current = {}
-        else:
-            current = current_values(record, section, target_id)
-            if current is None:
-                raise RequestRefused("Cette fiche n'existe pas ou plus.")
-        if action == "remove":
-            changes = [{"field": k, "label": f.label, "before": current.get(k), "after": None}
-                       for f in section.fields for k in [f.name] if not _empty(current.get(k))]
-        else:
-            changes = changes_between(section, current, requested)
-        if not changes:
-            raise RequestRefused("Aucune modification : les valeurs saisies sont identiques aux informations actuelles.")
+        changes = requested_changes(record_of(db), section_key, requested, target_id, action)
         if any(r["section"] == section_key and r["action"] == action and str(r.get("target_id")) == str(target_id)
                and r["changes"] == changes for r in pending_requests(db)):
             raise RequestRefused("Une demande identique est déjà en attente de validation.")
@@ -244,22 +246,9 @@ def add_audit(db: TinyDB, *, action: str, by: str, by_kind: str, section: str, t
 def edit_record_directly(families: Families, family_id: str, section_key: str, values: dict, *, agent: str,
                          target_id=None, action: str = "update", target_label: str = "") -> list[dict]:
     """The agent changes the record without a request; the change and its audit line are one write."""
-    section = SECTIONS[section_key]
     with families.transaction(family_id) as db:
         record = record_of(db)
-        if action == "add":
-            current = {}
-        else:
-            current = current_values(record, section, target_id)
-            if current is None:
-                raise RequestRefused("Cette fiche n'existe pas ou plus.")
-        if action == "remove":
-            changes = [{"field": f.name, "label": f.label, "before": current.get(f.name), "after": None}
-                       for f in section.fields if not _empty(current.get(f.name))]
-        else:
-            changes = changes_between(section, current, values)
-        if not changes:
-            raise RequestRefused("Aucune modification : les valeurs saisies sont identiques aux informations actuelles.")
+        changes = requested_changes(record, section_key, values, target_id, action)
         _apply(record, {"section": section_key, "action": action, "target_id": target_id, "changes": changes})
         db.table("record").update(record, doc_ids=[RECORD_ID])
         add_audit(db, action="direct_edit", by=agent, by_kind="agent", section=section_key,

@@ -12,6 +12,8 @@
 <p class="actions">
   <a class="button" href="/agent/familles/{{family_id}}/compte">Factures et paiements</a>
   <a class="button button-secondary" href="/agent/demandes/{{family_id}}">Demandes</a>
+  <a class="button button-secondary" href="/agent/messages/{{family_id}}">Messages</a>
+  <a class="button button-secondary" href="/agent/messages/nouveau?famille={{family_id}}">Écrire à la famille</a>
   <a class="button button-secondary" href="/agent/familles/{{family_id}}/export.json" hx-boost="false">Exporter les données (JSON)</a>
 </p>
 <nav aria-label="Sur cette page" class="toc"><p><strong>Sur cette page :</strong>

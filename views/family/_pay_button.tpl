@@ -1,7 +1,7 @@
 % if settings['modules'].get('payment') and get('balance', 0) > 0:
-<form class="pay-form" method="post" action="/paiement-en-ligne" hx-boost="false">
+<form id="pay-form" class="pay-form" method="post" action="/paiement-en-ligne" hx-boost="false">
   <input type="hidden" name="csrf_token" value="{{csrf_token}}">
   <button type="submit" class="button">Payer en ligne {{fmt.euros(balance)}}</button>
-  <span class="hint muted">par carte bancaire, sur la page sécurisée de la banque</span>
+  <br><span class="aside">par carte bancaire, sur la page sécurisée de la banque</span>
 </form>
 % end

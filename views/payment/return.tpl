@@ -18,6 +18,9 @@
   % end
 </dl>
 % end
+% if outcome in ('refuse', 'annule') and attempt and not paid:
+% include('family/_pay_button.tpl')
+% end
 % if code and outcome != 'effectue':
 <p class="muted">Code retour de la banque : {{code}}</p>
 % end

@@ -5,6 +5,7 @@
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Simulateur de paiement — Paybox System</title>
 <link rel="stylesheet" href="/static/css/portal.css">
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 </head>
 <body>
 <main id="contenu" class="wrap">

@@ -1,0 +1,111 @@
+"""Paying online in a real Chromium, JavaScript on (the bank form is sent by itself) and off (the family presses
+"Continuer"), through the local bank simulator of the demo commune."""
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+@pytest.fixture
+def server_url(chromium_available, tmp_path):
+    """A real server of our own (`portal.py --demo`, as in conftest.py): paying changes the demo family's balance,
+    which the other browser tests on the shared server read."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log_path = tmp_path / "server.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "portal.py", "--demo", "--data", str(tmp_path / "data"), "--port", str(port)],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"the server stopped (code {process.returncode}):\n{log_path.read_text()}", pytrace=False)
+            try:
+                with urllib.request.urlopen(url + "/connexion", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"the server did not answer within 30 s:\n{log_path.read_text()}", pytrace=False)
+            time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def log_in_and_go_to_the_bank(page, javascript, screenshot=None):
+    page.goto("/connexion")
+    page.get_by_label(re.compile("^Identifiant")).fill("770400070")
+    page.get_by_label("Mot de passe").fill("demo2026")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Sophie MARTIN")
+    if screenshot:
+        screenshot("payment-home")
+    page.get_by_role("button", name=re.compile("^Payer en ligne 273,45")).click()
+    if not javascript:  # the page stays on the redirect form: the visible button sends it
+        expect(page.get_by_role("heading", level=1)).to_have_text("Paiement en ligne")
+        if screenshot:
+            screenshot("payment-redirect")
+        page.get_by_role("button", name="Continuer vers le paiement sécurisé").click()
+    expect(page).to_have_url(re.compile(r"/paiement-en-ligne/simulateur$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Paiement sécurisé")
+    expect(page.get_by_text("273,45")).to_be_visible()
+
+
+def test_family_pays_online_and_sees_it_at_once(page, screenshot, javascript):
+    log_in_and_go_to_the_bank(page, javascript, screenshot)
+    screenshot("payment-simulator")
+    page.get_by_role("button", name="Accepter le paiement").click()
+    expect(page).to_have_url(re.compile(r"/paiement-en-ligne/retour/effectue\?montant=27345&"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Paiement accepté")
+    expect(page.get_by_role("status")).to_contain_text("Votre paiement de 273,45")
+    screenshot("payment-accepted")
+    page.get_by_role("link", name="Voir mon relevé de compte").click()
+    expect(page.get_by_text("votre compte est à jour")).to_be_visible()
+    expect(page.get_by_role("cell", name=re.compile(r"^Paiement \(carte bancaire\)"))).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("^Payer en ligne"))).to_have_count(0)
+    assert page.problems == []
+
+
+def test_refused_payment_is_explained_and_nothing_is_recorded(page, screenshot, javascript):
+    log_in_and_go_to_the_bank(page, javascript)
+    page.get_by_role("button", name="Refuser").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Paiement refusé")
+    expect(page.get_by_role("alert")).to_have_text("Paiement refusé par votre banque. Aucun montant n'a été débité.")
+    screenshot("payment-refused")
+    expect(page.get_by_role("button", name=re.compile("^Payer en ligne 273,45"))).to_be_visible()  # try again
+    page.get_by_role("link", name="Retour à l'accueil").click()
+    expect(page.get_by_role("button", name=re.compile("^Payer en ligne 273,45"))).to_be_visible()
+    assert page.problems == []
+
+
+@pytest.mark.parametrize("javascript", [True], ids=["js"])
+def test_back_from_the_bank_does_not_send_the_family_there_again(page, javascript):
+    log_in_and_go_to_the_bank(page, javascript)
+    page.go_back()  # the auto-sent form replaced its own history entry: back is the page with the pay button
+    expect(page).not_to_have_url(re.compile(r"/simulateur$"))
+    page.wait_for_timeout(500)
+    expect(page).not_to_have_url(re.compile(r"/simulateur$"))
+    expect(page.get_by_role("button", name=re.compile("^Payer en ligne"))).to_be_visible()
