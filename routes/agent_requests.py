@@ -6,7 +6,7 @@ from bottle import Bottle, abort
 from routes.display import change_rows, request_title, status_label
 from routes.family_record import send_photo
 from routes.web import (flash, form_text, is_fragment, portal, redirect, render, render_page, require_agent,
-                        upload_response)
+                        require_module, upload_response)
 from storage.families import record_of
 from storage.requests import (AUDIT_LABELS, Decision, all_requests, cancel_request, conflicts_of,
                               pending_requests, validate_request)
@@ -148,6 +148,7 @@ def requested_photo(family_id: str, request_id: int):
 
 @app.get("/agent/demandes/<family_id>/<request_id:int>/justificatif")
 def absence_certificate(family_id: str, request_id: int):
+    require_module("enrolments")
     require_agent()
     db, _ = _family_snapshot(family_id)
     request = db.table("requests").get(doc_id=request_id)

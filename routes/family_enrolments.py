@@ -14,6 +14,7 @@ from storage.families import child_by_id, record_of
 from storage.photos import MAX_UPLOAD_BYTES, PhotoRefused, clean_certificate
 from storage.requests import all_requests
 from storage.services import WEEKDAYS, bracket_label, is_open, price_cents
+from views.formats import of_name
 
 app = Bottle()
 SENT = "Votre demande a été transmise à la mairie. Elle sera prise en compte après validation."
@@ -87,7 +88,8 @@ def declare_absence():
                 content, extension = clean_certificate(upload.file.read(MAX_UPLOAD_BYTES + 1))
                 certificate = portal().certificates.save(family_id, content, extension)
             except PhotoRefused as refused:
-                errors["certificate"] = "Justificatif refusé : " + str(refused) + " (PDF, JPEG ou PNG)."
+                errors["certificate"] = ("Justificatif refusé : envoyez un PDF, ou une photo JPEG ou PNG, de 5 Mo au plus. "
+                                         "Choisissez de nouveau le fichier.")
         if not errors:
             submit_absence(portal().families, family_id, clean, services[clean["service_id"]], datetime.now(),
                            certificate)
@@ -108,8 +110,12 @@ def planning_month(db, child: dict, month: str, services: dict[str, dict]) -> di
         for service in columns:
             booked = any(e["service_id"] == service["id"] and e["start"] <= day.isoformat() <= e["end"]
                          and day.weekday() in e["weekdays"] for e in active_enrolments(db, child["id"]))
-            if not is_open(service, day):
-                cells.append(("closed", "fermé" if day.weekday() < 5 else ""))
+            if day.weekday() not in service["weekdays"]:
+                cells.append(("none", ""))
+            elif not is_open(service, day):
+                cells.append(("closed", "fermé"))
+            elif booked and day.isoformat() in absent_days(db, child["id"], service["id"], billed=True):
+                cells.append(("absent", "absent (facturé)"))
             elif booked and day.isoformat() in absent_days(db, child["id"], service["id"]):
                 cells.append(("absent", "absent"))
             elif booked:
@@ -136,7 +142,7 @@ def planning(child_id: int):
     previous = (first - timedelta(days=1)).strftime("%Y-%m")
     following = (first.replace(day=28) + timedelta(days=4)).strftime("%Y-%m")
     table = planning_month(db, child, month, {s["id"]: s for s in portal().services.all()})
-    return render("family/planning.tpl", title=f"Planning de {child['first_name']}", child=child, month=month,
+    return render("family/planning.tpl", title=f"Planning {of_name(child['first_name'])}", child=child, month=month,
                   table=table, previous=previous, following=following, children=record.get("children", []))
 
 

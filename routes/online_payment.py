@@ -11,7 +11,6 @@ from bottle import Bottle, HTTPResponse, abort, request, response
 
 from routes.web import (allow_form_action, current_session, flash, module_enabled, portal, redirect, render,
                         require_family, require_module)
-from storage.families import record_of
 from storage.ledger import balance_cents
 from storage.online_payments import (FAILED, PAID, PENDING, Outcome, family_of_reference, find_attempt,
                                      record_notification, start_attempt)
@@ -77,11 +76,13 @@ def start_payment():
     redirect(f"{BASE}/{attempt['reference']}")
 
 
-@app.get(f"{BASE}/<reference:re:{REFERENCE}>")
+@app.get(f"{BASE}/<reference>")
 def payment_page(reference: str):
     """The page that sends the browser to the bank: an auto-submitted form, with a button when JavaScript is off."""
     require_module(MODULE)
     family_id = require_family()
+    if not re.fullmatch(REFERENCE, reference):
+        abort(404)
     ledger = portal().families.read_ledger(family_id)
     attempt = find_attempt(ledger, reference)
     if attempt is None:

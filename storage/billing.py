@@ -5,6 +5,7 @@ A month is billed at most once per family: the invoice remembers its billing mon
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -80,9 +81,17 @@ def preview_billing(families: Families, services: dict[str, dict], month: str) -
     return preview
 
 
+_RUNNING = threading.Lock()  # one billing run at a time: a double click must not burn invoice numbers
+
+
 def run_billing(families: Families, services: dict[str, dict], numbers: Numbers, month: str, *, issued_on: str,
                 due_on: str) -> int:
     """Create the month's invoices; families already billed for that month are skipped. Returns how many."""
+    with _RUNNING:
+        return _run_billing(families, services, numbers, month, issued_on, due_on)
+
+
+def _run_billing(families, services, numbers, month, issued_on, due_on) -> int:
     preview = preview_billing(families, services, month)
     created = 0
     reserved = numbers.next_invoice_numbers(int(issued_on[:4]), [i["family_id"] for i in preview.invoices])

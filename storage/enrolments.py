@@ -5,7 +5,7 @@ documents in the family's file (tables "enrolments" and "absences"); billing rea
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from tinydb import TinyDB
 
@@ -14,7 +14,7 @@ from storage.families import Families, child_by_id, now_iso, record_of
 from storage.fields import Field, clean_field
 from storage.requests import REQUEST_KINDS, RequestKind, insert_request
 from storage.sections import child_label
-from storage.services import WEEKDAYS, absence_is_billed, opening_days, price_cents
+from storage.services import WEEKDAYS, absence_is_billed, opening_days, price_cents, weekdays_from
 
 ABSENCE_REASONS = {"maladie": "Maladie", "convenance": "Convenance personnelle", "autre": "Autre motif"}
 BILLING_CHOICES = {"auto": "selon le délai de prévenance", "bill": "facturer", "free": "ne pas facturer"}
@@ -57,10 +57,14 @@ def clean_enrolment_form(form: dict, record: dict, services: dict[str, dict], to
     start, end = _dates(form, errors, today)
     if "end" not in errors and end < today.isoformat():
         errors["end"] = "La période est déjà passée."
-    weekdays = sorted({int(d) for d in (form.get("weekdays") or []) if d in "0123456"})
+    chosen_days = weekdays_from(form.get("weekdays"))
+    weekdays = chosen_days
     if service is not None:
-        weekdays = [d for d in weekdays if d in service["weekdays"]] or list(service["weekdays"])
-        if not errors and not opening_days(service, date.fromisoformat(start), date.fromisoformat(end), weekdays):
+        weekdays = [d for d in chosen_days if d in service["weekdays"]] if chosen_days else list(service["weekdays"])
+        if chosen_days and not weekdays:
+            errors["weekdays"] = ("Le service n'ouvre aucun des jours cochés : il ouvre le "
+                                  + weekdays_label(service["weekdays"]) + ".")
+        elif not errors and not opening_days(service, date.fromisoformat(start), date.fromisoformat(end), weekdays):
             errors["start"] = "Le service n'est ouvert aucun de ces jours : vérifiez les dates et les jours choisis."
     return {"children": children, "service_id": form.get("service", ""), "start": start, "end": end,
             "weekdays": weekdays}, errors
@@ -89,10 +93,19 @@ def submit_enrolments(families: Families, family_id: str, clean: dict, service: 
 
 
 def _overlapping(db: TinyDB, payload: dict) -> dict | None:
+    """An active enrolment of the same child at the same service sharing at least one actual day."""
     for enrolment in active_enrolments(db, payload["child_id"]):
-        if enrolment["service_id"] == payload["service_id"] and enrolment["start"] <= payload["end"] \
-                and payload["start"] <= enrolment["end"] and set(enrolment["weekdays"]) & set(payload["weekdays"]):
-            return enrolment
+        if enrolment["service_id"] != payload["service_id"]:
+            continue
+        low, high = max(enrolment["start"], payload["start"]), min(enrolment["end"], payload["end"])
+        if low > high:
+            continue
+        day = date.fromisoformat(low)
+        common = set(enrolment["weekdays"]) & set(payload["weekdays"])
+        while day.isoformat() <= high:
+            if day.weekday() in common:
+                return enrolment
+            day += timedelta(days=1)
     return None
 
 
@@ -191,6 +204,8 @@ def absence_problem(db: TinyDB, record: dict, request: dict, options: dict) -> s
 def apply_absence(db: TinyDB, record: dict, request: dict, options: dict) -> None:
     """Store the absence; the agent may bill or waive every day whatever the notice period said."""
     choice = options.get("billing", "auto")
+    if choice not in BILLING_CHOICES:
+        choice = "auto"
     days = [dict(d, billed=(d["billed"] if choice == "auto" else choice == "bill")) for d in request["payload"]["days"]]
     db.table("absences").insert(dict(request["payload"], days=days, schema=SCHEMA_VERSION, request_id=request.doc_id,
                                      billing_choice=choice, created_at=now_iso()))

@@ -15,6 +15,12 @@ from storage.documents import SCHEMA_VERSION, DocumentStore
 from storage.fields import Field, clean_field, parse_euros
 
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+WEEKDAY_VALUES = {str(index): index for index in range(7)}
+
+
+def weekdays_from(values) -> list[int]:
+    """Weekday numbers (0 = lundi) from posted checkbox values; anything else is ignored."""
+    return sorted({WEEKDAY_VALUES[v] for v in values or [] if v in WEEKDAY_VALUES})
 SERVICE_ID = re.compile(r"^[a-z0-9-]{1,40}$")
 
 
@@ -53,13 +59,14 @@ def opening_days(service: dict, start: date, end: date, weekdays: list[int] | No
 def absence_deadline(service: dict, day: date) -> datetime:
     """Last moment to report an absence on day without it being billed: N working days before, at the notice time.
 
-    Working days are Monday to Friday; with N = 2 and 10:00, an absence on Monday must be reported by the
-    previous Thursday at 10:00.
+    Working days are Monday to Friday except the service's closed dates (public holidays); with N = 2 and 10:00,
+    an absence on Monday must be reported by the previous Thursday at 10:00:00.
     """
     remaining, deadline = service.get("notice_working_days", 2), day
+    closed = set(service.get("closed_dates", []))
     while remaining > 0:
         deadline -= timedelta(days=1)
-        if deadline.weekday() < 5:
+        if deadline.weekday() < 5 and deadline.isoformat() not in closed:
             remaining -= 1
     hours, minutes = (int(x) for x in service.get("notice_time", "10:00").split(":"))
     return datetime.combine(deadline, time(hours, minutes))
@@ -110,7 +117,7 @@ def clean_service_form(form: dict, existing_ids: set[str], service_id: str | Non
     clean["name"] = " ".join((form.get("name") or "").split())[:80]
     if not clean["name"]:
         errors["name"] = "Ce champ est obligatoire."
-    clean["weekdays"] = sorted({int(d) for d in form.get("weekdays", []) if d in "0123456"})
+    clean["weekdays"] = weekdays_from(form.get("weekdays"))
     if not clean["weekdays"]:
         errors["weekdays"] = "Cochez au moins un jour d'ouverture."
     clean["periods"], errors_periods = _clean_periods(form.get("periods", ""))

@@ -48,7 +48,8 @@ def login_agent(client: TestApp, login: str, password: str):
 # --- routes -----------------------------------------------------------------------------------------
 
 # Pages anyone may open; every other route needs a family or an agent session.
-PUBLIC_ROUTES = re.compile(r"^/($|connexion$|agent/connexion$|deconnexion$|agent/deconnexion$|static/|pre-inscription)")
+PUBLIC_ROUTES = re.compile(r"^/($|connexion$|agent/connexion$|deconnexion$|agent/deconnexion$|static/|pre-inscription"
+                           r"|paiement-en-ligne/(notification|retour/|simulateur))")
 SAMPLE_VALUES = {"family_id": DEMO_FAMILY[0], "token": "0" * 32, "path": "css/portal.css"}
 
 

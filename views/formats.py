@@ -36,3 +36,8 @@ def month_fr(period: str | None) -> str:
         return f"{MONTHS[int(month) - 1]} {year}"
     except (ValueError, IndexError):
         return period
+
+
+def of_name(name: str) -> str:
+    """French elision: 'de Léa' but "d'Inès"."""
+    return f"d'{name}" if name[:1].lower() in "aeiouyéèêàâîïôûh" else f"de {name}"

@@ -1,4 +1,4 @@
-% if settings['modules'].get('payment') and get('balance', 0) > 0:
+% if settings['modules'].get('payment') and (get('balance') or 0) > 0:
 <form id="pay-form" class="pay-form" method="post" action="/paiement-en-ligne" hx-boost="false">
   <input type="hidden" name="csrf_token" value="{{csrf_token}}">
   <button type="submit" class="button">Payer en ligne {{fmt.euros(balance)}}</button>

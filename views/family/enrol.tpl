@@ -1,6 +1,18 @@
 % rebase('layout.tpl', title=title)
 <p class="aside"><a href="/inscriptions">← Inscriptions et absences</a></p>
 <h1>Inscrire un enfant</h1>
+<h2>Tarifs qui s'appliquent à votre famille</h2>
+<p>{{'Votre quotient familial : ' + str(qf) + ' €.' if qf not in (None, '') else "Quotient familial non renseigné : le tarif le plus élevé s'applique (renseignez-le dans « Mes informations », rubrique C.A.F.)."}}</p>
+<div class="table-wrap"><table>
+  <thead><tr><th scope="col">Service</th><th scope="col" class="num">Votre prix par jour</th><th scope="col">Toutes les tranches</th></tr></thead>
+  <tbody>
+  % for p in prices:
+    <tr><th scope="row">{{p['service']['name']}}</th><td class="num"><strong>{{fmt.euros(p['price'])}}</strong></td>
+        <td>{{' ; '.join(label + ' : ' + fmt.euros(cents) for label, cents in p['brackets'])}}</td></tr>
+  % end
+  </tbody>
+</table></div>
+<h2>Votre demande</h2>
 % include('_form_errors.tpl', refusal=None)
 <form method="post" action="/inscriptions/nouvelle" class="form" novalidate>
   <input type="hidden" name="csrf_token" value="{{csrf_token}}">
@@ -33,22 +45,14 @@
       <input type="date" id="f-{{name}}" name="{{name}}" value="{{values.get(name, '')}}" required></div>
   % end
   </div>
-  <fieldset class="field">
+  <fieldset class="field" id="f-weekdays">
     <legend>Jours (laissez tout décoché pour tous les jours d'ouverture du service)</legend>
-    % for index, day in enumerate(weekdays[:6]):
+    % if errors.get('weekdays'):
+    <span class="error-text">{{errors['weekdays']}}</span>
+    % end
+    % for index, day in enumerate(weekdays[:5]):
     <label class="check"><input type="checkbox" name="weekdays" value="{{index}}"{{!' checked' if str(index) in values.get('weekdays', []) else ''}}> {{day}}</label>
     % end
   </fieldset>
   <p class="actions"><button type="submit" class="button">Envoyer la demande d'inscription</button></p>
 </form>
-<h2>Tarifs qui s'appliquent à votre famille</h2>
-<p>{{'Votre quotient familial : ' + str(qf) + ' €.' if qf not in (None, '') else "Quotient familial non renseigné : le tarif le plus élevé s'applique (renseignez-le dans « Mes informations », rubrique C.A.F.)."}}</p>
-<div class="table-wrap"><table>
-  <thead><tr><th scope="col">Service</th><th scope="col" class="num">Votre prix par jour</th><th scope="col">Toutes les tranches</th></tr></thead>
-  <tbody>
-  % for p in prices:
-    <tr><th scope="row">{{p['service']['name']}}</th><td class="num"><strong>{{fmt.euros(p['price'])}}</strong></td>
-        <td>{{'; '.join(label + ' : ' + fmt.euros(cents) for label, cents in p['brackets'])}}</td></tr>
-  % end
-  </tbody>
-</table></div>

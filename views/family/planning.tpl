@@ -1,16 +1,17 @@
 % rebase('layout.tpl', title=title)
 <p class="aside"><a href="/inscriptions">← Inscriptions et absences</a></p>
-<h1>Planning de {{child['first_name']}} — {{fmt.month_fr(month)}}</h1>
+<h1>Planning {{fmt.of_name(child['first_name'])}} — {{fmt.month_fr(month)}}</h1>
 <p class="actions"><a href="/planning/{{child['id']}}?mois={{previous}}">← Mois précédent</a> · <a href="/planning/{{child['id']}}?mois={{following}}">Mois suivant →</a>
 % for other in children:
 %   if other['id'] != child['id']:
- · <a href="/planning/{{other['id']}}?mois={{month}}">Planning de {{other['first_name']}}</a>
+ · <a href="/planning/{{other['id']}}?mois={{month}}">Planning {{fmt.of_name(other['first_name'])}}</a>
 %   end
 % end
 </p>
 % if table['columns']:
+<p class="legend"><span class="day-booked">réservé</span> jour réservé · <span class="day-absent">absent</span> absence enregistrée (« facturé » si signalée hors délai) · <span class="day-closed">fermé</span> service fermé ce jour-là (vacances, jour férié) · case vide : le service n'ouvre pas ce jour de la semaine · — : pas d'inscription ce jour</p>
 <div class="table-wrap"><table class="planning">
-  <caption>Jours réservés et absences de {{child['first_name']}}</caption>
+  <caption>Jours réservés et absences {{fmt.of_name(child['first_name'])}}</caption>
   <thead><tr><th scope="col">Jour</th>
   % for service in table['columns']:
     <th scope="col">{{service['name']}}</th>

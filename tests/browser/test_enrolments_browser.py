@@ -1,0 +1,162 @@
+"""The enrolments module in a real Chromium, with JavaScript on (htmx) and off (plain HTML): a family enrols a
+child, the agent validates, the family declares an absence with a certificate, the agent validates it, and the
+child's planning shows the booked days and the absence.
+
+The server runs on the real clock, so the test makes its own service (open from the start of this month for four
+months, Monday to Friday) rather than relying on the demo's school year: it works whatever today is.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+FAMILY = ("770400090", "demo2028")  # LEROY, Inès (child 1), QF 1150; no pending request in the demo
+AGENT = ("agent", "agent2026")
+SERVICE_ID, SERVICE_NAME = "garderie-essai", "Garderie du soir (essai)"
+WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+# Each run books its own weekdays, so the js and nojs runs never overlap on the shared server.
+RUN_WEEKDAYS = {True: (0, 1), False: (3, 4)}
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def log_in(page, url, identifiant, password):
+    page.goto(url)
+    page.get_by_label(re.compile("^Identifiant")).fill(identifiant)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+
+
+@pytest.fixture
+def agent_page(browser, server_url, javascript):
+    """A second browser context, for the agent, with the same JavaScript setting as the family's page."""
+    context = browser.new_context(java_script_enabled=javascript, base_url=server_url, locale="fr-FR",
+                                  viewport={"width": 1024, "height": 768})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
+    page.on("pageerror", lambda error: page.problems.append(f"script error: {error}"))
+    log_in(page, "/agent/connexion", *AGENT)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tableau de bord")
+    yield page
+    context.close()
+
+
+def fr(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def ensure_test_service(agent, first: date, last: date) -> None:
+    """The agent adds the test service through the settings (once for the whole session)."""
+    agent.goto("/agent/parametres")
+    if agent.locator(f'a[href="/agent/services/{SERVICE_ID}"]').count():
+        return
+    agent.get_by_role("link", name="Ajouter un service").click()
+    agent.get_by_label(re.compile("^Identifiant")).fill(SERVICE_ID)
+    agent.get_by_label("Nom", exact=True).fill(SERVICE_NAME)
+    for day in WEEKDAYS_FR[:5]:
+        agent.get_by_label(day, exact=True).check()
+    agent.get_by_label("Périodes d'ouverture").fill(f"{fr(first)} - {fr(last)}")
+    agent.get_by_label("Tarifs par tranche de quotient familial").fill("800 ; 1,20\n; 2,40")
+    agent.get_by_role("button", name="Enregistrer le service").click()
+    expect(agent.get_by_text(f"Service « {SERVICE_NAME} » enregistré.")).to_be_visible()
+
+
+def validate_newest(agent, kind: str, billing: str | None = None) -> None:
+    """The agent validates the family's pending request of that kind (Inscription / Absence)."""
+    agent.goto(f"/agent/demandes/{FAMILY[0]}")
+    card = agent.locator("article.request-card", has=agent.get_by_role("heading", name=re.compile(kind))).filter(
+        has=agent.get_by_role("button", name="Valider")).last
+    if billing:
+        card.get_by_label("Facturation des jours d'absence").select_option(billing)
+    card.get_by_role("button", name="Valider").click()
+    expect(agent.get_by_text("Demande validée : la fiche de la famille est mise à jour.")).to_be_visible()
+
+
+def test_family_enrols_declares_an_absence_agent_validates_planning_shows_it(page, agent_page, screenshot,
+                                                                             javascript):
+    today = date.today()
+    first, last = today.replace(day=1), today.replace(day=1) + timedelta(days=120)
+    booked = RUN_WEEKDAYS[javascript]
+    # The absence: the first booked weekday at least three weeks ahead (in time whatever the notice).
+    absent = today + timedelta(days=21)
+    while absent.weekday() != booked[1]:
+        absent += timedelta(days=1)
+    month = absent.strftime("%Y-%m")
+    ensure_test_service(agent_page, first, last)
+
+    # The family enrols Inès on two weekdays, seeing its price first.
+    log_in(page, "/connexion", *FAMILY)
+    page.get_by_role("navigation").get_by_role("link", name="Inscriptions").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inscriptions et absences")
+    page.get_by_role("link", name="Inscrire un enfant").click()
+    expect(page.get_by_role("row", name=re.compile(re.escape(SERVICE_NAME)))).to_contain_text("2,40 €")  # QF 1150
+    page.get_by_label("Inès LEROY").check()
+    page.get_by_label("Service").select_option(SERVICE_ID)
+    page.get_by_label("Du", exact=True).fill(today.isoformat())
+    page.get_by_label("Au (inclus)").fill(last.isoformat())
+    for weekday in booked:
+        page.get_by_label(WEEKDAYS_FR[weekday], exact=True).check()
+    screenshot("enrolments-enrol-form")
+    page.get_by_role("button", name="Envoyer la demande d'inscription").click()
+    expect(page).to_have_url(re.compile(r"/inscriptions$"))
+    expect(page.get_by_text("Votre demande a été transmise à la mairie.")).to_be_visible()
+    expect(page.get_by_text(re.compile("Ajout — Inscription : Inès LEROY — En attente"))).to_be_visible()
+
+    validate_newest(agent_page, "Inscription")
+
+    # The family declares the absence, with a certificate.
+    page.goto("/inscriptions")
+    expect(page.locator("section", has=page.get_by_role("heading", name="Inès LEROY"))).to_contain_text(SERVICE_NAME)
+    page.get_by_role("link", name="Déclarer une absence").click()
+    page.get_by_label("Enfant").select_option("1")
+    page.get_by_label("Service").select_option(SERVICE_ID)
+    page.get_by_label("Du", exact=True).fill(absent.isoformat())
+    page.get_by_label("Au (inclus)").fill(absent.isoformat())
+    page.get_by_label("Motif").select_option("maladie")
+    page.get_by_label(re.compile("^Certificat médical")).set_input_files(
+        {"name": "certificat.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    page.get_by_role("button", name="Déclarer l'absence").click()
+    expect(page).to_have_url(re.compile(r"/inscriptions$"))
+    expect(page.get_by_text(re.compile("Une absence signalée hors délai reste facturée"))).to_be_visible()
+
+    validate_newest(agent_page, "Absence", billing="free")
+
+    # The planning, from this month to the absence's by the "Mois suivant" links: booked days and the absence.
+    page.goto("/inscriptions")
+    page.get_by_role("link", name="Planning de Inès").click()
+    shown = today.replace(day=1)
+    while shown.strftime("%Y-%m") != month:
+        expect(page).to_have_url(re.compile(rf"/planning/1(\?mois={shown.strftime('%Y-%m')})?$"))
+        page.get_by_role("link", name="Mois suivant →").click()
+        shown = (shown + timedelta(days=32)).replace(day=1)
+    expect(page).to_have_url(re.compile(rf"/planning/1\?mois={month}$"))
+    table = page.locator("table.planning")
+    expect(table.get_by_role("columnheader", name=SERVICE_NAME)).to_be_visible()
+    headers = table.locator("thead th").all_inner_texts()
+    column = headers.index(SERVICE_NAME)  # the first header is "Jour"; cells are counted with it below
+    row = table.locator("tbody tr", has=page.get_by_role("rowheader", name=f"{WEEKDAYS_FR[absent.weekday()]} "
+                                                                         f"{absent.day}", exact=True))
+    expect(row.locator("td").nth(column - 1)).to_have_text("absent")
+    other = absent - timedelta(days=7) if (absent - timedelta(days=7)).month == absent.month else \
+        absent + timedelta(days=7)
+    other_row = table.locator("tbody tr", has=page.get_by_role("rowheader", name=f"{WEEKDAYS_FR[other.weekday()]} "
+                                                                               f"{other.day}", exact=True))
+    expect(other_row.locator("td").nth(column - 1)).to_have_text("réservé")
+    saturday = next(absent.replace(day=d) for d in range(1, 8) if absent.replace(day=d).weekday() == 5)
+    sat_row = table.locator("tbody tr", has=page.get_by_role("rowheader", name=f"samedi {saturday.day}", exact=True))
+    expect(sat_row.locator("td").nth(column - 1)).to_have_text("")
+    screenshot("enrolments-planning")
+
+    # The family's page lists the absence as recorded, with no billed day (the agent waived it).
+    page.goto("/inscriptions")
+    row = page.locator("tr", has_text=SERVICE_NAME).filter(has_text=f"du {fr(absent)} au {fr(absent)}")
+    expect(row).to_have_count(1)
+    expect(row.locator("td")).to_have_text(["Inès", SERVICE_NAME, f"du {fr(absent)} au {fr(absent)}", "Maladie",
+                                            "0 sur 1"])
+    assert page.problems == [] and agent_page.problems == []
