@@ -1,6 +1,8 @@
 """The agent's settings: the commune's details, the optional modules, and the service catalogue."""
 from __future__ import annotations
 
+import re
+
 from bottle import Bottle, abort, request
 
 from routes.web import flash, form_text, portal, redirect, render, require_agent
@@ -13,22 +15,46 @@ MODULES = (("enrolments", "Inscriptions et absences (avec la facturation mensuel
            ("payment", "Paiement en ligne par carte bancaire"))
 
 
+PAYBOX_FIELDS = (("site", "Numéro de site (7 chiffres)", r"[0-9]{7}"), ("rang", "Rang", r"[0-9]{1,3}"),
+                 ("identifiant", "Identifiant Paybox", r"[0-9]{1,12}"),
+                 ("bank_url", "Adresse de la page de paiement de la banque", r"https://\S+"),
+                 ("public_key_path", "Fichier de la clé publique de la banque (PEM)", r"\S+"),
+                 ("portal_url", "Adresse publique du portail (retours et notifications)", r"https://\S+"))
+HMAC_KEY = re.compile(r"[0-9A-Fa-f]{64,256}")
+
+
+def clean_paybox_form(current: dict) -> tuple[dict, dict]:
+    """(the payment settings, errors); the secret HMAC key is never shown back and a blank keeps it."""
+    values = {name: form_text(name, 300) for name, _, _ in PAYBOX_FIELDS}
+    values["simulator"] = request.forms.get("simulator") == "1"
+    errors = {name: f"Valeur invalide pour « {label} »." for name, label, pattern in PAYBOX_FIELDS
+              if values[name] and not re.fullmatch(pattern, values[name])}
+    key = form_text("hmac_key_hex", 300)
+    if key and not HMAC_KEY.fullmatch(key):
+        errors["hmac_key_hex"] = "La clé HMAC est une suite de caractères hexadécimaux (0-9, A-F), telle que fournie par la banque."
+    values["hmac_key_hex"] = key or current.get("hmac_key_hex", "")
+    return values, errors
+
+
 @app.route("/agent/parametres", method=["GET", "POST"])
 def settings_page():
     require_agent()
     errors = {}
     commune = dict(portal().settings["commune"])
+    paybox = dict(portal().settings["paybox"])
     if request.method == "POST":
         commune = {name: form_text(name, 120) for name, _ in COMMUNE_FIELDS}
         errors = {name: "Ce champ est obligatoire." for name in ("name", "address1", "postcode", "city") if not commune[name]}
+        paybox, paybox_errors = clean_paybox_form(paybox)
+        errors.update(paybox_errors)
         if not errors:
-            portal().settings.save({"commune": commune,
+            portal().settings.save({"commune": commune, "paybox": paybox,
                                     "modules": {key: request.forms.get(key) == "1" for key, _ in MODULES}})
             flash("Paramètres enregistrés.")
             redirect("/agent/parametres")
     return render("agent/settings.tpl", title="Paramètres", commune=commune, fields=COMMUNE_FIELDS, modules=MODULES,
                   enabled=portal().settings["modules"], errors=errors, services=portal().services.all(),
-                  weekdays=WEEKDAYS)
+                  weekdays=WEEKDAYS, paybox=paybox, paybox_fields=PAYBOX_FIELDS)
 
 
 def _service_form_values() -> dict:

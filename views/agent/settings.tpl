@@ -18,6 +18,22 @@
     <label class="check"><input type="checkbox" name="{{key}}" value="1"{{!' checked' if enabled.get(key) else ''}}> {{label}}</label>
   % end
   </fieldset>
+  <fieldset><legend>Paiement en ligne (Paybox System / Up2pay e-Transactions)</legend>
+    <p class="hint">Valeurs fournies par la banque. Laissez la clé HMAC vide pour conserver la clé actuelle{{' (une clé est enregistrée)' if paybox.get('hmac_key_hex') else ''}}.</p>
+  % for name, label, pattern in paybox_fields:
+    <div class="field{{' field-error' if errors.get(name) else ''}}"><label for="f-{{name}}">{{label}}</label>
+      % if errors.get(name):
+      <span class="error-text">{{errors[name]}}</span>
+      % end
+      <input id="f-{{name}}" name="{{name}}" value="{{paybox.get(name, '')}}" maxlength="300"></div>
+  % end
+    <div class="field{{' field-error' if errors.get('hmac_key_hex') else ''}}"><label for="f-hmac_key_hex">Nouvelle clé HMAC</label>
+      % if errors.get('hmac_key_hex'):
+      <span class="error-text">{{errors['hmac_key_hex']}}</span>
+      % end
+      <input id="f-hmac_key_hex" name="hmac_key_hex" value="" autocomplete="off" maxlength="300"></div>
+    <label class="check"><input type="checkbox" name="simulator" value="1"{{!' checked' if paybox.get('simulator') else ''}}> Simulateur de banque intégré (démonstration uniquement : aucun paiement réel)</label>
+  </fieldset>
   <button type="submit" class="button">Enregistrer</button>
 </form>
 <h2>Services proposés aux familles</h2>
