@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import hmac
+import re
+import unicodedata
 import logging
 import secrets
 from pathlib import Path
@@ -240,8 +242,9 @@ def install(app: bottle.Bottle) -> None:
 def pdf_response(data: bytes, filename: str, download: bool = False):
     """A PDF answer: shown in the browser (Imprimer) or saved (Archiver / télécharger)."""
     disposition = "attachment" if download else "inline"
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "-", unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode())
     return bottle.HTTPResponse(data, **{"Content-Type": "application/pdf",
-                                        "Content-Disposition": f'{disposition}; filename="{filename}"'})
+                                        "Content-Disposition": f'{disposition}; filename="{ascii_name}"'})
 
 
 def module_enabled(name: str) -> bool:

@@ -46,12 +46,21 @@ def add_invoice(families: Families, family_id: str, *, number: str, period: str,
             raise FileExistsError(number)
         previous = balance_cents(ledger)
         invoice = {
-            "schema": SCHEMA_VERSION, "number": number, "period": period, "issued_on": issued_on,
+            "schema": SCHEMA_VERSION, "number": number, "billed_to": billed_to(families.record(family_id) or {}), "period": period, "issued_on": issued_on,
             "due_on": due_on, "lines": lines, "total_cents": total, "previous_balance_cents": previous,
             "amount_due_cents": previous + total, "created_at": now_iso(), "billing_month": billing_month,
         }
         ledger.table("invoices").insert(invoice)
     return invoice
+
+
+def billed_to(record: dict) -> dict:
+    """The account holder's name and address as printed on an invoice, frozen when the invoice is issued."""
+    parent = record.get("parent1") or {}
+    return {"family_id": record.get("family_id", ""),
+            "name": f"{parent.get('title', '')} {parent.get('first_name', '')} {parent.get('last_name', '')}".strip(),
+            "address": [line for line in (parent.get("address1", ""), parent.get("address2", ""),
+                                          f"{parent.get('postcode', '')} {parent.get('city', '')}".strip()) if line]}
 
 
 def add_payment(families: Families, family_id: str, *, paid_on: str, amount_cents: int, method: str,
@@ -78,13 +87,14 @@ def find_invoice(ledger: TinyDB, number: str) -> dict | None:
 
 def invoice_payment_status(ledger: TinyDB) -> dict[str, tuple[int, str]]:
     """number -> (cents paid, 'paid' | 'partial' | 'unpaid'), paying the oldest invoices first."""
-    available = sum(doc["amount_cents"] for doc in ledger.table("payments").all())
+    invoices_by_date = sorted(ledger.table("invoices").all(), key=lambda d: (d["issued_on"], d.doc_id))
+    credit_notes = -sum(doc["total_cents"] for doc in invoices_by_date if doc["total_cents"] <= 0)
+    available = sum(doc["amount_cents"] for doc in ledger.table("payments").all()) + credit_notes
     statuses = {}
-    for invoice in sorted(ledger.table("invoices").all(), key=lambda d: (d["issued_on"], d.doc_id)):
+    for invoice in invoices_by_date:
         total = invoice["total_cents"]
-        if total <= 0:
+        if total <= 0:  # a credit note: its amount already counts as money available above
             statuses[invoice["number"]] = (total, "paid")
-            available -= total  # a credit note adds to what is available
             continue
         paid = max(0, min(total, available))
         available -= paid

@@ -136,7 +136,7 @@ def screenshot(page, javascript):
 
     def take(name: str) -> Path:
         path = SCREENSHOTS / f"{name}-{'js' if javascript else 'nojs'}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=True, caret="initial")  # "hide" leaves style="" that htmx copies
         return path
 
     return take

@@ -151,7 +151,7 @@ def check_fifo_statuses(families: Families) -> None:
         assert all(status == "paid" for _, status in statuses.values())
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ops=operations(positive_lines), data=st.data())
 def test_every_invoice_carries_the_solde_anterieur_and_payments_settle_oldest_first(ops, data):
     steps = data.draw(st.lists(st.integers(1, 40), min_size=len(ops), max_size=len(ops)), label="days between")
@@ -168,7 +168,7 @@ def test_every_invoice_carries_the_solde_anterieur_and_payments_settle_oldest_fi
             before = entry["balance_cents"]
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ops=operations(any_lines), data=st.data())
 def test_solde_anterieur_and_statement_hold_with_credit_notes_and_backdated_entries(ops, data):
     """Any order of dates (a cheque typed in late, a payment the same day as an invoice) and invoices that are
@@ -200,9 +200,6 @@ def test_overpayment_leaves_the_family_in_credit_and_the_next_invoice_deducts_it
         assert statuses == {"A1": (3_850, "paid"), "A2": (1_150, "partial")}
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: storage/ledger.py invoice_payment_status adds a credit note's amount to "
-                                       "the money available only when it reaches it in date order, so an older "
-                                       "invoice stays 'partial' although the account is settled")
 def test_a_credit_note_settles_the_older_invoice_when_the_account_is_even():
     with fresh_families() as families:
         add_invoice(families, FAMILY, number="A1", period="2026-09", issued_on="2026-10-03", due_on="2026-10-25",
@@ -314,13 +311,14 @@ def test_good_file_gives_invoices_grouped_by_number(store):
     first = by_number["2026-12001"]
     assert (first["family_id"], first["period"], first["issued_on"], first["due_on"]) == \
            ("770400070", "2026-12", "2027-01-05", "2027-01-25")
-    assert [(l["child"], l["service"], l["quantity"], l["unit_price_cents"], l["amount_cents"]) for l in first["lines"]] \
-        == [("Léa", "Restauration scolaire", 15, 385, 5_775), ("Léa", "Accueil du soir", 8, 260, 2_080),
-            ("Tom", "Remise fratrie", 1, -500, -500)]
+    assert [(line["child"], line["service"], line["quantity"], line["unit_price_cents"], line["amount_cents"])
+            for line in first["lines"]] == [("Léa", "Restauration scolaire", 15, 385, 5_775),
+                                            ("Léa", "Accueil du soir", 8, 260, 2_080),
+                                            ("Tom", "Remise fratrie", 1, -500, -500)]
     assert first["lines"][1]["detail"] == "lundi et jeudi"
     assert first["total_cents"] == 7_355 and by_number["2026-12002"]["total_cents"] == 3_600
     assert preview.total_cents == 10_955
-    assert all(is_int(l["amount_cents"]) for i in preview.invoices for l in i["lines"])
+    assert all(is_int(line["amount_cents"]) for i in preview.invoices for line in i["lines"])
 
 
 def test_every_bad_line_is_reported_with_its_number_and_a_french_reason(store):

@@ -167,8 +167,6 @@ def test_invoice_pdf_shows_thousands_and_a_credit(family, demo_app):
                "Solde (en votre faveur si négatif) -9,80 €")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: routes/family_invoices.py invoice_document rebuilds the PDF from the "
-                                       "current family record at every download instead of archiving it at issue")
 def test_an_issued_invoice_pdf_never_changes(family, demo_app):
     if PDFTOTEXT is None:
         pytest.skip("pdftotext (poppler-utils) is missing")
@@ -191,6 +189,48 @@ def test_child_sheets_simple_and_complete(family):
     download = family.get("/mes-informations/enfants/2/fiche-simple.pdf?telecharger=1")
     assert download.headers["Content-Disposition"].startswith("attachment;")
     assert_pdf(download, "Tom MARTIN", "École maternelle Les Tilleuls")
+
+
+def test_a_long_invoice_runs_over_two_pages_with_its_totals(family, demo_app):
+    demo_app.portal.numbers.reserve_invoices({"F2026-000903": FAMILY})
+    lines = [invoice_line("Léa" if day % 2 else "Tom", "Restauration scolaire", 1, 385, f"repas du {day:02d}/12")
+             for day in range(1, 61)]
+    add_invoice(demo_app.portal.families, FAMILY, number="F2026-000903", period="2026-12", issued_on="2027-01-04",
+                due_on="2027-01-25", lines=lines)
+    assert_pdf(family.get("/factures/4/facture.pdf"), "page 1/2", "page 2/2", "repas du 60/12",
+               "Total de la période 231,00 €", "Solde antérieur 273,45 €", "Montant à payer 504,45 €")
+
+
+def test_sheets_of_a_child_added_without_details_and_of_a_single_parent_family(demo_app, agent):
+    edit_record_directly(demo_app.portal.families, OTHER, "child_identity",
+                         {"first_name": "Yanis", "last_name": "ABDEL", "birth_date": "2024-01-15", "sex": "M"},
+                         agent="agent", action="add")
+    abdel = client_for(demo_app, *OTHER_FAMILY)
+    assert_pdf(abdel.get("/mes-informations/enfants/3/fiche-complete.pdf"), "Yanis ABDEL", "Données sanitaires",
+               "Allergies : aucune signalée.", "Aucune personne autorisée.")
+    assert_pdf(abdel.get("/mes-informations/enfants/1/fiche-simple.pdf"), "Responsable", "Nadia", "Youssef ABDEL",
+               absent=("Conjoint",))
+
+
+def test_complete_sheet_carries_the_childs_photo_and_the_simple_one_does_not(family, demo_app):
+    import io
+
+    from PIL import Image
+
+    from storage.photos import reencode_photo
+
+    picture = io.BytesIO()
+    Image.new("RGB", (120, 160), (200, 120, 40)).save(picture, "PNG")
+    name = demo_app.portal.photos.save(FAMILY, reencode_photo(picture.getvalue()))
+    with demo_app.portal.families.transaction(FAMILY) as db:
+        saved = db.table("record").get(doc_id=1)
+        saved["children"][0]["photo"] = name
+        db.table("record").update(saved, doc_ids=[1])
+    complete = family.get("/mes-informations/enfants/1/fiche-complete.pdf")
+    simple = family.get("/mes-informations/enfants/1/fiche-simple.pdf")
+    assert_pdf(complete, "Fiche enfant complète")
+    assert b"/Subtype /Image" in complete.body
+    assert b"/Subtype /Image" not in simple.body
 
 
 def test_family_cannot_fetch_another_familys_invoice_pdf_or_sheet(demo_app):
@@ -221,7 +261,9 @@ def test_agent_pdfs_of_a_family(agent):
                "Solde antérieur 86,85 €")
     assert_pdf(agent.get(f"/agent/familles/{OTHER}/enfants/2/fiche-complete.pdf"), "Ahmed ABDEL",
                "Données sanitaires")
-    for url in (f"/agent/familles/{FAMILY}/factures/9/facture.pdf", f"/agent/familles/{FAMILY}/enfants/7/fiche-simple.pdf",
+    for url in (f"/agent/familles/{FAMILY}/factures/9/facture.pdf",
+                f"/agent/familles/{FAMILY}/enfants/7/fiche-simple.pdf",
+                "/agent/familles/770400999/factures/nouvelle", "/agent/familles/770400999/compte",
                 "/agent/familles/770400999/factures/1/facture.pdf", "/agent/familles/abc/compte"):
         assert agent.get(url, status="*").status_int == 404, url
 
@@ -372,7 +414,7 @@ def test_csv_import_preview_then_confirm_creates_invoices_once(agent, demo_app):
     preview = upload_csv(agent, CSV_GOOD.encode("cp1252"))
     assert preview.status_int == 200
     text = page_text(preview)
-    assert "Aperçu : 2 facture(s), 114,75 € au total" in text
+    assert "Aperçu : 2 facture(s), 114,55 € au total" in text
     assert "770400070 2026-12001 décembre 2026 05/01/2027 2 78,55 €" in text
     assert len(ledger(demo_app).table("invoices")) == 3  # a preview creates nothing
     action = BeautifulSoup(preview.text, "html.parser").find("form", action=re.compile("/confirmer$"))["action"]
@@ -404,7 +446,7 @@ def test_csv_import_with_bad_lines_lists_them_and_offers_no_import(agent, demo_a
     assert "/confirmer" not in answer.text
     assert not list((demo_app.portal.documents.root / "imports").glob("*.json"))
     assert len(ledger(demo_app).table("invoices")) == 3
-    missing = page = agent.get("/agent/factures/import")
+    page = agent.get("/agent/factures/import")
     missing = agent.post("/agent/factures/import", {"csrf_token": csrf_from(page)}, status="*")
     assert "Choisissez le fichier CSV" in page_text(missing)
 
@@ -526,3 +568,30 @@ def test_only_the_agent_decides_preregistrations_and_prints_letters(demo_app, fa
         answer = family.post(url, {"csrf_token": token, "mot_de_passe": "x"}, status="*")
         assert answer.status_int == 303 and answer.location.endswith("/agent/connexion"), url
     assert demo_app.portal.preregistrations.all()[0]["status"] == "pending"
+
+
+# --- PDF links and htmx -------------------------------------------------------------------------------------------
+
+def boosted_pdf_links(page) -> list[str]:
+    """Links and forms to a PDF that htmx would boost (<body hx-boost="true">): with JavaScript on, htmx fetches
+    the PDF by XHR and tries to swap it into the page, so nothing opens and nothing is downloaded."""
+    soup = BeautifulSoup(page.text, "html.parser")
+    found = []
+    for element in soup.select("a[href*='.pdf'], form[action*='.pdf']"):
+        holder = element if element.has_attr("hx-boost") else element.find_parent(attrs={"hx-boost": True})
+        if holder is not None and holder["hx-boost"] != "false":
+            found.append(element.get("href") or element.get("action"))
+    return found
+
+
+def test_pdf_links_on_the_home_page_and_the_agent_family_page_are_not_boosted(family, agent):
+    assert boosted_pdf_links(family.get("/accueil")) == []
+    assert boosted_pdf_links(agent.get(f"/agent/familles/{FAMILY}")) == []
+    assert boosted_pdf_links(TestApp(family.app).get("/pre-inscription")) == []
+
+
+def test_pdf_links_of_invoices_sheets_and_account_are_not_boosted(family, agent):
+    pages = ((family, "/factures"), (family, "/factures/3"), (family, "/mes-informations/enfants/1"),
+             (agent, f"/agent/familles/{FAMILY}/compte"))
+    boosted = {url: boosted_pdf_links(client.get(url)) for client, url in pages}
+    assert boosted == {url: [] for url in boosted}

@@ -46,7 +46,7 @@
   <tbody>
   % for inv in invoices:
   %   status = statuses[inv['number']][1]
-    <tr><td>{{fmt.month_fr(inv['period'])}}</td><td><a href="/agent/familles/{{family_id}}/factures/{{inv.doc_id}}/facture.pdf">{{inv['number']}}</a></td>
+    <tr><td>{{fmt.month_fr(inv['period'])}}</td><td><a href="/agent/familles/{{family_id}}/factures/{{inv.doc_id}}/facture.pdf" hx-boost="false">{{inv['number']}}</a></td>
         <td>{{fmt.date_fr(inv['issued_on'])}}</td><td class="num">{{fmt.euros(inv['total_cents'])}}</td>
         <td class="num">{{fmt.euros(inv['previous_balance_cents'])}}</td><td class="num">{{fmt.euros(inv['amount_due_cents'])}}</td>
         <td><span class="status status-{{status}}">{{status_labels[status]}}</span></td></tr>

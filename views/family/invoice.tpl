@@ -17,5 +17,5 @@
   </tfoot>
 </table></div>
 <p class="aside">Le solde antérieur reprend ce qui restait dû sur vos factures précédentes, paiements déduits.</p>
-<p class="actions"><a class="button" href="/factures/{{invoice.doc_id}}/facture.pdf">Imprimer (PDF)</a>
-<a class="button button-secondary" href="/factures/{{invoice.doc_id}}/facture.pdf?telecharger=1">Archiver (télécharger le PDF)</a></p>
+<p class="actions"><a class="button" href="/factures/{{invoice.doc_id}}/facture.pdf" hx-boost="false">Imprimer (PDF)</a>
+<a class="button button-secondary" href="/factures/{{invoice.doc_id}}/facture.pdf?telecharger=1" hx-boost="false">Archiver (télécharger le PDF)</a></p>

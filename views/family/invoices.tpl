@@ -22,8 +22,8 @@
       <td class="num">{{fmt.euros(inv['total_cents'])}}</td>
       <td class="num">{{fmt.euros(inv['amount_due_cents'])}}</td>
       <td><span class="status status-{{status}}">{{status_labels[status]}}</span></td>
-      <td><a href="/factures/{{inv.doc_id}}/facture.pdf">Imprimer<span class="visually-hidden"> la facture {{inv['number']}}</span></a> ·
-          <a href="/factures/{{inv.doc_id}}/facture.pdf?telecharger=1">Archiver<span class="visually-hidden"> la facture {{inv['number']}}</span></a></td>
+      <td><a href="/factures/{{inv.doc_id}}/facture.pdf" hx-boost="false">Imprimer<span class="visually-hidden"> la facture {{inv['number']}}</span></a> ·
+          <a href="/factures/{{inv.doc_id}}/facture.pdf?telecharger=1" hx-boost="false">Archiver<span class="visually-hidden"> la facture {{inv['number']}}</span></a></td>
     </tr>
   % end
   </tbody>

@@ -1,6 +1,8 @@
 """The common page of every PDF: A4, the commune's letterhead, page numbers, Windows-1252 core fonts."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
@@ -23,8 +25,10 @@ def pdf_euros(cents: int) -> str:
 class PortalPDF(FPDF):
     """A4 portrait page with the commune's name and address on top and the page number below."""
 
-    def __init__(self, commune: dict, title: str):
+    def __init__(self, commune: dict, title: str, created: datetime | None = None):
         super().__init__(orientation="P", unit="mm", format="A4")
+        if created is not None:
+            self.set_creation_date(created)
         self.core_fonts_encoding = "windows-1252"
         self.commune = commune
         self.document_title = title

@@ -1,27 +1,29 @@
 """The invoice PDF: lines, period total, solde antérieur and amount due."""
 from __future__ import annotations
 
+from datetime import date, datetime, time, timezone
+
+from storage.ledger import billed_to
 from views.formats import date_fr, month_fr
 from views.pdf.base import PortalPDF, pdf_euros, pdf_text
 
 
 def invoice_pdf(commune: dict, record: dict, invoice: dict) -> bytes:
-    pdf = PortalPDF(commune, f"Facture {invoice['number']}")
-    parent = record.get("parent1") or {}
+    """The same bytes at every download: the address is the one frozen at issue, the PDF dated the issue day."""
+    pdf = PortalPDF(commune, f"Facture {invoice['number']}",
+                    created=datetime.combine(date.fromisoformat(invoice["issued_on"]), time(12), timezone.utc))
+    billed = invoice.get("billed_to") or billed_to(record)  # invoices from before the address was frozen
     top = pdf.get_y()
     pdf.set_font("helvetica", "B", 16)
     pdf.cell(90, 8, pdf_text(f"Facture n° {invoice['number']}"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", "", 10)
     for line in (f"Période : {month_fr(invoice['period'])}", f"Émise le : {date_fr(invoice['issued_on'])}",
-                 f"À payer avant le : {date_fr(invoice['due_on'])}", f"Famille n° {record.get('family_id', '')}"):
+                 f"À payer avant le : {date_fr(invoice['due_on'])}", f"Famille n° {billed['family_id']}"):
         pdf.cell(90, 5.5, pdf_text(line), new_x="LMARGIN", new_y="NEXT")
     bottom = pdf.get_y()
     pdf.set_xy(115, top)
-    address = [f"{parent.get('title', '')} {parent.get('first_name', '')} {parent.get('last_name', '')}".strip(),
-               parent.get("address1", ""), parent.get("address2", ""),
-               f"{parent.get('postcode', '')} {parent.get('city', '')}".strip()]
     pdf.set_font("helvetica", "", 11)
-    pdf.multi_cell(0, 5.5, pdf_text("\n".join(a for a in address if a)), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5.5, pdf_text("\n".join([billed["name"], *billed["address"]])), new_x="LMARGIN", new_y="NEXT")
     pdf.set_y(max(bottom, pdf.get_y()) + 6)
 
     rows = [[line["child"], line["service"], line.get("detail", ""), str(line["quantity"]),
