@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import ctypes
 import logging
 import logging.handlers
 import os
@@ -89,6 +90,14 @@ def configure_logging(data_dir: Path) -> None:
     queue_log.addHandler(handler)
 
 
+def return_freed_memory_to_the_system() -> None:
+    """glibc keeps the 16 MB blocks of each scrypt hash after use; serve them from mmap so RSS falls back."""
+    try:
+        ctypes.CDLL("libc.so.6").mallopt(-3, 1024 * 1024)  # M_MMAP_THRESHOLD = 1 MiB
+    except (OSError, AttributeError):
+        pass  # not glibc: nothing to tune
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     env = os.environ.get
     parser = argparse.ArgumentParser(description="Portail Famille")
@@ -107,6 +116,7 @@ def main(argv: list[str] | None = None) -> None:
 
     args = parse_args(argv)
     started = time.perf_counter()
+    return_freed_memory_to_the_system()
     data_dir = Path(args.data)
     data_dir.mkdir(parents=True, exist_ok=True)
     configure_logging(data_dir)
@@ -122,7 +132,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"Portail Famille prêt en {time.perf_counter() - started:.2f} s, "
           f"{len(app.portal.index)} famille(s) : http://{args.host}:{args.port}/", flush=True)
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="PortailFamille",
-                   max_request_body_size=web.MAX_BODY_BYTES + 65536, _quiet=True)
+                   max_request_body_size=web.MAX_BODY_BYTES + 65536, connection_limit=1000, _quiet=True)
 
 
 if __name__ == "__main__":

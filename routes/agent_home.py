@@ -17,5 +17,5 @@ def dashboard():
     waiting = index.with_pending_requests()
     return render("agent/dashboard.tpl", title="Tableau de bord", families_count=len(index),
                   pending_count=index.pending_count(), waiting_families=len(waiting),
-                  by_section=pending_by_section(waiting), recent=index.recent_audit(5), audit_labels=AUDIT_LABELS,
+                  by_section=pending_by_section(), recent=index.recent_audit(5), audit_labels=AUDIT_LABELS,
                   preregistrations=len(portal().preregistrations.pending()))

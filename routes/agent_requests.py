@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from bottle import Bottle, abort
+from bottle import request as http_request
 
 from routes.display import change_rows, request_title, status_label
 from routes.family_record import send_photo
@@ -23,22 +24,28 @@ OUTCOME_MESSAGES = {
 }
 
 
+FAMILIES_PER_PAGE = 50
+
+
 @app.get("/agent/demandes")
 def requests_by_family():
     require_agent()
     families = portal().index.with_pending_requests()
-    return render("agent/requests.tpl", title="Gestion des demandes", families=families, by_section=pending_by_section(families),
-                  preregistrations=portal().preregistrations.pending(),
-                  total=sum(len(s.pending) for s in families))
+    pages = max(1, -(-len(families) // FAMILIES_PER_PAGE))
+    asked = http_request.query.get("page", "")
+    page = min(int(asked), pages) if asked.isdigit() and int(asked) >= 1 else 1
+    shown = families[(page - 1) * FAMILIES_PER_PAGE:page * FAMILIES_PER_PAGE]
+    return render("agent/requests.tpl", title="Gestion des demandes", families=shown, families_total=len(families),
+                  page=page, pages=pages, by_section=pending_by_section(), total=portal().index.pending_count(),
+                  preregistrations=portal().preregistrations.pending())
 
 
-def pending_by_section(families) -> dict[str, int]:
+def pending_by_section() -> dict[str, int]:
     """Number of pending requests per section title (the dashboard's and the requests page's summary)."""
     counts = {}
-    for summary in families:
-        for pending in summary.pending:
-            title = SECTIONS[pending["section"]].title
-            counts[title] = counts.get(title, 0) + 1
+    for key, count in portal().index.pending_by_section().items():
+        title = SECTIONS[key].title
+        counts[title] = counts.get(title, 0) + count
     return dict(sorted(counts.items()))
 
 

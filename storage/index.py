@@ -5,6 +5,7 @@ thousands of files.
 """
 from __future__ import annotations
 
+import heapq
 import os
 import threading
 import unicodedata
@@ -120,6 +121,8 @@ class FamilyIndex:
         self._announcement_dates: list[str] = []  # every announcement's created_at, sorted
         self._awaiting_reply = 0  # totals over every family, kept with each summary change (agent's nav badge)
         self._unread_from_families = 0
+        self._pending_by_section: dict[str, int] = {}  # kept the same way: every agent page shows the total
+        self._waiting: list[FamilySummary] | None = None  # families with pending requests, sorted; None = to redo
         families.documents.on_commit(self._on_commit)
 
     def rebuild(self) -> int:
@@ -136,6 +139,10 @@ class FamilyIndex:
             self._by_id = summaries
             self._awaiting_reply = sum(s.awaiting_reply for s in summaries.values())
             self._unread_from_families = sum(s.unread_from_family for s in summaries.values())
+            self._pending_by_section = {}
+            for summary in summaries.values():
+                self._count_pending(summary, +1)
+            self._waiting = None
         self._announcement_dates = self._dates_of(self._families.documents.read(self._announcements_path))
         return len(summaries)
 
@@ -152,8 +159,12 @@ class FamilyIndex:
                 if previous is not None:
                     self._awaiting_reply -= previous.awaiting_reply
                     self._unread_from_families -= previous.unread_from_family
+                    self._count_pending(previous, -1)
                 self._awaiting_reply += summary.awaiting_reply
                 self._unread_from_families += summary.unread_from_family
+                self._count_pending(summary, +1)
+                if summary.pending or (previous is not None and previous.pending):
+                    self._waiting = None
         elif path == self._announcements_path:
             self._announcement_dates = self._dates_of(db)
 
@@ -163,15 +174,29 @@ class FamilyIndex:
     def get(self, family_id: str) -> FamilySummary | None:
         return self._by_id.get(family_id)
 
+    def _count_pending(self, summary: FamilySummary, sign: int) -> None:
+        for pending in summary.pending:
+            section = pending["section"]
+            self._pending_by_section[section] = self._pending_by_section.get(section, 0) + sign
+            if not self._pending_by_section[section]:
+                del self._pending_by_section[section]
+
     def with_pending_requests(self) -> list[FamilySummary]:
-        """Families that have requests waiting for the agent, oldest request first."""
+        """Families that have requests waiting for the agent, oldest request first (sorted once per change)."""
         with self._lock:
-            waiting = [s for s in self._by_id.values() if s.pending]
-        return sorted(waiting, key=lambda s: min(p["created_at"] for p in s.pending))
+            if self._waiting is None:
+                waiting = [s for s in self._by_id.values() if s.pending]
+                self._waiting = sorted(waiting, key=lambda s: min(p["created_at"] for p in s.pending))
+            return self._waiting
 
     def pending_count(self) -> int:
         with self._lock:
-            return sum(len(s.pending) for s in self._by_id.values())
+            return sum(self._pending_by_section.values())
+
+    def pending_by_section(self) -> dict[str, int]:
+        """Number of pending requests per section key, over every family."""
+        with self._lock:
+            return dict(self._pending_by_section)
 
     def search(self, query: str, limit: int = 50) -> list[FamilySummary]:
         """Families whose number, parents' or children's names contain every word of query."""
@@ -185,7 +210,7 @@ class FamilyIndex:
         """The latest decisions across families, newest first (each family keeps its last few here)."""
         with self._lock:
             entries = [entry for s in self._by_id.values() for entry in s.recent_audit]
-        return sorted(entries, key=lambda e: e["at"], reverse=True)[:limit]
+        return heapq.nlargest(limit, entries, key=lambda e: e["at"])
 
     # --- messages -----------------------------------------------------------------------------------
 

@@ -7,9 +7,11 @@ import hmac
 import re
 import secrets
 import string
+import threading
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1  # about 16 MB of memory per hash
 SCRYPT_MAXMEM = 64 * 1024 * 1024
+_HASHING = threading.BoundedSemaphore(2)  # 16 MB and ~50 ms each: a burst of logins must not eat the memory
 FAMILY_PASSWORD_MAX = 20
 FAMILY_PASSWORD_MIN = 8
 FAMILY_PASSWORD_RULE = (
@@ -21,8 +23,9 @@ FAMILY_PASSWORD_RULE = (
 def hash_password(password: str) -> str:
     """A self-describing scrypt hash: scrypt$n$r$p$salt$hash (base64)."""
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P,
-                            maxmem=SCRYPT_MAXMEM)
+    with _HASHING:
+        digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P,
+                                maxmem=SCRYPT_MAXMEM)
     return "scrypt${}${}${}${}${}".format(SCRYPT_N, SCRYPT_R, SCRYPT_P, _b64(salt), _b64(digest))
 
 
@@ -33,8 +36,9 @@ def verify_password(password: str, stored: str) -> bool:
         if scheme != "scrypt":
             return False
         expected = base64.b64decode(digest)
-        actual = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r),
-                                p=int(p), maxmem=SCRYPT_MAXMEM, dklen=len(expected))
+        with _HASHING:
+            actual = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r),
+                                    p=int(p), maxmem=SCRYPT_MAXMEM, dklen=len(expected))
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(actual, expected)

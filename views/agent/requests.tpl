@@ -1,6 +1,6 @@
 % rebase('layout.tpl', title=title)
 <h1>Gestion des demandes</h1>
-<p class="lead"><span id="total-pending">{{total}}</span> demande(s) en attente pour {{len(families)}} famille(s).</p>
+<p class="lead"><span id="total-pending">{{total}}</span> demande(s) en attente pour {{families_total}} famille(s).</p>
 % if families:
 <div class="table-wrap">
 <table>
@@ -19,6 +19,16 @@
   </tbody>
 </table>
 </div>
+% if pages > 1:
+<nav aria-label="Pages de la liste" class="pagination"><p>Page {{page}} sur {{pages}} :
+  % if page > 1:
+  <a href="/agent/demandes?page={{page - 1}}" rel="prev">← Familles précédentes</a>
+  % end
+  % if page < pages:
+  <a href="/agent/demandes?page={{page + 1}}" rel="next">Familles suivantes →</a>
+  % end
+</p></nav>
+% end
 <h2>Par rubrique</h2>
 <ul>
 % for section_title, count in by_section.items():
