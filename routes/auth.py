@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from bottle import Bottle, response
 
-from routes.web import (current_session, end_session, form_text, portal, redirect, render, require_agent,
-                        require_family, start_session)
+from routes.web import (current_session, end_session, form_text, portal, redirect, render, start_session)
 from storage.families import account_of, is_family_id
 from storage.passwords import hash_password, verify_password
 

@@ -87,7 +87,7 @@ def declare_absence():
             try:
                 content, extension = clean_certificate(upload.file.read(MAX_UPLOAD_BYTES + 1))
                 certificate = portal().certificates.save(family_id, content, extension)
-            except PhotoRefused as refused:
+            except PhotoRefused:
                 errors["certificate"] = ("Justificatif refusé : envoyez un PDF, ou une photo JPEG ou PNG, de 5 Mo au plus. "
                                          "Choisissez de nouveau le fichier.")
         if not errors:

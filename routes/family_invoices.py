@@ -4,7 +4,7 @@ from __future__ import annotations
 from bottle import Bottle, abort, request
 
 from routes.web import pdf_response, portal, render, require_family
-from storage.families import child_by_id, record_of
+from storage.families import child_by_id
 from storage.ledger import PAYMENT_STATUS_LABELS, balance_cents, invoice_payment_status, invoices, statement
 from views.pdf import child_sheet_pdf, invoice_pdf
 

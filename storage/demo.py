@@ -17,7 +17,6 @@ from storage.paybox import ensure_simulator_key, simulator_public_key_setting
 from storage.requests import submit_request
 from storage.services import Services
 from storage.settings import Settings
-from storage.settings import Settings
 
 DEMO_ACCOUNTS = {"770400070": "demo2026", "770400080": "demo2027", "770400090": "demo2028"}
 DEMO_AGENT = ("agent", "agent2026")

@@ -15,6 +15,7 @@ from typing import Callable, Iterator
 
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
+from tinydb.table import Document
 
 from storage.atomic import write_atomically
 
@@ -46,6 +47,34 @@ def read_raw(path: Path) -> dict | None:
     except FileNotFoundError:
         return None
     return json.loads(raw.decode("utf-8"))
+
+
+class ParsedTable:
+    """Read-only stand-in for a TinyDB table over already parsed JSON: all(), get(doc_id=…), len()."""
+
+    def __init__(self, documents: dict):
+        self._documents = documents
+
+    def all(self) -> list[Document]:
+        return [Document(value, doc_id=int(key)) for key, value in self._documents.items()]
+
+    def get(self, doc_id: int) -> Document | None:
+        value = self._documents.get(str(doc_id))
+        return Document(value, doc_id=doc_id) if value is not None else None
+
+    def __len__(self) -> int:
+        return len(self._documents)
+
+
+class ParsedFile:
+    """Read-only stand-in for a TinyDB snapshot, for the start-up scan of every family file: building real
+    TinyDB tables for 10,000 files costs more than parsing them."""
+
+    def __init__(self, data: dict | None):
+        self._data = data or {}
+
+    def table(self, name: str) -> ParsedTable:
+        return ParsedTable(self._data.get(name, {}))
 
 
 def snapshot(path: Path) -> TinyDB:

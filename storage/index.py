@@ -6,6 +6,7 @@ thousands of files.
 from __future__ import annotations
 
 import heapq
+import json
 import os
 import threading
 import unicodedata
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from tinydb import TinyDB
 
-from storage.documents import SnapshotStorage, read_raw
+from storage.documents import ParsedFile
 from storage.families import Families, account_of, family_name, is_family_id, record_of
 from storage.messages import (announcements_path, member_since, threads_of, unread_announcements,
                               unread_for_family)
@@ -133,8 +134,9 @@ class FamilyIndex:
             for entry in entries:
                 family_id = entry.name[:-5]
                 if entry.name.endswith(".json") and is_family_id(family_id):
-                    raw = read_raw(Path(entry.path))
-                    summaries[family_id] = summarise(family_id, TinyDB(storage=SnapshotStorage, data=raw))
+                    with open(entry.path, "rb") as file:
+                        parsed = ParsedFile(json.loads(file.read().decode("utf-8")))
+                    summaries[family_id] = summarise(family_id, parsed)
         with self._lock:
             self._by_id = summaries
             self._awaiting_reply = sum(s.awaiting_reply for s in summaries.values())
