@@ -125,7 +125,10 @@ def check_request() -> None:
         return
     session = current_session()
     expected = session.csrf_token if session else request.get_cookie(ANONYMOUS_CSRF_COOKIE)
-    sent = request.forms.get("csrf_token") or request.headers.get("X-CSRF-Token") or ""
+    try:
+        sent = request.forms.get("csrf_token") or request.headers.get("X-CSRF-Token") or ""
+    except (ValueError, UnicodeError):  # a body Bottle cannot parse (bad multipart, bad encoding)
+        raise HTTPError(400, "Requête incorrecte.")
     if not expected or not hmac.compare_digest(sent.encode("utf-8", "replace"), expected.encode("utf-8", "replace")):
         raise HTTPError(403, "csrf")
 

@@ -43,8 +43,18 @@ def parse_invoice_csv(raw: bytes, families: Families, numbers: Numbers) -> Impor
     """Every invoice the file describes, or every bad line with its number and reason."""
     preview = ImportPreview()
     text = decode(raw)
-    first_line = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text), delimiter=";" if first_line.count(";") >= first_line.count(",") else ",")
+    first_line = text.splitlines()[0] if text else ""
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return _parse_rows(reader, preview, families, numbers)
+    except csv.Error as error:
+        preview.invoices = []
+        preview.errors.append((reader.line_num, f"Ligne illisible pour un fichier CSV ({error})."))
+        return preview
+
+
+def _parse_rows(reader, preview: ImportPreview, families: Families, numbers: Numbers) -> ImportPreview:
     header = [h.strip().lower() for h in next(reader, [])]
     missing = [c for c in COLUMNS if c not in header]
     if missing:

@@ -100,10 +100,13 @@ def get_form_urls(soup, base: str) -> list[str]:
 
 
 def links_of(html: str, base: str) -> list[str]:
-    """Every same-site URL a visitor can reach from the page without JavaScript: links, then GET forms."""
+    """Every same-site URL a visitor can reach from the page without JavaScript: links, GET forms, then the files
+    the page loads (stylesheets, icons, scripts, images)."""
     soup = BeautifulSoup(html, "html.parser")
     found = [local_url(a.get("href"), base) for a in soup.find_all("a", href=True)]
     found += get_form_urls(soup, base)
+    found += [local_url(link.get("href"), base) for link in soup.find_all("link", href=True)]
+    found += [local_url(element.get("src"), base) for element in soup.find_all(["script", "img"], src=True)]
     return [url for url in found if url is not None]
 
 
@@ -117,7 +120,8 @@ def post_forms(html: str) -> list[dict]:
 
 def crawl(fetch: Callable[[str], Answer], start: str, *, limit: int = 1500) -> list[Visit]:
     """Breadth-first from start, each URL once; HTML pages are read for more links, other answers
-    (PDF, JSON, CSS, JS, images) are only fetched. /static/ files are fetched once each, never parsed."""
+    (PDF, JSON, CSS, JS, images) are only fetched. /static/ files are fetched once each, never parsed.
+    POST forms are never sent (opening a message still marks it read, as a visit would)."""
     queue: deque[tuple[str, str | None]] = deque([(start, None)])
     seen = {start}
     queries_per_path: dict[str, int] = {}
@@ -163,7 +167,7 @@ def webtest_fetcher(client, max_redirects: int = 5) -> Callable[[str], Answer]:
         while answer.status_int in REDIRECTS and len(hops) < max_redirects:
             location = answer.headers.get("Location", "")
             hops.append((answer.status_int, location))
-            current = local_url(location, current) or location
+            current = urlunsplit(("", "", *urlsplit(location)[2:4], ""))
             answer = client.get(current, status="*", expect_errors=True)
         content_type = answer.headers.get("Content-Type", "")
         return Answer(answer.status_int, content_type, answer.text if content_type.startswith(HTML) else "",

@@ -1,7 +1,7 @@
 % rebase('layout.tpl', title=title)
 <p class="aside"><a href="/agent/demandes">← Gestion des demandes</a></p>
 <h1>Famille {{family_id}} — {{summary.name if summary else ''}}</h1>
-<p class="lead">Demandes en attente : <strong id="family-total">{{len(cards)}}</strong></p>
+<h2>Demandes en attente : <strong id="family-total">{{len(cards)}}</strong></h2>
 % if len(cards) > 1:
 <form method="post" action="/agent/demandes/{{family_id}}/tout-valider" class="actions">
   <input type="hidden" name="csrf_token" value="{{csrf_token}}">

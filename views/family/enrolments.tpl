@@ -17,14 +17,18 @@
   % else:
   <p>Aucune inscription en cours.</p>
   % end
-  <p><a href="/planning/{{child['id']}}">Planning de {{child['first_name']}}</a></p>
+  <p><a href="/planning/{{child['id']}}">Planning {{fmt.of_name(child['first_name'])}}</a></p>
 </section>
 % end
 <h2>Mes demandes d'inscription et d'absence</h2>
 % if module_requests:
 <ul>
 % for r, title, status in module_requests:
-  <li>{{fmt.date_fr(r['created_at'])}} — {{title}} — <span class="status status-{{r['status']}}">{{status}}</span>{{' : ' + r['reason'] if r.get('reason') else ''}}</li>
+  <li>{{fmt.date_fr(r['created_at'])}} — {{title}} — <span class="status status-{{r['status']}}">{{status}}</span>{{' : ' + r['reason'] if r.get('reason') else ''}}
+  % if (r.get('payload') or {}).get('certificate'):
+    · <a href="/absences/{{r.doc_id}}/justificatif" hx-boost="false">justificatif envoyé</a>
+  % end
+  </li>
 % end
 </ul>
 % else:
@@ -33,13 +37,14 @@
 % if absences:
 <h2>Absences enregistrées</h2>
 <div class="table-wrap"><table>
-  <thead><tr><th scope="col">Enfant</th><th scope="col">Service</th><th scope="col">Dates</th><th scope="col">Motif</th><th scope="col">Jours facturés</th></tr></thead>
+  <thead><tr><th scope="col">Enfant</th><th scope="col">Service</th><th scope="col">Dates</th><th scope="col">Motif</th><th scope="col">Jours facturés</th><th scope="col">Justificatif</th></tr></thead>
   <tbody>
   % for a in absences:
   %   child = [c for c in record.get('children', []) if str(c['id']) == str(a['child_id'])]
     <tr><td>{{child[0]['first_name'] if child else '?'}}</td><td>{{services.get(a['service_id'], {}).get('name', a['service_id'])}}</td>
         <td>du {{fmt.date_fr(a['start'])}} au {{fmt.date_fr(a['end'])}}</td><td>{{reasons.get(a['reason'], a['reason'])}}</td>
-        <td>{{sum(1 for d in a['days'] if d['billed'])}} sur {{len(a['days'])}}</td></tr>
+        <td>{{sum(1 for d in a['days'] if d['billed'])}} sur {{len(a['days'])}}</td>
+        <td>{{!'<a href="/absences/%d/justificatif" hx-boost="false">voir</a>' % a['request_id'] if a.get('certificate') and a.get('request_id') else '—'}}</td></tr>
   % end
   </tbody>
 </table></div>

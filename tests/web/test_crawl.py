@@ -1,0 +1,114 @@
+"""Follow every link and GET form from the family home, the agent dashboard and the login pages, on the demo
+commune (all modules on) after a little use: every page answers 200 (a redirect only as an intended 303, never to a
+login page), no link leads to a missing page, and every page route of the app is reached by some link.
+
+A new page is covered as soon as a page links to it. A page no link leads to (the bank's return pages, a page
+shown after a POST) goes in NOT_LINKED with the reason; a page that needs data the demo lacks: a step in
+tests/demo_usage.py."""
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from webtest import TestApp
+
+from demo_usage import WebTestSession, use_the_demo
+from helpers import DEMO_FAMILY, login_agent, login_family
+from portal import create_app
+from site_map import crawl, webtest_fetcher
+from storage.demo import DEMO_AGENT
+
+# Page routes that no link leads to, on purpose.
+NOT_LINKED = {
+    "/paiement-en-ligne/<reference>": "reached by the 303 after the pay button (POST)",
+    "/paiement-en-ligne/notification": "called by the bank's server",
+    "/paiement-en-ligne/retour/<outcome:re:effectue|refuse|annule|attente>": "where the bank sends the browser back",
+    "/pre-inscription/envoyee": "reached by the 303 after sending the pre-registration (POST)",
+}
+# Pages that should be linked and are not yet: each is checked by test_known_unlinked_pages (xfail, strict), which
+# starts passing (and so failing) once the link exists; then delete the line here.
+UNLINKED_BUGS: dict = {}  # route -> reason, for pages that should be linked and are not yet
+START_PAGES = {"family": "/accueil", "agent": "/agent", "visitor": "/connexion", "visitor (agent)": "/agent/connexion"}
+LOGIN_PAGES = re.compile(r"^/(agent/)?connexion(\?|$)")
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory, demo_template):
+    """{who: visits} for the four starting points, on one copy of the used demo."""
+    data = tmp_path_factory.mktemp("crawl") / "data"
+    shutil.copytree(demo_template, data)
+    app = create_app(data)
+    assert all(app.portal.settings["modules"].values()), "the crawl needs every optional module on, as the demo has"
+    clients = {who: TestApp(app) for who in START_PAGES}
+    assert login_family(clients["family"], *DEMO_FAMILY).status_int == 303
+    assert login_agent(clients["agent"], *DEMO_AGENT).status_int == 303
+    use_the_demo(WebTestSession(clients["visitor"]), WebTestSession(clients["family"]), WebTestSession(clients["agent"]))
+    return app, {who: crawl(webtest_fetcher(clients[who]), start) for who, start in START_PAGES.items()}
+
+
+def problems(visits, *, logged_in: bool) -> list[str]:
+    found = []
+    for visit in visits:
+        answer, where = visit.answer, f"{visit.url} (linked from {visit.referrer or 'the start'})"
+        if answer.status != 200:
+            found.append(f"{where} -> {answer.status}")
+        for status, location in answer.redirects:
+            if status != 303:
+                found.append(f"{where} -> a {status} redirect to {location}; only 303 is intended")
+        if logged_in and answer.redirects and LOGIN_PAGES.match(answer.url):
+            found.append(f"{where} -> sent to the login page {answer.url}: a link to another area or a lost session")
+        if answer.status == 200 and not answer.content_type:
+            found.append(f"{where} has no Content-Type")
+    return found
+
+
+@pytest.mark.parametrize("who", list(START_PAGES))
+def test_every_linked_page_answers(crawled, who):
+    _, visits = crawled
+    assert len(visits[who]) > 2, f"the crawl from {START_PAGES[who]} found almost nothing"
+    assert problems(visits[who], logged_in=who in ("family", "agent")) == []
+
+
+def test_pages_are_reached_breadth_first_each_once(crawled):
+    _, visits = crawled
+    for who, pages in visits.items():
+        urls = [visit.url for visit in pages]
+        assert len(urls) == len(set(urls)), f"{who}: a URL fetched twice"
+
+
+def test_documents_and_files_answer_with_their_type(crawled):
+    """PDFs, JSON exports, photos and the static files are fetched (not parsed) and answer 200 with their type."""
+    _, visits = crawled
+    kinds = {}
+    for visit in [v for pages in visits.values() for v in pages]:
+        kinds.setdefault(visit.answer.content_type.split(";")[0], []).append(visit.url)
+    for expected in ("application/pdf", "application/json", "text/css", "image/jpeg"):
+        assert kinds.get(expected), f"the crawl met no {expected} (found: {sorted(kinds)})"
+    assert any(url.startswith("/static/js/htmx") for url in kinds.get("application/javascript", kinds.get("text/javascript", [])))
+
+
+def reached_routes(app, visits) -> set[str]:
+    reached = set()
+    for visit in [v for pages in visits.values() for v in pages]:
+        for url in [visit.url] + [visit.answer.url]:
+            try:
+                route, _ = app.router.match({"PATH_INFO": url.split("?")[0], "REQUEST_METHOD": "GET"})
+            except Exception:  # noqa: BLE001 - Bottle signals "no route" with an HTTPError
+                continue
+            reached.add(route.rule)
+    return reached
+
+
+def test_every_page_route_is_linked_from_somewhere(crawled):
+    """A new GET route no link leads to is either a forgotten link or belongs in NOT_LINKED."""
+    app, visits = crawled
+    rules = {route.rule for route in app.routes if route.method == "GET"}
+    missing = sorted(rules - reached_routes(app, visits) - set(NOT_LINKED) - set(UNLINKED_BUGS) - {"/static/<path:path>"})
+    assert missing == [], "no link leads to these pages: link them, or list them in NOT_LINKED with the reason"
+    assert sorted(set(NOT_LINKED) - rules) == [], "NOT_LINKED names routes that no longer exist"
+
+
+def test_known_unlinked_pages(crawled):
+    app, visits = crawled
+    assert sorted(set(UNLINKED_BUGS) - reached_routes(app, visits)) == []
