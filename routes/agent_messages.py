@@ -4,7 +4,7 @@ from __future__ import annotations
 from bottle import Bottle, abort, request
 
 from routes.family_messages import CATEGORY_FIELD, SUBJECT_FIELD, posted
-from routes.web import flash, portal, redirect, render, require_agent
+from routes.web import flash, found, portal, redirect, render, require_agent
 from storage.families import is_family_id, record_of
 from storage.fields import Field
 from storage.messages import (BODY_MAX, CATEGORIES, announcement, announcements, open_thread, publish_announcement,
@@ -42,10 +42,7 @@ def inbox_page():
 
 
 def _family_file(family_id: str):
-    db = portal().families.read(family_id)
-    if db is None:
-        abort(404)
-    return db
+    return found(portal().families.read(family_id))
 
 
 @app.get("/agent/messages/<family_id:re:[0-9]+>")

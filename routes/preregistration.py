@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from bottle import Bottle, abort, request
 
-from routes.web import flash, form_text, pdf_response, portal, redirect, render, require_agent
+from routes.web import flash, found, form_text, pdf_response, portal, redirect, render, require_agent
 from storage.preregistrations import CHILD_IDENTITY, CHILD_ROWS, MESSAGE, clean_preregistration
 from storage.sections import PARENT
 from views.pdf import account_letter_pdf, blank_form_pdf
@@ -55,10 +55,7 @@ def blank_form():
 # --- agent --------------------------------------------------------------------------------------------
 
 def _preregistration(preregistration_id: int) -> dict:
-    doc = portal().preregistrations.get(preregistration_id)
-    if doc is None:
-        abort(404)
-    return doc
+    return found(portal().preregistrations.get(preregistration_id))
 
 
 @app.get("/agent/pre-inscriptions/<preregistration_id:int>")

@@ -255,6 +255,13 @@ def module_enabled(name: str) -> bool:
     return bool(portal().settings["modules"].get(name))
 
 
+def found(value):
+    """value, or a 404 page when it is None (a document that does not exist, or not this family's)."""
+    if value is None:
+        abort(404)
+    return value
+
+
 def require_module(name: str) -> None:
     """Pages of a module that is off do not exist: 404."""
     if not module_enabled(name):

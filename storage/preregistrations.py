@@ -5,6 +5,7 @@ children and its login account, or cancels it.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date
 
 from storage.counters import Numbers
@@ -89,14 +90,20 @@ class Preregistrations:
     def get(self, preregistration_id: int) -> dict | None:
         return self._documents.read(self._path).table("preregistrations").get(doc_id=preregistration_id)
 
-    def validate(self, preregistration_id: int, agent: str, families: Families, numbers: Numbers) -> tuple[str, str] | None:
-        """Create the family and its account; returns (family number, initial password), None if already decided."""
+    @contextmanager
+    def _decision(self, preregistration_id: int):
+        """Under the file's lock: the table, and the pre-registration if it is still pending (else None)."""
         with self._documents.transaction(self._path) as db:
             table = db.table("preregistrations")
             doc = table.get(doc_id=preregistration_id)
             if doc is None:
                 raise KeyError(preregistration_id)
-            if doc["status"] != "pending":
+            yield table, doc if doc["status"] == "pending" else None
+
+    def validate(self, preregistration_id: int, agent: str, families: Families, numbers: Numbers) -> tuple[str, str] | None:
+        """Create the family and its account; returns (family number, initial password), None if already decided."""
+        with self._decision(preregistration_id) as (table, doc):
+            if doc is None:
                 return None
             family_id, password = create_family_account(families, numbers, doc)
             table.update({"status": "validated", "decided_at": now_iso(), "decided_by": agent, "family_id": family_id},
@@ -104,12 +111,9 @@ class Preregistrations:
         return family_id, password
 
     def cancel(self, preregistration_id: int, agent: str, reason: str) -> bool:
-        with self._documents.transaction(self._path) as db:
-            table = db.table("preregistrations")
-            doc = table.get(doc_id=preregistration_id)
+        """Close a pending pre-registration with the agent's reason; False if it was already decided."""
+        with self._decision(preregistration_id) as (table, doc):
             if doc is None:
-                raise KeyError(preregistration_id)
-            if doc["status"] != "pending":
                 return False
             table.update({"status": "cancelled", "decided_at": now_iso(), "decided_by": agent, "reason": reason},
                          doc_ids=[preregistration_id])
