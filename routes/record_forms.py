@@ -1,6 +1,7 @@
 """The section form shared by the family (a change becomes a request) and the agent (a direct edit)."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable
 
 from bottle import abort, request
@@ -48,4 +49,6 @@ def section_form(record: dict, section_key: str, target_id, *, save: Callable[[d
     return render("family/record/edit.tpl", title=heading, heading=heading, section=section, values=values,
                   errors=errors, refusal=refusal, form_url=form_url, back_url=back_url,
                   children=record.get("children", []), pending=pending or {}, submit_label=submit_label,
-                  secret_hint={name: current.get(name) for name in secret_fields if current.get(name)})
+                  secret_hint={name: current.get(name) for name in secret_fields if current.get(name)},
+                  fields=tuple(replace(f, required=False) if f.name in secret_fields and current.get(f.name) else f
+                               for f in section.all_fields))

@@ -11,7 +11,7 @@
   % for name, value in get('secret_hint', {}).items():
   <p class="hint">{{section.field(name).label}} actuel : {{section.field(name).display(value)}}. Laissez le champ vide pour le conserver, ou saisissez le nouveau en entier.</p>
   % end
-  % include('_fields.tpl', fields=section.all_fields)
+  % include('_fields.tpl', fields=fields)
   % if section.key == 'person':
   <fieldset class="field{{' field-error' if errors.get('children') else ''}}" id="f-children">
     <legend>Enfants concernés</legend>
