@@ -129,7 +129,7 @@ def test_family_enrols_declares_an_absence_agent_validates_planning_shows_it(pag
 
     # The planning, from this month to the absence's by the "Mois suivant" links: booked days and the absence.
     page.goto("/inscriptions")
-    page.get_by_role("link", name="Planning de Inès").click()
+    page.get_by_role("link", name="Planning d'Inès").click()
     shown = today.replace(day=1)
     while shown.strftime("%Y-%m") != month:
         expect(page).to_have_url(re.compile(rf"/planning/1(\?mois={shown.strftime('%Y-%m')})?$"))
@@ -158,5 +158,5 @@ def test_family_enrols_declares_an_absence_agent_validates_planning_shows_it(pag
     row = page.locator("tr", has_text=SERVICE_NAME).filter(has_text=f"du {fr(absent)} au {fr(absent)}")
     expect(row).to_have_count(1)
     expect(row.locator("td")).to_have_text(["Inès", SERVICE_NAME, f"du {fr(absent)} au {fr(absent)}", "Maladie",
-                                            "0 sur 1"])
+                                            "0 sur 1", "voir"])  # the certificate sent
     assert page.problems == [] and agent_page.problems == []

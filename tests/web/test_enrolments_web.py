@@ -420,7 +420,7 @@ def test_agent_billing_choice_decides_the_absence(demo_app, family, agent, choic
     assert [d["billed"] for d in absence["days"]] == expected and absence["billing_choice"] == choice
     rows = [text(tr) for tr in soup(family.get("/inscriptions")).find_all("tr")]
     assert f"Léa Restauration scolaire du {start[8:]}/12/2026 au {start[8:]}/12/2026 Maladie " \
-           f"{sum(expected)} sur 1" in rows
+           f"{sum(expected)} sur 1 —" in rows  # no certificate sent
 
 
 def test_htmx_validation_of_an_absence_swaps_the_card(demo_app, family, agent):
