@@ -45,6 +45,14 @@ def login_agent(client: TestApp, login: str, password: str):
                        status="*")
 
 
+def logged_in(app, account: str, password: str, *, agent: bool = False) -> TestApp:
+    """A new browser (its own cookie jar) logged in through the family or the agent login form."""
+    client = TestApp(app)
+    answer = (login_agent if agent else login_family)(client, account, password)
+    assert answer.status_int == 303, answer.text
+    return client
+
+
 # --- routes -----------------------------------------------------------------------------------------
 
 # Pages anyone may open; every other route needs a family or an agent session.

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import copy
 import io
-import re
 
 import pytest
 from PIL import Image
 from webtest import TestApp
 
+from helpers import csrf_from as csrf
+from helpers import logged_in as log_in
 from storage.demo import DEMO_ACCOUNTS, DEMO_AGENT
 from storage.families import RECORD_ID, record_of
 from storage.requests import submit_request
@@ -23,20 +24,6 @@ ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
 # --- helpers ---------------------------------------------------------------------------------------
-
-def csrf(page) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert match, "no CSRF token on this page"
-    return match[1]
-
-
-def log_in(app, account: str, password: str, *, agent: bool = False) -> TestApp:
-    client = TestApp(app)
-    url = "/agent/connexion" if agent else "/connexion"
-    answer = client.post(url, {"identifiant": account, "mot_de_passe": password, "csrf_token": csrf(client.get(url))})
-    assert answer.status_int == 303, answer.text
-    return client
-
 
 def jpeg_bytes(color=(200, 30, 30)) -> bytes:
     output = io.BytesIO()

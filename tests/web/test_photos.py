@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import struct
 import zlib
 
@@ -13,6 +12,8 @@ import pytest
 from PIL import Image
 from webtest import TestApp
 
+from helpers import csrf_from as csrf
+from helpers import logged_in as log_in
 from storage.demo import DEMO_ACCOUNTS, DEMO_AGENT
 
 FAMILY_A = "770400070"
@@ -22,20 +23,6 @@ PHOTO_FORM = f"/mes-informations/enfants/{CHILD}/photo"
 
 
 # --- helpers ---------------------------------------------------------------------------------------
-
-def csrf(page) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert match, "no CSRF token on this page"
-    return match[1]
-
-
-def log_in(app, account: str, password: str, *, agent: bool = False) -> TestApp:
-    client = TestApp(app)
-    url = "/agent/connexion" if agent else "/connexion"
-    answer = client.post(url, {"identifiant": account, "mot_de_passe": password, "csrf_token": csrf(client.get(url))})
-    assert answer.status_int == 303, answer.text
-    return client
-
 
 @pytest.fixture
 def family(demo_app) -> TestApp:

@@ -3,12 +3,13 @@ refused next to its field with the typed values kept, and Mes demandes lists and
 """
 from __future__ import annotations
 
-import re
 
 import pytest
 from bs4 import BeautifulSoup
 from webtest import TestApp
 
+from helpers import csrf_from as csrf
+from helpers import logged_in as log_in
 from storage.demo import DEMO_ACCOUNTS, DEMO_AGENT
 
 FAMILY_A = "770400070"  # Sophie and Karim MARTIN, children 1 (Léa) and 2 (Tom), person 1
@@ -16,21 +17,6 @@ FAMILY_B = "770400080"  # Nadia ABDEL, no conjoint
 
 
 # --- helpers ---------------------------------------------------------------------------------------
-
-def csrf(page) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert match, "no CSRF token on this page"
-    return match[1]
-
-
-def log_in(app, account: str, password: str, *, agent: bool = False) -> TestApp:
-    """A new browser (cookie jar) logged in through the login form."""
-    client = TestApp(app)
-    url = "/agent/connexion" if agent else "/connexion"
-    answer = client.post(url, {"identifiant": account, "mot_de_passe": password, "csrf_token": csrf(client.get(url))})
-    assert answer.status_int == 303, answer.text
-    return client
-
 
 def family_client(app, family_id: str = FAMILY_A) -> TestApp:
     return log_in(app, family_id, DEMO_ACCOUNTS[family_id])

@@ -4,13 +4,14 @@ concurrent decisions never lose or double an update.
 """
 from __future__ import annotations
 
-import re
 import threading
 
 import pytest
 from bs4 import BeautifulSoup
 from webtest import TestApp
 
+from helpers import csrf_from as csrf
+from helpers import logged_in as log_in
 from storage.demo import DEMO_ACCOUNTS, DEMO_AGENT
 from storage.requests import submit_request, validate_request
 
@@ -20,20 +21,6 @@ FAMILY_C = "770400090"  # no request
 
 
 # --- helpers ---------------------------------------------------------------------------------------
-
-def csrf(page) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert match, "no CSRF token on this page"
-    return match[1]
-
-
-def log_in(app, account: str, password: str, *, agent: bool = False) -> TestApp:
-    client = TestApp(app)
-    url = "/agent/connexion" if agent else "/connexion"
-    answer = client.post(url, {"identifiant": account, "mot_de_passe": password, "csrf_token": csrf(client.get(url))})
-    assert answer.status_int == 303, answer.text
-    return client
-
 
 def family_client(app, family_id: str = FAMILY_A) -> TestApp:
     return log_in(app, family_id, DEMO_ACCOUNTS[family_id])
