@@ -5,14 +5,31 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 from webtest import TestApp
 
 from storage.demo import DEMO_ACCOUNTS
+from tests.perf.live import Server
 
+SERVER_START_SECONDS = 30
 DEMO_FAMILY = ("770400070", DEMO_ACCOUNTS["770400070"])
 OTHER_FAMILY = ("770400080", DEMO_ACCOUNTS["770400080"])
+
+
+class FakeClock:
+    """A clock the test moves by hand (sessions, throttling): clock() is the time, advance(s) moves it."""
+
+    def __init__(self, now: float = 1_000_000.0):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
 
 
 def csrf_from(page) -> str:
@@ -51,6 +68,18 @@ def logged_in(app, account: str, password: str, *, agent: bool = False) -> TestA
     answer = (login_agent if agent else login_family)(client, account, password)
     assert answer.status_int == 303, answer.text
     return client
+
+
+def demo_server(folder: Path):
+    """Serve the real portal with demo data (`portal.py --demo`, Waitress, its own process) from folder; yields its
+    URL and stops it afterwards."""
+    log_path = folder / "server.log"
+    with Server.portal(folder / "data", log_path=log_path, demo=True) as server:
+        try:
+            server.start(timeout=SERVER_START_SECONDS)
+        except (RuntimeError, TimeoutError) as error:
+            pytest.fail(f"{error}\n{log_path.read_text() if log_path.exists() else ''}", pytrace=False)
+        yield f"http://127.0.0.1:{server.port}"
 
 
 # --- routes -----------------------------------------------------------------------------------------

@@ -3,22 +3,16 @@ Debian's Chromium driven by Playwright, with JavaScript enabled and disabled."""
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
+
+from helpers import demo_server
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-START_TIMEOUT_SECONDS = 30
 
 
 def pytest_collection_modifyitems(config, items):
@@ -39,12 +33,6 @@ def _browser_missing_reason() -> str | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def chromium_available():
     reason = _browser_missing_reason()
@@ -56,38 +44,8 @@ def chromium_available():
 
 @pytest.fixture(scope="session")
 def server_url(chromium_available, tmp_path_factory):
-    """The real portal with demo data, served by Waitress in its own process; stopped after the session."""
-    data = tmp_path_factory.mktemp("browser") / "data"
-    port = _free_port()
-    log_path = data.parent / "server.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "portal.py", "--demo", "--data", str(data), "--port", str(port)],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED="1"))
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the server stopped (code {process.returncode}):\n{log_path.read_text()}", pytrace=False)
-            try:
-                with urllib.request.urlopen(url + "/connexion", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"the server did not answer within {START_TIMEOUT_SECONDS} s:\n{log_path.read_text()}",
-                            pytrace=False)
-            time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    """The real portal with demo data, shared by the browser tests of the session."""
+    yield from demo_server(tmp_path_factory.mktemp("browser"))
 
 
 @pytest.fixture(scope="session")

@@ -2,57 +2,21 @@
 "Continuer"), through the local bank simulator of the demo commune."""
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 
 import pytest
 from playwright.sync_api import expect
 
+from helpers import demo_server
+
 pytestmark = pytest.mark.browser
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 @pytest.fixture
 def server_url(chromium_available, tmp_path):
     """A real server of our own (`portal.py --demo`, as in conftest.py): paying changes the demo family's balance,
     which the other browser tests on the shared server read."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    log_path = tmp_path / "server.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "portal.py", "--demo", "--data", str(tmp_path / "data"), "--port", str(port)],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED="1"))
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the server stopped (code {process.returncode}):\n{log_path.read_text()}", pytrace=False)
-            try:
-                with urllib.request.urlopen(url + "/connexion", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"the server did not answer within 30 s:\n{log_path.read_text()}", pytrace=False)
-            time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    yield from demo_server(tmp_path)
 
 
 def log_in_and_go_to_the_bank(page, javascript, screenshot=None):

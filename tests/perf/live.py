@@ -60,10 +60,11 @@ class Server:
         self.startup_seconds: float | None = None
 
     @classmethod
-    def portal(cls, data_dir: Path, port: int | None = None, threads: int = 8, log_path: Path | None = None):
+    def portal(cls, data_dir: Path, port: int | None = None, threads: int = 8, log_path: Path | None = None,
+               demo: bool = False):
         port = port or free_port()
         command = [sys.executable, str(REPO / "portal.py"), "--data", str(data_dir), "--port", str(port),
-                   "--threads", str(threads)]
+                   "--threads", str(threads)] + (["--demo"] if demo else [])
         return cls(command, port, log_path)
 
     @property

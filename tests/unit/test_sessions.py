@@ -3,25 +3,16 @@ from __future__ import annotations
 
 import pytest
 
+from helpers import FakeClock
+
 from storage import sessions as sessions_module
 from storage.documents import DocumentStore
 from storage.sessions import SessionStore
 
 
-class Clock:
-    def __init__(self, now: float = 2_000_000.0):
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
 @pytest.fixture
 def clock():
-    return Clock()
+    return FakeClock(2_000_000.0)
 
 
 @pytest.fixture

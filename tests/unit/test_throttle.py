@@ -3,24 +3,15 @@ from __future__ import annotations
 
 import pytest
 
+from helpers import FakeClock
+
 from storage import throttle as throttle_module
 from storage.throttle import LoginThrottle
 
 
-class Clock:
-    def __init__(self, now: float = 1_000_000.0):
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
 @pytest.fixture
 def clock():
-    return Clock()
+    return FakeClock(1_000_000.0)
 
 
 @pytest.fixture

@@ -324,7 +324,7 @@ def test_return_pages_record_nothing_even_with_a_genuine_success_message(family,
     page = family.get(f"/paiement-en-ligne/retour/effectue?{message}")
     assert "La banque a accepté votre paiement." in visible(page)
     assert "dès que la banque nous l'aura confirmé" in visible(page)
-    answer = family.post(f"/paiement-en-ligne/retour/effectue", message, status="*",
+    answer = family.post("/paiement-en-ligne/retour/effectue", message, status="*",
                          content_type="application/x-www-form-urlencoded")  # a bank returning by POST: no token
     assert answer.status_int == 200
     assert balance(demo_app) == 27345 and card_payments(demo_app) == []

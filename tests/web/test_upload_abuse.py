@@ -27,7 +27,6 @@ from webtest import TestApp
 
 from demo_usage import next_school_day
 from helpers import DEMO_FAMILY, csrf_from, login_agent, login_family
-from portal import create_app
 from routes.web import ERROR_TEXTS
 from site_map import crawl, webtest_fetcher
 from storage.demo import DEMO_AGENT
