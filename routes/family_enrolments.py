@@ -8,7 +8,7 @@ from bottle import Bottle, abort, request
 from routes.display import request_title, status_label
 from routes.web import flash, portal, redirect, render, require_family, require_module, upload_response
 from storage.billing import month_bounds
-from storage.enrolments import (ABSENCE_REASONS, absent_days, active_enrolments, clean_absence_form,
+from storage.enrolments import (ABSENCE_REASONS, absent_days, active_enrolments, booked_days, clean_absence_form,
                                 clean_enrolment_form, submit_absence, submit_enrolments, weekdays_label)
 from storage.families import child_by_id, record_of
 from storage.photos import MAX_UPLOAD_BYTES, PhotoRefused, clean_certificate
@@ -104,21 +104,23 @@ def planning_month(db, child: dict, month: str, services: dict[str, dict]) -> di
     first, last = month_bounds(month)
     enrolled = {e["service_id"] for e in active_enrolments(db, child["id"])}
     columns = [services[s] for s in sorted(enrolled) if s in services]
+    booked = {s["id"]: {d.isoformat() for d in booked_days(db, s, child["id"], first, last)} for s in columns}
+    absent = {s["id"]: absent_days(db, child["id"], s["id"]) for s in columns}
+    billed = {s["id"]: absent_days(db, child["id"], s["id"], billed=True) for s in columns}
     rows, day = [], first
     while day <= last:
-        cells = []
+        iso, cells = day.isoformat(), []
         for service in columns:
-            booked = any(e["service_id"] == service["id"] and e["start"] <= day.isoformat() <= e["end"]
-                         and day.weekday() in e["weekdays"] for e in active_enrolments(db, child["id"]))
+            key = service["id"]
             if day.weekday() not in service["weekdays"]:
                 cells.append(("none", ""))
             elif not is_open(service, day):
                 cells.append(("closed", "fermé"))
-            elif booked and day.isoformat() in absent_days(db, child["id"], service["id"], billed=True):
+            elif iso in booked[key] and iso in billed[key]:
                 cells.append(("absent", "absent (facturé)"))
-            elif booked and day.isoformat() in absent_days(db, child["id"], service["id"]):
+            elif iso in booked[key] and iso in absent[key]:
                 cells.append(("absent", "absent"))
-            elif booked:
+            elif iso in booked[key]:
                 cells.append(("booked", "réservé"))
             else:
                 cells.append(("free", "—"))

@@ -18,12 +18,14 @@ SENT = "Votre demande a été transmise à la mairie. Elle sera prise en compte 
 
 
 def _family():
-    """(family number, file snapshot, record) of the logged-in family."""
-    family_id = require_family()
-    db = portal().families.read(family_id)
-    if db is None:
-        abort(404)
-    return family_id, db, record_of(db)
+    """(family number, file snapshot, record) of the logged-in family, read once per request."""
+    if "portal.family_file" not in request.environ:
+        family_id = require_family()
+        db = portal().families.read(family_id)
+        if db is None:
+            abort(404)
+        request.environ["portal.family_file"] = (family_id, db, record_of(db))
+    return request.environ["portal.family_file"]
 
 
 @app.get("/mes-informations")
@@ -97,7 +99,7 @@ def person_edit(person_id: int):
 @app.route("/mes-informations/personnes/<person_id:int>/retirer", method=["GET", "POST"])
 def person_remove(person_id: int):
     person = _own_person(person_id)
-    family_id = require_family()
+    family_id, _, _ = _family()
     refusal = None
     if request.method == "POST":
         try:
