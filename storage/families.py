@@ -132,9 +132,6 @@ def child_by_id(record: dict, child_id: str) -> dict | None:
     return next((c for c in record.get("children", []) if str(c.get("id")) == str(child_id)), None)
 
 
-def person_by_id(record: dict, person_id: str) -> dict | None:
-    return next((p for p in record.get("persons", []) if str(p.get("id")) == str(person_id)), None)
-
 
 def set_family_password(families: Families, family_id: str, password_hash: str, *, temporary: bool = False) -> None:
     """Replace the family's password hash (the caller ends the family's other sessions)."""

@@ -81,10 +81,6 @@ def invoice_line(child: str, service: str, quantity: int, unit_price_cents: int,
             "unit_price_cents": unit_price_cents, "amount_cents": quantity * unit_price_cents}
 
 
-def find_invoice(ledger: TinyDB, number: str) -> dict | None:
-    return next((doc for doc in ledger.table("invoices").all() if doc["number"] == number), None)
-
-
 def invoice_payment_status(ledger: TinyDB) -> dict[str, tuple[int, str]]:
     """number -> (cents paid, 'paid' | 'partial' | 'unpaid'), paying the oldest invoices first."""
     invoices_by_date = sorted(ledger.table("invoices").all(), key=lambda d: (d["issued_on"], d.doc_id))
