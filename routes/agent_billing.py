@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from bottle import Bottle, request
 
 from routes.web import flash, form_text, portal, redirect, render, require_agent, require_module
+from storage import clock
 from storage.billing import preview_billing, run_billing
 
 app = Bottle()
@@ -31,12 +32,12 @@ def _is_date(value: str) -> bool:
 def billing_page():
     require_module("enrolments")
     require_agent()
-    this_month = date.today().strftime("%Y-%m")
+    this_month = clock.today().strftime("%Y-%m")
     month = _month(request.query.get("mois", "")) if request.query.get("mois") else None
     preview = preview_billing(portal().families, {s["id"]: s for s in portal().services.all()}, month) if month else None
     return render("agent/billing.tpl", title="Facturation mensuelle", month=month or this_month, preview=preview,
                   bad_month=bool(request.query.get("mois")) and month is None,
-                  issued_on=date.today().isoformat(), due_on=(date.today() + timedelta(days=20)).isoformat())
+                  issued_on=clock.today().isoformat(), due_on=(clock.today() + timedelta(days=20)).isoformat())
 
 
 @app.post("/agent/facturation")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import date, timedelta
+from datetime import timedelta
 
 from bottle import Bottle, abort, request
 
 from routes.web import flash, form_values, pdf_response, portal, redirect, render, require_agent
+from storage import clock
 from storage.atomic import write_atomically
 from storage.families import child_by_id, record_of
 from storage.invoice_import import COLUMNS, import_invoices, parse_invoice_csv
@@ -35,7 +36,7 @@ def _account_page(family_id: str, payment_form=None, payment_errors=None):
                   statement=list(reversed(statement(ledger))), balance=balance_cents(ledger),
                   status_labels=PAYMENT_STATUS_LABELS, methods={m: PAYMENT_METHODS[m] for m in COUNTER_METHODS},
                   all_methods=PAYMENT_METHODS,
-                  payment=payment_form or {"paid_on": date.today().isoformat()}, errors=payment_errors or {})
+                  payment=payment_form or {"paid_on": clock.today().isoformat()}, errors=payment_errors or {})
 
 
 @app.get("/agent/familles/<family_id>/compte")
@@ -62,7 +63,7 @@ def cancel_payment(family_id: str, payment_id: int):
     agent = require_agent()
     _family(family_id)
     try:
-        reverse_payment(portal().families, family_id, payment_id, reversed_on=date.today().isoformat(), agent=agent)
+        reverse_payment(portal().families, family_id, payment_id, reversed_on=clock.today().isoformat(), agent=agent)
     except KeyError:
         abort(404)
     except ValueError as refused:
@@ -76,7 +77,7 @@ def cancel_payment(family_id: str, payment_id: int):
 def new_invoice(family_id: str):
     require_agent()
     record, _ = _family(family_id)
-    today = date.today()
+    today = clock.today()
     form = {"period": today.strftime("%Y-%m"), "issued_on": today.isoformat(),
             "due_on": (today + timedelta(days=20)).isoformat()}
     errors = {}

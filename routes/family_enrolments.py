@@ -1,12 +1,13 @@
 """Inscriptions, absences and planning of the family's children (optional module "enrolments")."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 from bottle import Bottle, abort, request
 
 from routes.display import request_title, status_label
 from routes.web import flash, portal, redirect, render, require_family, require_module, upload_response
+from storage import clock
 from storage.billing import month_bounds
 from storage.enrolments import (ABSENCE_REASONS, absent_days, active_enrolments, booked_days, clean_absence_form,
                                 clean_enrolment_form, submit_absence, submit_enrolments, weekdays_label)
@@ -62,7 +63,7 @@ def enrol():
         values = {name: request.forms.getunicode(name, default="") or "" for name in request.forms.keys()}
         values["children"] = list(request.forms.getall("children"))
         values["weekdays"] = list(request.forms.getall("weekdays"))
-        clean, errors = clean_enrolment_form(values, record, services, date.today())
+        clean, errors = clean_enrolment_form(values, record, services, clock.today())
         if not errors:
             submit_enrolments(portal().families, family_id, clean, services[clean["service_id"]])
             flash(SENT)
@@ -80,7 +81,7 @@ def declare_absence():
     if request.method == "POST":
         values = {name: request.forms.getunicode(name, default="") or "" for name in ("child", "service", "start",
                                                                                        "end", "reason", "comment")}
-        clean, errors = clean_absence_form(values, db, record, services, date.today())
+        clean, errors = clean_absence_form(values, db, record, services, clock.today())
         certificate = None
         upload = request.files.get("certificate")
         if upload is not None and upload.raw_filename and not errors:
@@ -91,7 +92,7 @@ def declare_absence():
                 errors["certificate"] = ("Justificatif refusé : envoyez un PDF, ou une photo JPEG ou PNG, de 5 Mo au plus. "
                                          "Choisissez de nouveau le fichier.")
         if not errors:
-            submit_absence(portal().families, family_id, clean, services[clean["service_id"]], datetime.now(),
+            submit_absence(portal().families, family_id, clean, services[clean["service_id"]], clock.now(),
                            certificate)
             flash(SENT + " Une absence signalée hors délai reste facturée, sauf décision de la mairie.")
             redirect("/inscriptions")
@@ -136,7 +137,7 @@ def planning(child_id: int):
     child = child_by_id(record, child_id)
     if child is None:
         abort(404)
-    month = request.query.get("mois") or date.today().strftime("%Y-%m")
+    month = request.query.get("mois") or clock.today().strftime("%Y-%m")
     try:
         first, _ = month_bounds(month)
     except ValueError:

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
 from tinydb import TinyDB
 
+from storage import clock
 from storage.documents import SCHEMA_VERSION, DocumentStore
 
 FAMILY_ID = re.compile(r"^[0-9]{1,12}$")
@@ -26,7 +26,7 @@ PARENT_FIELDS = (
 
 def now_iso() -> str:
     """The current local time as an ISO string to the second (how every document dates things)."""
-    return datetime.now().replace(microsecond=0).isoformat()
+    return clock.now().isoformat()
 
 
 def is_family_id(value: str) -> bool:

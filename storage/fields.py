@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from stdnum import bic as stdnum_bic
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError
+from storage import clock
 
 EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -72,7 +73,7 @@ def mask_iban(value: str) -> str:
 
 def clean_field(field: Field, raw, today: date | None = None):
     """(clean value, French error or None) for one posted value."""
-    today = today or date.today()
+    today = today or clock.today()
     if field.kind == "bool":
         return raw in ("1", "on", "oui", True), None
     text = CONTROL_CHARS.sub("", raw if isinstance(raw, str) else "").strip()

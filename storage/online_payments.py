@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from tinydb import TinyDB
 
+from storage import clock
 from storage.documents import SCHEMA_VERSION
 from storage.families import Families, is_family_id, now_iso
 from storage.ledger import balance_cents
@@ -41,7 +42,7 @@ class Outcome:
 
 def new_reference(family_id: str, now: datetime | None = None) -> str:
     """A reference unique per attempt, that names the family: '770400070-20261203101500-9f3a1c2b'."""
-    return f"{family_id}-{(now or datetime.now()):%Y%m%d%H%M%S}-{secrets.token_hex(4)}"
+    return f"{family_id}-{(now or clock.now()):%Y%m%d%H%M%S}-{secrets.token_hex(4)}"
 
 
 def family_of_reference(reference: str) -> str | None:
@@ -104,7 +105,7 @@ def record_notification(families: Families, gateway: PaymentGateway, raw_message
             log.info("Paiement en ligne %s non abouti (code %s)", reference, notification.result_code)
             return Outcome("failed", reference, notification.result_code)
         payment_id = ledger.table("payments").insert({
-            "schema": SCHEMA_VERSION, "paid_on": date.today().isoformat(), "amount_cents": attempt["amount_cents"],
+            "schema": SCHEMA_VERSION, "paid_on": clock.today().isoformat(), "amount_cents": attempt["amount_cents"],
             "method": "carte", "reference": f"réf. {reference}", "recorded_by": RECORDED_BY,
             "created_at": now_iso(), "online_reference": reference,
             "authorization": notification.authorization, "transaction": notification.transaction})

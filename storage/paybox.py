@@ -27,6 +27,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from storage import clock
 from storage.atomic import write_atomically
 from storage.payment_gateway import (SUCCESS_CODE, InvalidNotification, Notification, PaymentForm,
                                      PaymentRequest)
@@ -112,7 +113,7 @@ def form_hmac(fields: list[tuple[str, str]], key_hex: str) -> str:
 
 def paybox_time(now: datetime | None = None) -> str:
     """PBX_TIME: ISO 8601 with the UTC offset, to the second."""
-    return (now or datetime.now()).astimezone().replace(microsecond=0).isoformat()
+    return (now or clock.now()).astimezone().replace(microsecond=0).isoformat()
 
 
 def total_field(amount_cents: int) -> str:

@@ -1,18 +1,33 @@
 """Shared fixtures: a fresh portal app on a temp data folder per test (flaskr style), demo data, logged-in clients."""
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import warnings
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 for folder in (TESTS, ROOT):  # `pytest` as well as `python -m pytest` finds portal.py, routes/, storage/, helpers.py
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
+
+# The suite runs on a pinned calendar clock (storage/clock.py), the same in this process and in the servers the
+# browser tests start: expectations computed from "today" hold whatever the machine's date. Another instant can be
+# tried, e.g. the last day of a month: PORTAL_NOW=2027-02-28T23:30:00 python -m pytest -q
+os.environ.setdefault("PORTAL_NOW", "2026-12-02T09:00:00")  # a Wednesday in the demo's school year
+
+# Hypothesis draws the same examples on every run (and keeps no database between runs): the suite is a gate, it must
+# not pass or fail by luck. HYPOTHESIS_PROFILE=thorough searches at random, with more examples.
+settings.register_profile("default", derandomize=True, database=None, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("thorough", derandomize=False, max_examples=500, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 # WebOb (under WebTest) still imports the stdlib cgi module: not our code, not our warning.
 warnings.filterwarnings("ignore", "'cgi' is deprecated", DeprecationWarning)

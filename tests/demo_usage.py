@@ -13,6 +13,7 @@ from typing import Protocol
 from PIL import Image
 
 from site_map import post_forms
+from storage import clock
 
 NEW_FAMILY = {"p1_title": "Mme", "p1_last_name": "NOUVEL", "p1_first_name": "Anne", "p1_address1": "3 rue Neuve",
               "p1_postcode": "77000", "p1_city": "Démoville", "p1_email": "anne.nouvel@example.fr",
@@ -29,7 +30,7 @@ def photo_png() -> bytes:
 
 def next_school_day(today: date | None = None) -> date:
     """The next Monday, Tuesday, Thursday or Friday (the demo canteen's days) at least a week ahead."""
-    day = (today or date.today()) + timedelta(days=7)
+    day = (today or clock.today()) + timedelta(days=7)
     while day.weekday() not in (0, 1, 3, 4):
         day += timedelta(days=1)
     return day

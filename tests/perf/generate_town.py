@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from storage import clock
 from storage.agents import Agents
 from storage.documents import SCHEMA_VERSION, DocumentStore, encode
 from storage.passwords import hash_password
@@ -656,7 +657,7 @@ def generate_town(data_dir, families: int = 10000, seed: int = 1, pending_ratio:
     if any(family_folder.glob("*.json")):
         raise FileExistsError(f"{family_folder} already holds families")
     rng = FastRandom(seed)
-    town = _Town(rng, today or date.today(), pending_ratio)
+    town = _Town(rng, today or clock.today(), pending_ratio)
     stats = TownStats(data_dir)
     password_hash = password_hash or hash_password(FAMILY_PASSWORD)
 

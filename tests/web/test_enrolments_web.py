@@ -4,22 +4,23 @@ validates or refuses, runs the monthly billing (preview then invoices, never twi
 (404 everywhere when off, data kept) and edits the service catalogue. A family reaches only its own children and
 certificates.
 
-The family pages read the clock (date.today(), datetime.now()): tests freeze it on Wednesday 02/12/2026 at 09:00.
+The family pages read the clock (storage/clock.py): these tests pin it on Wednesday 02/12/2026 at 09:00.
 """
 from __future__ import annotations
 
 import io
+import os
 import re
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 from webtest import TestApp
 
-import routes.family_enrolments
 from helpers import csrf_from as csrf
 from helpers import logged_in as log_in
+from storage import clock
 from storage.demo import DEMO_ACCOUNTS, DEMO_AGENT
 from storage.families import record_of
 
@@ -31,22 +32,11 @@ SENT = "Votre demande a été transmise à la mairie. Elle sera prise en compte 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
-class FrozenDate(date):
-    @classmethod
-    def today(cls):
-        return cls(NOW.year, NOW.month, NOW.day)
-
-
-class FrozenDatetime(datetime):
-    @classmethod
-    def now(cls, tz=None):
-        return cls(NOW.year, NOW.month, NOW.day, NOW.hour, NOW.minute)
-
-
 @pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch):
-    monkeypatch.setattr(routes.family_enrolments, "date", FrozenDate)
-    monkeypatch.setattr(routes.family_enrolments, "datetime", FrozenDatetime)
+def frozen_clock():
+    clock.pin(NOW)
+    yield
+    clock.pin(os.environ["PORTAL_NOW"])  # the suite's pinned instant (tests/conftest.py)
 
 
 # --- helpers ---------------------------------------------------------------------------------------
