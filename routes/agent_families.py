@@ -8,7 +8,7 @@ from bottle import Bottle, HTTPResponse, abort, request
 
 from routes.display import SECTION_SLUGS, SLUG_SECTIONS, section_rows
 from routes.family_record import send_photo
-from routes.preregistration import form_groups
+from routes.preregistration import form_groups, show_access_codes
 from routes.record_forms import section_form
 from routes.web import flash, portal, redirect, render, require_agent
 from storage.export import family_export
@@ -162,8 +162,7 @@ def reset_password(family_id: str):
     password = generate_password(10)
     set_family_password(portal().families, family_id, hash_password(password), temporary=True)
     portal().sessions.end_all("family", family_id)
-    return render("agent/preregistration_done.tpl", title="Mot de passe provisoire", family_id=family_id,
-                  password=password, record=record, reset=True)
+    show_access_codes(family_id, password, reset=True)
 
 
 @app.get("/agent/familles/<family_id>/export.json")
@@ -184,7 +183,7 @@ def new_family():
         clean, errors = clean_preregistration(values)
         if not errors:
             family_id, password = create_family_account(portal().families, portal().numbers, clean)
-            return render("agent/preregistration_done.tpl", title="Famille créée", family_id=family_id,
-                          password=password, record=portal().families.record(family_id))
+            show_access_codes(family_id, password)
     return render("agent/family_new.tpl", title="Nouvelle famille", groups=form_groups(),
                   values=values, errors=errors, refusal=None)
+

@@ -5,7 +5,7 @@ import json
 
 from bottle import Bottle, HTTPResponse, request
 
-from routes.web import SESSION_COOKIE, flash, form_text, portal, redirect, render, require_family
+from routes.web import SESSION_COOKIE, current_session, flash, form_text, portal, redirect, render, require_family
 from storage.export import family_export
 from storage.families import account_of, set_family_password
 from storage.passwords import FAMILY_PASSWORD_RULE, family_password_errors, hash_password, verify_password
@@ -44,6 +44,10 @@ def change_password():
                       account=account)
     set_family_password(portal().families, family_id, hash_password(new))
     portal().sessions.end_all("family", family_id, keep_token=request.get_cookie(SESSION_COOKIE))
+    if current_session().must_change_password:
+        portal().sessions.password_changed(current_session())
+        flash("Votre mot de passe est enregistré. Bienvenue sur le portail famille.")
+        redirect("/accueil")
     flash("Votre mot de passe a été changé. Vos autres sessions ouvertes ont été fermées.")
     redirect("/mon-compte")
 

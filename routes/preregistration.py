@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from bottle import Bottle, abort, request
 
-from routes.web import flash, found, form_text, pdf_response, portal, redirect, render, require_agent
+from routes.web import current_session, flash, found, form_text, pdf_response, portal, redirect, render, require_agent
 from storage.preregistrations import CHILD_IDENTITY, CHILD_ROWS, MESSAGE, clean_preregistration
 from storage.sections import PARENT
 from views.pdf import account_letter_pdf, blank_form_pdf
@@ -73,9 +73,7 @@ def preregistration_validate(preregistration_id: int):
     if created is None:
         flash("Cette pré-inscription a déjà été traitée ; rien n'a été modifié.", "warning")
         redirect(f"/agent/pre-inscriptions/{preregistration_id}")
-    family_id, password = created
-    return render("agent/preregistration_done.tpl", title="Famille créée", family_id=family_id, password=password,
-                  record=portal().families.record(family_id))
+    show_access_codes(*created)
 
 
 @app.post("/agent/pre-inscriptions/<preregistration_id:int>/annuler")
@@ -99,3 +97,19 @@ def account_letter(family_id: str):
     portal_url = request.urlparts.scheme + "://" + request.urlparts.netloc + "/"
     return pdf_response(account_letter_pdf(portal().settings["commune"], record, form_text("mot_de_passe", 40), portal_url),
                         f"codes-acces-{family_id}.pdf")
+
+
+def show_access_codes(family_id: str, password: str, *, reset: bool = False) -> None:
+    """After creating an account or resetting its password: 303 to the page that shows the codes, once."""
+    current_session().show_once(f"codes:{family_id}", {"password": password, "reset": reset})
+    redirect(f"/agent/familles/{family_id}/codes-acces")
+
+
+@app.get("/agent/familles/<family_id>/codes-acces")
+def access_codes(family_id: str):
+    """The one-time password, shown on the first GET after the POST that made it; a refresh shows it no more."""
+    require_agent()
+    record = found(portal().families.record(family_id))
+    codes = current_session().take_shown_once(f"codes:{family_id}")
+    return render("agent/access_codes.tpl", title="Codes d'accès", family_id=family_id, record=record,
+                  password=codes and codes["password"], reset=bool(codes and codes["reset"]))

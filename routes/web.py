@@ -44,9 +44,11 @@ def current_session():
 
 
 def start_session(kind: str, account_id: str) -> None:
-    """Log in: a fresh token (never reuse one from before login) in an HttpOnly, SameSite cookie."""
+    """Log in: a fresh token (never reuse one from before login) in an HttpOnly, SameSite cookie. A family whose
+    password is temporary (set by the town hall) must choose its own before anything else."""
     portal().sessions.end(request.get_cookie(SESSION_COOKIE))
-    token, session = portal().sessions.create(kind, account_id)
+    temporary = kind == "family" and bool(portal().families.account(account_id).get("temporary_password"))
+    token, session = portal().sessions.create(kind, account_id, must_change_password=temporary)
     response.set_cookie(SESSION_COOKIE, token, path="/", httponly=True, samesite="lax",
                         secure=bool(portal().settings["secure_cookies"]))
     request.environ["portal.session"] = session
@@ -115,8 +117,28 @@ CSRF_EXEMPT_PATHS = frozenset({
 })
 
 
+# The only addresses under /agent/ an outsider may reach; every other one answers the same redirect to the agent
+# login, whether it exists or not, before any route reads any data.
+AGENT_LOGIN_PATHS = frozenset({"/agent/connexion", "/agent/deconnexion"})
+# What a family logged in with a temporary password may reach until it has chosen its own.
+PASSWORD_CHANGE_PATHS = frozenset({"/mon-compte", "/mon-compte/mot-de-passe", "/deconnexion"})
+
+
+def guard_areas() -> None:
+    """The agent area needs an agent session; a temporary password must be replaced before anything else."""
+    path = request.path
+    session = current_session()
+    if (path == "/agent" or path.startswith("/agent/")) and path not in AGENT_LOGIN_PATHS:
+        if session is None or session.kind != "agent":
+            redirect("/agent/connexion")
+    if session is not None and session.must_change_password and path not in PASSWORD_CHANGE_PATHS \
+            and not path.startswith("/static/"):
+        redirect("/mon-compte")
+
+
 def check_request() -> None:
-    """before_request hook: refuse oversized bodies and POSTs without the right CSRF token."""
+    """before_request hook: guard the areas, refuse oversized bodies and POSTs without the right CSRF token."""
+    guard_areas()
     if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
         return
     if (request.content_length or 0) > MAX_BODY_BYTES:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
+from typing import Iterator
 
 _offset = timedelta(0)  # pinned instant - real instant when pinned
 
@@ -23,6 +25,22 @@ def pin(instant: datetime | str | None) -> None:
     if isinstance(instant, str):
         instant = datetime.fromisoformat(instant)
     _offset = instant.replace(tzinfo=None) - datetime.fromtimestamp(time.time())
+
+
+@contextmanager
+def pinned(instant: datetime | str) -> Iterator[None]:
+    """now() starts at instant inside the block; afterwards the clock goes on as if the block had not been."""
+    saved = _offset
+    pin(instant)
+    try:
+        yield
+    finally:
+        _restore(saved)
+
+
+def _restore(offset: timedelta) -> None:
+    global _offset
+    _offset = offset
 
 
 def now() -> datetime:

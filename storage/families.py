@@ -79,6 +79,11 @@ class Families:
         db = self.read(family_id)
         return record_of(db) if db is not None else None
 
+    def account(self, family_id: str) -> dict:
+        """The family's login account ({} for an unknown number)."""
+        db = self.read(family_id)
+        return account_of(db) if db is not None else {}
+
     @contextmanager
     def transaction(self, family_id: str) -> Iterator[TinyDB]:
         """All-or-nothing change of one family's file, under that file's lock."""
@@ -97,7 +102,8 @@ class Families:
         with self.documents.transaction(self.ledger_path(family_id)) as db:
             yield db
 
-    def create(self, family_id: str, record: dict, password_hash: str, active: bool = True) -> None:
+    def create(self, family_id: str, record: dict, password_hash: str, active: bool = True,
+               temporary_password: bool = False) -> None:
         """Store a new family and its account; refuses a number already in use."""
         path = self.path(family_id)
         with self.documents.transaction(path) as db:
@@ -108,7 +114,7 @@ class Families:
             db.table("record").insert(_with_id(record))
             db.table("account").insert(_with_id({
                 "schema": SCHEMA_VERSION, "password_hash": password_hash, "active": active,
-                "password_changed_at": now_iso(),
+                "password_changed_at": now_iso(), "temporary_password": temporary_password,
             }))
 
 

@@ -65,7 +65,7 @@ def create_family_account(families: Families, numbers: Numbers, people: dict) ->
                 for i, c in enumerate(people["children"])]
     record = {"parent1": people["parent1"], "parent2": people["parent2"], "tax": {}, "caf": {}, "bank": {},
               "persons": [], "children": children}
-    families.create(family_id, record, hash_password(password))
+    families.create(family_id, record, hash_password(password), temporary_password=True)
     return family_id, password
 
 

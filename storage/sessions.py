@@ -21,7 +21,9 @@ class Session:
     csrf_token: str
     created_at: float
     last_seen: float
+    must_change_password: bool = False  # logged in with a temporary password: nothing else until it is changed
     flashes: list = field(default_factory=list)  # (kind, text) shown once; kept in memory only
+    shown_once: dict = field(default_factory=dict)  # secrets a POST hands to the page it redirects to; memory only
 
     def flash(self, text: str, kind: str = "info") -> None:
         self.flashes.append((kind, text))
@@ -29,6 +31,13 @@ class Session:
     def pop_flashes(self) -> list:
         flashes, self.flashes = self.flashes, []
         return flashes
+
+    def show_once(self, key: str, value) -> None:
+        """Keep value (a one-time password) for the next page only: a refresh of that page no longer shows it."""
+        self.shown_once[key] = value
+
+    def take_shown_once(self, key: str):
+        return self.shown_once.pop(key, None)
 
 
 def _token_key(token: str) -> str:
@@ -46,11 +55,11 @@ class SessionStore:
         self._sessions: dict[str, Session] = {}
         self._load()
 
-    def create(self, kind: str, account_id: str) -> tuple[str, Session]:
+    def create(self, kind: str, account_id: str, must_change_password: bool = False) -> tuple[str, Session]:
         """Start a session; returns the token for the cookie and the session."""
         token = secrets.token_urlsafe(32)
         now = self._clock()
-        session = Session(kind, account_id, secrets.token_urlsafe(32), now, now)
+        session = Session(kind, account_id, secrets.token_urlsafe(32), now, now, must_change_password)
         with self._lock:
             self._sessions[_token_key(token)] = session
             self._drop_expired(now)
@@ -94,6 +103,12 @@ class SessionStore:
                 self._save()
         return len(doomed)
 
+    def password_changed(self, session: Session) -> None:
+        """The session's account has chosen its own password: the session may go everywhere again."""
+        with self._lock:
+            session.must_change_password = False
+            self._save()
+
     def _expired(self, session: Session, now: float) -> bool:
         return now - session.last_seen > IDLE_SECONDS or now - session.created_at > ABSOLUTE_SECONDS
 
@@ -106,7 +121,7 @@ class SessionStore:
         now = self._clock()
         for doc in db.table("sessions").all():
             session = Session(doc["kind"], doc["account_id"], doc["csrf_token"], doc["created_at"],
-                              doc["last_seen"])
+                              doc["last_seen"], doc.get("must_change_password", False))
             if not self._expired(session, now):
                 self._sessions[doc["key"]] = session
 
@@ -117,5 +132,6 @@ class SessionStore:
             table.truncate()
             table.insert_multiple(
                 {"key": k, "kind": s.kind, "account_id": s.account_id, "csrf_token": s.csrf_token,
-                 "created_at": s.created_at, "last_seen": s.last_seen}
+                 "created_at": s.created_at, "last_seen": s.last_seen,
+                 "must_change_password": s.must_change_password}
                 for k, s in self._sessions.items())

@@ -90,14 +90,17 @@ PUBLIC_ROUTES = re.compile(r"^/($|connexion$|agent/connexion$|deconnexion$|agent
 SAMPLE_VALUES = {"family_id": DEMO_FAMILY[0], "token": "0" * 32, "path": "css/portal.css"}
 
 
-def concrete_url(rule: str) -> str:
-    """A URL that matches a Bottle route rule, with plausible values for its wildcards."""
+def concrete_url(rule: str, values: dict | None = None, number: str = "1") -> str:
+    """A URL that matches a Bottle route rule, with plausible values for its wildcards (values and number, for
+    ids, override them)."""
+    samples = dict(SAMPLE_VALUES, **(values or {}))
+
     def fill(match):
         name, _, rest = match.group(1).partition(":")
         kind, _, config = rest.partition(":")
-        if name in SAMPLE_VALUES:
-            return SAMPLE_VALUES[name]
+        if name in samples:
+            return samples[name]
         if kind == "re" and re.fullmatch(r"[\w|-]+", config):
             return config.split("|")[0]
-        return "1"
+        return number
     return re.sub(r"<([^>]+)>", fill, rule)

@@ -183,11 +183,14 @@ def test_agent_changes_own_password_with_the_rule_and_other_sessions_end(demo_ap
 
 def test_agent_resets_a_family_password(demo_app, agent):
     family = family_login(demo_app)
-    answer = agent_post(agent, f"/agent/familles/{FAMILY}/mot-de-passe")
-    assert answer.status_int == 200
+    posted = agent_post(agent, f"/agent/familles/{FAMILY}/mot-de-passe")
+    assert posted.status_int == 303 and posted.headers["Location"].endswith(f"/agent/familles/{FAMILY}/codes-acces")
+    answer = posted.follow()
     temporary = BeautifulSoup(answer.text, "html.parser").select_one("dl.data-list code").get_text(strip=True)
     assert "L'ancien mot de passe ne fonctionne plus et les sessions de la famille sont fermées." in page_text(answer)
     assert "le mot de passe ne sera plus affiché" in page_text(answer)
+    refreshed = agent.get(f"/agent/familles/{FAMILY}/codes-acces")  # a refresh shows it no more, resets nothing
+    assert temporary not in refreshed.text and "n'est affiché qu'une fois" in page_text(refreshed)
     assert not logged_in(family)
     assert login_error(demo_app, FAMILY, FAMILY_PASSWORD) == "Identifiant ou mot de passe incorrect."
     again = family_login(demo_app, FAMILY, temporary)
@@ -196,6 +199,24 @@ def test_agent_resets_a_family_password(demo_app, agent):
     assert temporary not in agent.get(f"/agent/familles/{FAMILY}").text  # shown once only
     change_password(again, temporary, NEW_PASSWORD)
     assert "provisoire" not in page_text(again.get("/mon-compte"))
+
+
+def test_a_temporary_password_must_be_replaced_before_anything_else(demo_app, agent):
+    posted = agent_post(agent, f"/agent/familles/{FAMILY}/mot-de-passe")
+    temporary = BeautifulSoup(posted.follow().text, "html.parser").select_one("dl.data-list code").get_text(strip=True)
+    family = family_login(demo_app, FAMILY, temporary)
+    for url in ("/accueil", "/mes-informations", "/factures", "/messages", "/mon-compte/mes-donnees.json"):
+        answer = family.get(url, status="*")
+        assert answer.status_int == 303 and answer.headers["Location"].endswith("/mon-compte"), url
+    refused = family.post("/messages/nouveau", {"csrf_token": csrf_from(family.get("/mon-compte")),
+                                               "subject": "x", "body": "y", "category": "autre"}, status="*")
+    assert refused.status_int == 303 and refused.headers["Location"].endswith("/mon-compte")
+    assert "choisissez maintenant votre propre mot de passe" in page_text(family.get("/mon-compte"))
+    done = change_password(family, temporary, NEW_PASSWORD)
+    assert done.headers["Location"].endswith("/accueil")
+    assert family.get("/accueil").status_int == 200
+    assert not demo_app.portal.families.account(FAMILY)["temporary_password"]
+    assert family_login(demo_app, FAMILY, NEW_PASSWORD).get("/factures").status_int == 200  # a new session: free
 
 
 def test_deactivated_family_cannot_log_in_and_its_sessions_end_then_reactivation(demo_app, agent):
@@ -263,13 +284,16 @@ def test_directory_lists_the_new_family_at_once(demo_app, agent):
     assert error_of(bad, "f-p1_postcode-error") and error_of(bad, "f-c0_sex-error")
     assert BeautifulSoup(bad.text, "html.parser").find(id="f-p1_last_name")["value"] == "Lefèvre"
     assert sum(1 for _ in demo_app.portal.families.ids()) == 3
-    done = agent_post(agent, "/agent/familles/nouvelle", fields, page_url="/agent/familles/nouvelle")
-    assert done.status_int == 200 and "créée" in page_text(done)
+    posted = agent_post(agent, "/agent/familles/nouvelle", fields, page_url="/agent/familles/nouvelle")
+    assert posted.status_int == 303  # a refresh or a double click cannot create a second family
+    done = posted.follow()
+    assert "créée" in page_text(done)
     soup = BeautifulSoup(done.text, "html.parser")
     family_id = soup.select_one("dl.data-list dd strong").get_text(strip=True)
     password = soup.select_one("dl.data-list code").get_text(strip=True)
     assert search(agent, "anais") == [family_id] and search(agent, "lefevre etienne") == [family_id]
     newcomer = family_login(demo_app, family_id, password)
+    assert change_password(newcomer, password, NEW_PASSWORD).status_int == 303  # first login: its own password
     assert "Bonjour Étienne Lefèvre" in page_text(newcomer.get("/accueil"))
 
 

@@ -265,6 +265,20 @@ def test_visitor_opens_no_agent_route(demo_client, demo_app):
     assert refusals(demo_client, routes_of(demo_app, agent=True), token, "/agent/connexion") == []
 
 
+def test_visitor_gets_the_same_answer_for_every_agent_url_whether_its_data_exists_or_not(demo_client, demo_app):
+    """An outsider cannot tell which families, children or persons exist: one hook answers before any route."""
+    unknown = [(method, concrete_url(rule, {"family_id": "770400099"}, number="999"))
+               for method, rule in ((r.method, r.rule) for r in demo_app.routes)
+               if rule.startswith("/agent") and not PUBLIC_ROUTES.match(rule)]
+    made_up = [("GET", "/agent/familles/770400070/enfants/4/identite"), ("GET", "/agent/n-existe-pas"),
+               ("POST", "/agent/familles/770400070/personnes/99/modifier"), ("GET", "/agent/familles/1/export.json")]
+    token = csrf_from(demo_client.get("/connexion"))
+    before = data_files(demo_app)
+    assert refusals(demo_client, unknown + made_up, token, "/agent/connexion") == []
+    assert refusals(demo_client, unknown + made_up, "", "/agent/connexion") == []  # no token either
+    assert data_files(demo_app) == before
+
+
 def test_visitor_and_agent_open_no_family_route(demo_client, demo_app):
     routes = routes_of(demo_app, agent=False)
     assert ("GET", "/accueil") in routes

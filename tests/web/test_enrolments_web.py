@@ -9,7 +9,6 @@ The family pages read the clock (storage/clock.py): these tests pin it on Wednes
 from __future__ import annotations
 
 import io
-import os
 import re
 from datetime import datetime
 
@@ -34,9 +33,8 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 
 @pytest.fixture(autouse=True)
 def frozen_clock():
-    clock.pin(NOW)
-    yield
-    clock.pin(os.environ["PORTAL_NOW"])  # the suite's pinned instant (tests/conftest.py)
+    with clock.pinned(NOW):
+        yield
 
 
 # --- helpers ---------------------------------------------------------------------------------------

@@ -81,7 +81,7 @@ def import_preview(client: TestApp, ids: dict) -> str:
 def new_password_page(client: TestApp, ids: dict) -> str:
     """The page showing a family's new temporary password once, with the access letter form."""
     page = client.get(f"/agent/familles/{ids['family_id']}")
-    return client.post(f"/agent/familles/{ids['family_id']}/mot-de-passe", {"csrf_token": csrf_from(page)}).text
+    return client.post(f"/agent/familles/{ids['family_id']}/mot-de-passe", {"csrf_token": csrf_from(page)}).follow().text
 
 
 def pending_preregistration(app) -> None:
@@ -198,8 +198,7 @@ FORMS: dict[str, Form] = {
     "/agent/messages/<family_id:re:[0-9]+>/<thread_id:int>/repondre": Form(
         "agent", "/agent/messages/{family_id}/{thread_id}", ids={"family_id": [FAMILY], "thread_id": [1, 2]},
         valid={"body": "Bonjour, c'est noté."}),
-    "/agent/familles/nouvelle": Form("agent", "/agent/familles/nouvelle", pages=("créée",), saved_pages=("créée",),
-                                     valid=NEW_FAMILY),
+    "/agent/familles/nouvelle": Form("agent", "/agent/familles/nouvelle", saved=r"/codes-acces$", valid=NEW_FAMILY),
     "/agent/familles/<family_id>/modifier/<slug:re:responsable|conjoint|donnees-fiscales|caf|coordonnees-bancaires>":
         Form("agent", "/agent/familles/{family_id}/modifier/{slug}", ids={"slug": SECTION_SLUGS}, valid=A_CHANGE),
     "/agent/familles/<family_id>/enfants/<child_id:int>/<part:re:identite|complementaires|sanitaires>":
@@ -212,8 +211,7 @@ FORMS: dict[str, Form] = {
         Form("agent", "/agent/familles/{family_id}/personnes/{person_id}/modifier", valid=A_CHANGE),
     "/agent/familles/<family_id>/personnes/<person_id:int>/retirer": Form("agent", "/agent/familles/{family_id}"),
     "/agent/familles/<family_id>/<change:re:desactiver|reactiver>": Form("agent", "/agent/familles/{family_id}"),
-    "/agent/familles/<family_id>/mot-de-passe": Form("agent", "/agent/familles/{family_id}",
-                                                     pages=("Mot de passe provisoire",), saved_pages=("Mot de passe provisoire",)),
+    "/agent/familles/<family_id>/mot-de-passe": Form("agent", "/agent/familles/{family_id}", saved=r"/codes-acces$"),
     "/agent/familles/<family_id>/courrier-acces.pdf": Form("agent", new_password_page, pages=("application/pdf",)),
     "/agent/familles/<family_id>/paiements": Form("agent", "/agent/familles/{family_id}/compte", valid={
         "amount": "12,50", "method": "especes"}),
@@ -229,8 +227,7 @@ FORMS: dict[str, Form] = {
         "brackets": "; 2,50"}),
     "/agent/services/<service_id:re:[a-z0-9-]{1,40}>": Form("agent", "/agent/services/{service_id}"),
     "/agent/pre-inscriptions/<preregistration_id:int>/valider": Form(
-        "agent", "/agent/pre-inscriptions/{preregistration_id}", setup=pending_preregistration, pages=("créée",),
-        saved_pages=("créée",)),
+        "agent", "/agent/pre-inscriptions/{preregistration_id}", setup=pending_preregistration, saved=r"/codes-acces$"),
     "/agent/pre-inscriptions/<preregistration_id:int>/annuler": Form(
         "agent", "/agent/pre-inscriptions/{preregistration_id}", setup=pending_preregistration),
 }

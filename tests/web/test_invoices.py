@@ -510,8 +510,9 @@ def test_agent_validates_a_preregistration_and_the_family_logs_in(demo_app, agen
     assert f'href="/agent/pre-inscriptions/{doc.doc_id}"' in listing.text
     detail = agent.get(f"/agent/pre-inscriptions/{doc.doc_id}")
     assert "Maëlle" in page_text(detail) and "Nous arrivons en janvier." in page_text(detail)
-    done = agent.post(f"/agent/pre-inscriptions/{doc.doc_id}/valider", {"csrf_token": csrf_from(detail)})
-    assert done.status_int == 200
+    posted = agent.post(f"/agent/pre-inscriptions/{doc.doc_id}/valider", {"csrf_token": csrf_from(detail)})
+    assert posted.status_int == 303
+    done = posted.follow()
     family_id = BeautifulSoup(done.text, "html.parser").select_one("dl.data-list dd strong").get_text(strip=True)
     password = BeautifulSoup(done.text, "html.parser").select_one("dl.data-list code").get_text(strip=True)
     assert re.fullmatch(r"[0-9]{9}", family_id) and family_id not in (FAMILY, OTHER, "770400090")
@@ -537,6 +538,11 @@ def test_agent_validates_a_preregistration_and_the_family_logs_in(demo_app, agen
     assert sum(1 for _ in demo_app.portal.families.ids()) == 4
 
     newcomer = client_for(demo_app, family_id, password)
+    assert newcomer.get("/accueil").headers["Location"].endswith("/mon-compte")  # first its own password
+    chosen = newcomer.post("/mon-compte/mot-de-passe", {"csrf_token": csrf_from(newcomer.get("/mon-compte")),
+                                                        "actuel": password, "nouveau": "Soleil2027",
+                                                        "confirmation": "Soleil2027"})
+    assert chosen.headers["Location"].endswith("/accueil")
     home = page_text(newcomer.get("/accueil"))
     assert "Bonjour Zoé Hébert" in home and "Maëlle" in home and "Noé" in home
 

@@ -1,7 +1,8 @@
 % rebase('layout.tpl', title=title)
 <h1>Mon compte</h1>
 % if account.get('temporary_password'):
-<p class="warning">Votre mot de passe est provisoire : choisissez-en un nouveau.</p>
+<p class="warning" role="status">Votre mot de passe est provisoire : choisissez maintenant votre propre mot de passe
+  pour accéder au portail. Saisissez comme mot de passe actuel celui que la mairie vous a communiqué.</p>
 % end
 <section aria-labelledby="h-mdp">
   <h2 id="h-mdp">Changer mon mot de passe</h2>

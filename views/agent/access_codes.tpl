@@ -1,14 +1,16 @@
 % rebase('layout.tpl', title=title)
-% if get('reset'):
+% if password and reset:
 <h1>Nouveau mot de passe provisoire — famille {{family_id}}</h1>
 <div class="flash flash-success" role="status">
   <p>L'ancien mot de passe ne fonctionne plus et les sessions de la famille sont fermées.
-% else:
+% elif password:
 <h1>Famille {{family_id}} créée</h1>
 <div class="flash flash-success" role="status">
   <p>Le compte de la famille est ouvert.
 % end
-  Notez ou imprimez ces codes maintenant : <strong>le mot de passe ne sera plus affiché</strong>.</p>
+% if password:
+  Notez ou imprimez ces codes maintenant : <strong>le mot de passe ne sera plus affiché</strong>.
+  À sa première connexion, la famille devra choisir son propre mot de passe.</p>
 </div>
 <dl class="data-list">
   <div><dt>Identifiant</dt><dd><strong>{{family_id}}</strong></dd></div>
@@ -19,4 +21,13 @@
   <input type="hidden" name="mot_de_passe" value="{{password}}">
   <button type="submit" class="button">Imprimer le courrier pour la famille (PDF)</button>
 </form>
+% else:
+<h1>Codes d'accès — famille {{family_id}}</h1>
+<p>Le mot de passe provisoire n'est affiché qu'une fois, juste après sa création : il n'est conservé nulle part en
+  clair. Si la famille ne l'a pas reçu, générez-en un nouveau.</p>
+<form method="post" action="/agent/familles/{{family_id}}/mot-de-passe">
+  <input type="hidden" name="csrf_token" value="{{csrf_token}}">
+  <button type="submit" class="button button-secondary">Réinitialiser le mot de passe</button>
+</form>
+% end
 <p><a href="/agent/familles/{{family_id}}">Voir la famille</a> · <a href="/agent/demandes">Retour à la gestion des demandes</a></p>
