@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -17,6 +18,18 @@ from tests.perf.live import Server
 SERVER_START_SECONDS = 30
 DEMO_FAMILY = ("770400070", DEMO_ACCOUNTS["770400070"])
 OTHER_FAMILY = ("770400080", DEMO_ACCOUNTS["770400080"])
+
+
+def tools_required() -> bool:
+    """Under CI (CI=true, or PORTAL_REQUIRE_BROWSER=1 as .ci/run sets) a missing test tool is a failure."""
+    return os.environ.get("CI", "").lower() == "true" or os.environ.get("PORTAL_REQUIRE_BROWSER") == "1"
+
+
+def tool_missing(reason: str) -> None:
+    """A test cannot run without a tool (Chromium, pdftotext, axe-core): a visible skip here, a failure under CI."""
+    if tools_required():
+        pytest.fail(f"required under CI: {reason}", pytrace=False)
+    pytest.skip(reason)
 
 
 class FakeClock:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from helpers import demo_server
+from helpers import demo_server, tool_missing
 
 import pytest
 
@@ -37,9 +37,7 @@ def _browser_missing_reason() -> str | None:
 def chromium_available():
     reason = _browser_missing_reason()
     if reason:
-        if os.environ.get("PORTAL_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"browser tests required (PORTAL_REQUIRE_BROWSER=1) but {reason}", pytrace=False)
-        pytest.skip(reason)
+        tool_missing(reason)
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ axe-core comes from the npm registry, pinned in tests/browser/package.json: `cd 
 does it). A new page is checked as soon as a link leads to it; a new form's error state: one line in ERROR_STATES."""
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -14,6 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from demo_usage import PlaywrightSession, submit, use_the_demo
+from helpers import tool_missing
 from site_map import REDIRECTS, Answer, crawl
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -46,18 +46,11 @@ ERROR_STATES = [
     ("agent", "/agent/mon-compte", "form[action='/agent/mon-compte']"),
 ]
 
-# Violations found and not fixed yet: (axe rule id, regex of the page URL). They are left out of the main tests and
-# checked by test_known_violations (xfail, strict): once fixed, that test passes (so fails): delete the line.
-KNOWN_VIOLATIONS: list[tuple[str, str]] = []
-
 
 @pytest.fixture(scope="module")
 def axe_installed(chromium_available) -> Path:
     if not AXE.exists():
-        message = f"{AXE} is missing: run `npm ci` in tests/browser (axe-core from the npm registry)"
-        if os.environ.get("PORTAL_REQUIRE_BROWSER") == "1":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+        tool_missing(f"{AXE} is missing: run `npm ci` in tests/browser (axe-core from the npm registry)")
     return AXE
 
 
@@ -136,10 +129,6 @@ EMPTY_THE_FORM = """form => {
 }"""
 
 
-def is_known(violation: dict) -> bool:
-    return any(violation["rule"] == rule and re.search(pattern, violation["page"]) for rule, pattern in KNOWN_VIOLATIONS)
-
-
 def report(violations: list[dict]) -> str:
     return "\n".join(f"{v['page']}: {v['rule']} ({v['impact']}) at {v['target']}\n    {v['help']}\n    {v['html']}\n"
                      f"    {v['summary']}" for v in violations)
@@ -174,24 +163,8 @@ def violations_in(area: Area) -> list[dict]:
     return found
 
 
-_found: dict[str, list[dict]] = {}
-
-
-def violations(areas, who: str) -> list[dict]:
-    """The violations of one area, looked for once per session."""
-    if who not in _found:
-        _found[who] = violations_in(areas[who])
-    return _found[who]
-
-
 @pytest.mark.parametrize("who", list(START_PAGES))
 def test_no_serious_accessibility_violation(areas, who):
-    new = [v for v in violations(areas, who) if not is_known(v)]
-    assert new == [], f"axe-core found {len(new)} serious or critical violation(s):\n{report(new)}"
+    found = violations_in(areas[who])
+    assert found == [], f"axe-core found {len(found)} serious or critical violation(s):\n{report(found)}"
 
-
-@pytest.mark.skipif(not KNOWN_VIOLATIONS, reason="no known violation left")
-@pytest.mark.xfail(strict=True, reason="known violations (KNOWN_VIOLATIONS), reported to the lead, not fixed yet")
-def test_known_violations(areas):
-    known = [v for who in START_PAGES for v in violations(areas, who) if is_known(v)]
-    assert known == [], report(known)

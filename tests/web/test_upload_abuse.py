@@ -193,7 +193,7 @@ CSV_LINE = "770400070;X1;2026-12;03/01/2027;25/01/2027;Léa;Restauration scolair
     ((CSV_HEADER + "\n" + CSV_LINE.replace(";;", ';"' + "a" * 200_000 + '";') + "\n").encode(), ".flash-error"),
     ((CSV_HEADER + "\r" + CSV_LINE + "\r").encode(), "h2"),  # a valid file: its preview
 ], ids=["200 KB field: refused", "CR line endings: read"])
-def test_known_bug_csv_the_csv_module_rejects(logged_in, demo_dir, content, expected):
+def test_csv_files_the_csv_module_rejects_get_a_french_answer(logged_in, demo_dir, content, expected):
     before = stored(demo_dir)
     answer = send(logged_in["agent"], "/agent/factures/import", UPLOAD_FIELDS["/agent/factures/import"], "f.csv", content)
     assert answer.status_int == 200, answer.status
