@@ -20,11 +20,13 @@ from storage.agents import Agents
 from storage.atomic import remove_stale_temp_files
 from storage.counters import Numbers
 from storage.documents import DocumentStore
+from storage.enrolments import ENROLMENT_REQUEST_KINDS
 from storage.families import Families
 from storage.index import FamilyIndex
 from storage.passwords import generate_password, hash_password
 from storage.photos import FamilyFiles
 from storage.preregistrations import Preregistrations
+from storage.requests import register_request_kind
 from storage.services import Services
 from storage.sessions import SessionStore
 from storage.settings import Settings
@@ -58,8 +60,15 @@ class Portal:
         self.throttle = LoginThrottle()
 
 
+def register_request_kinds() -> None:
+    """Requests that are not record changes: how the agent's validation checks and applies them."""
+    for section, kind in ENROLMENT_REQUEST_KINDS.items():
+        register_request_kind(section, kind)
+
+
 def create_app(data_dir: str | Path = "data", settings: dict | None = None) -> Bottle:
     """A fresh portal app over data_dir; settings override what data/settings.json holds."""
+    register_request_kinds()
     app = Bottle()
     app.portal = Portal(Path(data_dir), settings)
     web.install(app)

@@ -10,13 +10,13 @@ from routes.display import SECTION_SLUGS, SLUG_SECTIONS, section_rows
 from routes.family_record import send_photo
 from routes.preregistration import form_groups, show_access_codes
 from routes.record_forms import section_form
-from routes.web import flash, portal, redirect, render, require_agent
+from routes.web import flash, portal, posted_form, redirect, render, require_agent
 from storage.export import family_export
 from storage.families import account_of, record_of, set_family_active, set_family_password
 from storage.ledger import balance_cents
 from storage.passwords import generate_password, hash_password
 from storage.preregistrations import clean_preregistration, create_family_account
-from storage.requests import AUDIT_LABELS, RequestRefused, edit_record_directly, pending_requests
+from storage.requests import AUDIT_LABELS, RequestRefused, edit_record_directly, pending_requests, recent_audit
 from storage.sections import SECTIONS, child_label, current_values, find_target, person_label
 
 app = Bottle()
@@ -50,7 +50,7 @@ def family_page(family_id: str):
     children = [(child, {part: section_rows(SECTIONS[key], current_values(record, SECTIONS[key], child["id"]), {}, record)
                          for part, key in CHILD_PARTS.items()}) for child in record.get("children", [])]
     persons = [(p, section_rows(SECTIONS["person"], p, {}, record)) for p in record.get("persons", [])]
-    audit = sorted(db.table("audit").all(), key=lambda a: a.doc_id, reverse=True)[:50]
+    audit = recent_audit(db, 50)
     return render("agent/family.tpl", title=f"Famille {family_id}", family_id=family_id, record=record,
                   account=account_of(db), pending=len(pending_requests(db)),
                   balance=balance_cents(portal().families.read_ledger(family_id)), sections=sections,
@@ -179,7 +179,7 @@ def new_family():
     require_agent()
     values, errors = {}, {}
     if request.method == "POST":
-        values = {name: request.forms.getunicode(name, default="") or "" for name in request.forms.keys()}
+        values = posted_form()
         clean, errors = clean_preregistration(values)
         if not errors:
             family_id, password = create_family_account(portal().families, portal().numbers, clean)

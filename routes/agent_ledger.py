@@ -8,13 +8,14 @@ from datetime import timedelta
 
 from bottle import Bottle, abort, request
 
-from routes.web import flash, form_values, pdf_response, portal, redirect, render, require_agent
+from routes.web import flash, form_values, found, pdf_response, portal, redirect, render, require_agent
 from storage import clock
 from storage.atomic import write_atomically
 from storage.families import child_by_id, record_of
 from storage.invoice_import import COLUMNS, import_invoices, parse_invoice_csv
 from storage.ledger import (COUNTER_METHODS, INVOICE_LINE_ROWS, PAYMENT_METHODS, PAYMENT_STATUS_LABELS, add_invoice,
-                            add_payment, balance_cents, clean_invoice_form, clean_payment_form, invoice_payment_status,
+                            add_payment, balance_cents, clean_invoice_form, clean_payment_form, invoice_by_id,
+                            invoice_payment_status,
                             invoices, payments, reverse_payment, statement)
 from views.pdf import child_sheet_pdf, invoice_pdf
 
@@ -99,9 +100,7 @@ def new_invoice(family_id: str):
 def invoice_document(family_id: str, invoice_id: int):
     require_agent()
     record, ledger = _family(family_id)
-    invoice = ledger.table("invoices").get(doc_id=invoice_id)
-    if invoice is None:
-        abort(404)
+    invoice = found(invoice_by_id(ledger, invoice_id))
     return pdf_response(invoice_pdf(portal().settings["commune"], record, invoice),
                         f"facture-{invoice['number']}.pdf".replace("/", "-"))
 

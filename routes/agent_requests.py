@@ -10,7 +10,7 @@ from routes.web import (flash, form_text, is_fragment, portal, redirect, render,
                         require_module, upload_response)
 from storage.families import record_of
 from storage.requests import (AUDIT_LABELS, Decision, all_requests, cancel_request, conflicts_of,
-                              pending_requests, validate_request)
+                              pending_requests, recent_audit, request_by_id, validate_request)
 from storage.sections import SECTIONS
 
 app = Bottle()
@@ -75,7 +75,7 @@ def family_requests(family_id: str):
     cards = [_card(r, record, family_id) for r in requests if r["status"] == "pending"]
     decided = [{"request": r, "title": request_title(r), "status": status_label(r["status"])}
                for r in requests if r["status"] != "pending"][:20]
-    audit = sorted(db.table("audit").all(), key=lambda a: a.doc_id, reverse=True)[:30]
+    audit = recent_audit(db, 30)
     return render("agent/family_requests.tpl", title=f"Demandes de la famille {family_id}", record=record,
                   family_id=family_id, cards=cards, decided=decided, audit=audit, audit_labels=AUDIT_LABELS,
                   summary=portal().index.get(family_id))
@@ -90,7 +90,7 @@ def _after_decision(family_id: str, decision: Decision):
         message = (message[0], decision.message)
     if decision.outcome == "conflict" or is_fragment():
         db, record = _family_snapshot(family_id)
-        request = db.table("requests").get(doc_id=decision.request.doc_id)
+        request = request_by_id(db, decision.request.doc_id)
         card = _card(request, record, family_id, message, decision.conflicts or None)
         summary = portal().index.get(family_id)
         return render_page("agent/request_confirm.tpl", "agent/_request_card.tpl", title="Confirmer la validation",
@@ -147,7 +147,7 @@ def validate_all(family_id: str):
 def requested_photo(family_id: str, request_id: int):
     require_agent()
     db, _ = _family_snapshot(family_id)
-    request = db.table("requests").get(doc_id=request_id)
+    request = request_by_id(db, request_id)
     if request is None or request["section"] != "child_photo":
         abort(404)
     return send_photo(family_id, request["changes"][0]["after"])
@@ -158,7 +158,7 @@ def absence_certificate(family_id: str, request_id: int):
     require_module("enrolments")
     require_agent()
     db, _ = _family_snapshot(family_id)
-    request = db.table("requests").get(doc_id=request_id)
+    request = request_by_id(db, request_id)
     return upload_response(portal().certificates, family_id, ((request or {}).get("payload") or {}).get("certificate"))
 
 

@@ -5,7 +5,7 @@ import re
 
 from bottle import Bottle, abort, request
 
-from routes.web import flash, form_text, portal, redirect, render, require_agent
+from routes.web import flash, form_text, portal, posted_form, redirect, render, require_agent
 from storage.services import WEEKDAYS, clean_service_form
 
 app = Bottle()
@@ -57,12 +57,6 @@ def settings_page():
                   weekdays=WEEKDAYS, paybox=paybox, paybox_fields=PAYBOX_FIELDS)
 
 
-def _service_form_values() -> dict:
-    form = {name: request.forms.getunicode(name, default="") or "" for name in request.forms.keys()}
-    form["weekdays"] = list(request.forms.getall("weekdays"))
-    return form
-
-
 def _service_as_form(service: dict) -> dict:
     """A stored service as the text the form shows."""
     def fr(iso: str) -> str:
@@ -89,7 +83,7 @@ def service_form(service_id: str | None = None):
                                                           "notice_time": "10:00", "active": "1"}
     errors = {}
     if request.method == "POST":
-        values = _service_form_values()
+        values = posted_form("weekdays")
         clean, errors = clean_service_form(values, {s["id"] for s in portal().services.all()}, service_id)
         if not errors:
             portal().services.save(clean)

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from bottle import Bottle, abort, request
 
-from routes.web import pdf_response, portal, render, require_family
+from routes.web import found, pdf_response, portal, render, require_family
 from storage.families import child_by_id
-from storage.ledger import PAYMENT_STATUS_LABELS, balance_cents, invoice_payment_status, invoices, statement
+from storage.ledger import (PAYMENT_STATUS_LABELS, balance_cents, invoice_by_id, invoice_payment_status, invoices,
+                            statement)
 from views.pdf import child_sheet_pdf, invoice_pdf
 
 app = Bottle()
@@ -25,10 +26,7 @@ def invoice_list():
 
 
 def _own_invoice(ledger, invoice_id: int) -> dict:
-    invoice = ledger.table("invoices").get(doc_id=invoice_id)
-    if invoice is None:
-        abort(404)
-    return invoice
+    return found(invoice_by_id(ledger, invoice_id))
 
 
 @app.get("/factures/<invoice_id:int>")

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from bottle import Bottle, abort, request
 
-from routes.web import flash, portal, redirect, render, require_family
+from routes.web import flash, portal, posted_form, redirect, render, require_family
 from storage.families import family_name, record_of
 from storage.fields import Field
 from storage.messages import (BODY_MAX, CATEGORIES, SUBJECT_MAX, announcement, announcements, inbox,
@@ -24,7 +24,8 @@ REPLY_FIELD = Field("body", "Votre réponse", "textarea", required=True, max_len
 
 def posted(*names: str) -> dict:
     """The posted text fields, UTF-8 decoded, not yet cleaned (validation does that)."""
-    return {name: (request.forms.getunicode(name, default="") or "")[:POSTED_TEXT_MAX] for name in names}
+    form = posted_form()
+    return {name: form.get(name, "")[:POSTED_TEXT_MAX] for name in names}
 
 
 @app.get("/messages")

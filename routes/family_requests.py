@@ -7,7 +7,7 @@ from routes.display import change_rows, request_title, status_label
 from routes.family_record import send_photo
 from routes.web import flash, portal, redirect, render, require_family
 from storage.families import record_of
-from storage.requests import all_requests, withdraw_request
+from storage.requests import all_requests, request_by_id, withdraw_request
 
 app = Bottle()
 
@@ -41,7 +41,7 @@ def withdraw(request_id: int):
 @app.get("/mes-demandes/<request_id:int>/photo.jpg")
 def requested_photo(request_id: int):
     family_id = require_family()
-    request_doc = portal().families.read(family_id).table("requests").get(doc_id=request_id)
+    request_doc = request_by_id(portal().families.read(family_id), request_id)
     if request_doc is None or request_doc["section"] != "child_photo" or request_doc["status"] != "pending":
         abort(404)
     return send_photo(family_id, request_doc["changes"][0]["after"])

@@ -5,7 +5,8 @@ from dataclasses import replace
 
 from bottle import Bottle, abort, request
 
-from routes.web import current_session, flash, found, form_text, pdf_response, portal, redirect, render, require_agent
+from routes.web import (current_session, flash, found, form_text, pdf_response, portal, posted_form, redirect, render,
+                        require_agent)
 from storage.preregistrations import CHILD_IDENTITY, CHILD_ROWS, MESSAGE, clean_preregistration
 from storage.sections import PARENT
 from views.pdf import account_letter_pdf, blank_form_pdf
@@ -31,7 +32,7 @@ def form_groups():
 def preregistration_form():
     values, errors = {}, {}
     if request.method == "POST":
-        values = {name: request.forms.getunicode(name, default="") or "" for name in request.forms.keys()}
+        values = posted_form()
         if values.get("site_web"):  # a robot filled the hidden field: pretend success, store nothing
             redirect("/pre-inscription/envoyee")
         clean, errors = clean_preregistration(values)

@@ -6,16 +6,9 @@ from typing import Callable
 
 from bottle import abort, request
 
-from routes.web import flash, redirect, render
+from routes.web import flash, posted_form, redirect, render
 from storage.requests import RequestRefused
 from storage.sections import SECTIONS, clean_section, current_values, person_label
-
-
-def posted_form() -> dict:
-    """The posted fields as UTF-8 text; 'children' (checkboxes) as a list."""
-    form = {name: request.forms.getunicode(name, default="") or "" for name in request.forms.keys()}
-    form["children"] = list(request.forms.getall("children"))
-    return form
 
 
 def section_form(record: dict, section_key: str, target_id, *, save: Callable[[dict, str], None], done: str,
@@ -33,7 +26,7 @@ def section_form(record: dict, section_key: str, target_id, *, save: Callable[[d
     current = dict(values)
     errors, refusal = {}, None
     if request.method == "POST":
-        form = posted_form()
+        form = posted_form("children")
         for name in secret_fields:
             if not form.get(name, "").strip() and current.get(name):
                 form[name] = current[name]

@@ -187,6 +187,20 @@ def form_values(names, max_length: int = 2000) -> dict:
     return {name: form_text(name, max_length) for name in names}
 
 
+MAX_POSTED_FIELDS = 200
+MAX_POSTED_TEXT = 20_000  # above any field's own limit (a message is 5,000): the cleaning then says what is too long
+
+
+def posted_form(*list_names: str) -> dict:
+    """Every posted field as UTF-8 text (unstripped: cleaning does that), each cut to MAX_POSTED_TEXT, at most
+    MAX_POSTED_FIELDS of them; list_names (checkbox groups) as lists of values."""
+    form = {name: (request.forms.getunicode(name, default="") or "")[:MAX_POSTED_TEXT]
+            for name in list(request.forms.keys())[:MAX_POSTED_FIELDS]}
+    for name in list_names:
+        form[name] = [value[:MAX_POSTED_TEXT] for value in request.forms.getall(name)[:MAX_POSTED_FIELDS]]
+    return form
+
+
 # --- rendering ------------------------------------------------------------------------------------
 
 def is_fragment() -> bool:
@@ -196,19 +210,38 @@ def is_fragment() -> bool:
             and headers.get("HX-History-Restore-Request") is None)
 
 
+def navigation(session) -> tuple[str, list[tuple[str, str, int | None]]]:
+    """The menu of the session's area: its label and (address, text, badge count or None) per link."""
+    enrolments = module_enabled("enrolments")
+    index = portal().index
+    if session.kind == "agent":
+        return "Espace agent", [
+            ("/agent", "Tableau de bord", None), ("/agent/demandes", "Gestion des demandes", index.pending_count()),
+            ("/agent/messages", "Messages", index.awaiting_reply_count() or None), ("/agent/familles", "Familles", None),
+            ("/agent/factures/import", "Import factures", None),
+            *([("/agent/facturation", "Facturation", None)] if enrolments else []),
+            ("/agent/journal", "Journal", None), ("/agent/parametres", "Paramètres", None)]
+    return "Espace famille", [
+        ("/accueil", "Accueil", None), ("/mes-informations", "Mes informations", None),
+        ("/mes-demandes", "Mes demandes", None), *([("/inscriptions", "Inscriptions", None)] if enrolments else []),
+        ("/factures", "Factures", None), ("/releve", "Relevé de compte", None),
+        ("/messages", "Messages", index.unread_messages(session.account_id) or None)]
+
+
 def render(template_name: str, **context) -> str:
     """Render a view with what every page needs: session, CSRF token, settings, flashes, formats."""
     session = current_session()
+    fragment = is_fragment()
     values = {
         "session": session,
+        "nav": navigation(session) if session is not None and not fragment else ("", []),
         "csrf_token": csrf_token(),
         "settings": portal().settings,
-        "flashes": session.pop_flashes() if session is not None and not is_fragment() else [],
+        "flashes": session.pop_flashes() if session is not None and not fragment else [],
         "fmt": formats,
         "title": "",
         "errors": {},
         "path": request.path,
-        "portal": portal(),
         "query": request.query,
     }
     values.update(context)

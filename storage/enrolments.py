@@ -12,7 +12,7 @@ from tinydb import TinyDB
 from storage.documents import SCHEMA_VERSION
 from storage.families import Families, child_by_id, now_iso, record_of
 from storage.fields import Field, clean_field
-from storage.requests import REQUEST_KINDS, RequestKind, insert_request
+from storage.requests import RequestKind, insert_request
 from storage.sections import child_label
 from storage.services import WEEKDAYS, absence_is_billed, opening_days, price_cents, weekdays_from
 
@@ -218,8 +218,8 @@ def absent_days(db: TinyDB, child_id, service_id: str, billed: bool | None = Non
             for d in a["days"] if billed is None or d["billed"] == billed}
 
 
-REQUEST_KINDS["enrolment"] = RequestKind(enrolment_problem, apply_enrolment)
-REQUEST_KINDS["absence"] = RequestKind(absence_problem, apply_absence)
+ENROLMENT_REQUEST_KINDS = {"enrolment": RequestKind(enrolment_problem, apply_enrolment),
+                           "absence": RequestKind(absence_problem, apply_absence)}
 
 
 def _fr(iso: str) -> str:

@@ -28,6 +28,11 @@ def invoices(ledger: TinyDB) -> list[dict]:
     return sorted(ledger.table("invoices").all(), key=lambda d: (d["issued_on"], d.doc_id), reverse=True)
 
 
+def invoice_by_id(ledger: TinyDB, invoice_id: int) -> dict | None:
+    """One of the family's invoices (ids from URLs are only looked up inside the family's own ledger)."""
+    return ledger.table("invoices").get(doc_id=invoice_id)
+
+
 def payments(ledger: TinyDB) -> list[dict]:
     return sorted(ledger.table("payments").all(), key=lambda d: (d["paid_on"], d.doc_id), reverse=True)
 

@@ -39,7 +39,12 @@ class RequestKind:
     apply: Callable[[TinyDB, dict, dict, dict], None]          # (db, record, request, options: the agent's choices)
 
 
-REQUEST_KINDS: dict[str, RequestKind] = {}  # filled by the modules that define such requests
+REQUEST_KINDS: dict[str, RequestKind] = {}  # filled by create_app through register_request_kind
+
+
+def register_request_kind(section: str, kind: RequestKind) -> None:
+    """Let requests of that section (not a record section) be checked and applied by kind when validated."""
+    REQUEST_KINDS[section] = kind
 
 
 def _empty(value) -> bool:
@@ -108,6 +113,16 @@ def insert_request(db: TinyDB, family_id: str, section_key: str, changes: list[d
 
 def pending_requests(db: TinyDB) -> list[dict]:
     return [r for r in db.table("requests").all() if r["status"] == "pending"]
+
+
+def request_by_id(db: TinyDB, request_id: int) -> dict | None:
+    """One of the family's requests (ids from URLs are only looked up inside the family's own file)."""
+    return db.table("requests").get(doc_id=request_id)
+
+
+def recent_audit(db: TinyDB, limit: int) -> list[dict]:
+    """The family's latest audit lines, newest first."""
+    return sorted(db.table("audit").all(), key=lambda a: a.doc_id, reverse=True)[:limit]
 
 
 def all_requests(db: TinyDB) -> list[dict]:

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from portal import register_request_kinds
 from storage.billing import family_lines, month_bounds, preview_billing, run_billing
 from storage.counters import Numbers
 from storage.documents import DocumentStore
@@ -48,7 +49,8 @@ def _child(child_id: int, first_name: str) -> dict:
 
 @pytest.fixture
 def town(tmp_path):
-    """Two families and three services in a fresh data folder."""
+    """Two families and three services in a fresh data folder (enrolment requests registered, as create_app does)."""
+    register_request_kinds()
     documents = DocumentStore(tmp_path / "data")
     families = Families(documents)
     services = Services(documents)
