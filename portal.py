@@ -25,6 +25,7 @@ from storage.index import FamilyIndex
 from storage.passwords import generate_password, hash_password
 from storage.photos import FamilyFiles
 from storage.preregistrations import Preregistrations
+from storage.public_address import clean_public_url, configured_public_url, parse_host_list
 from storage.services import Services
 from storage.sessions import SessionStore
 from storage.settings import Settings
@@ -108,7 +109,34 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--demo", action="store_true", help="remplit un dossier vide avec la commune de démo")
     parser.add_argument("--secure-cookies", action="store_true", default=env("PORTAL_SECURE_COOKIES") == "1",
                         help="cookies 'Secure' (derrière HTTPS)")
-    return parser.parse_args(argv)
+    parser.add_argument("--public-url", default=env("PORTAL_PUBLIC_URL", ""),
+                        help="adresse publique du portail, ex. https://famille.ma-commune.fr (courriers, banque, "
+                             "e-mails) ; l'emporte sur celle des Paramètres")
+    parser.add_argument("--allowed-hosts", default=env("PORTAL_ALLOWED_HOSTS", ""),
+                        help="autres noms d'hôte acceptés, séparés par des virgules (en plus de celui de l'adresse "
+                             "publique et de localhost)")
+    args = parser.parse_args(argv)
+    args.public_url, error = clean_public_url(args.public_url)
+    if error:
+        parser.error(f"--public-url / PORTAL_PUBLIC_URL : {error}")
+    try:
+        args.allowed_hosts = parse_host_list(args.allowed_hosts)
+    except ValueError as problem:
+        parser.error(f"--allowed-hosts / PORTAL_ALLOWED_HOSTS : {problem}")
+    return args
+
+
+def start_up_settings(args: argparse.Namespace) -> dict:
+    """The settings given on the command line or in the environment; they win over data/settings.json."""
+    overrides: dict = {}
+    if args.secure_cookies:
+        overrides["secure_cookies"] = True
+    if args.public_url:
+        overrides["public_url"] = args.public_url
+    listen_host = [args.host] if args.host not in ("", "0.0.0.0", "::") else []  # the address we listen on is ours
+    if args.allowed_hosts or listen_host:
+        overrides["allowed_hosts"] = args.allowed_hosts + listen_host
+    return overrides
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -124,13 +152,13 @@ def main(argv: list[str] | None = None) -> None:
         from storage.demo import seed_demo
         if seed_demo(data_dir):
             print("Données de démonstration créées (Ville de Démo).")
-    overrides = {"secure_cookies": True} if args.secure_cookies else None
-    app = create_app(data_dir, overrides)
+    app = create_app(data_dir, start_up_settings(args) or None)
     first_password = ensure_agent_account(app.portal)
     if first_password:
         print("Compte agent créé. Identifiant : agent   Mot de passe (affiché une seule fois) :", first_password)
+    address = configured_public_url(app.portal.settings) or f"http://{args.host}:{args.port}/"
     print(f"Portail Famille prêt en {time.perf_counter() - started:.2f} s, "
-          f"{len(app.portal.index)} famille(s) : http://{args.host}:{args.port}/", flush=True)
+          f"{len(app.portal.index)} famille(s) : {address}", flush=True)
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="PortailFamille",
                    max_request_body_size=web.MAX_BODY_BYTES + 65536, connection_limit=1000, _quiet=True)
 
