@@ -8,6 +8,7 @@ import logging.handlers
 import os
 import sys
 import time
+import weakref
 from pathlib import Path
 
 from bottle import Bottle
@@ -17,8 +18,8 @@ from routes import (agent_account, agent_billing, agent_families, agent_home, ag
                     family_invoices, family_messages, family_record, family_requests, online_payment, preregistration,
                     static_files, web)
 from storage.agents import Agents
-from storage.atomic import remove_stale_temp_files
 from storage.counters import Numbers
+from storage.data_folder import DataFolderBusy, take_data_folder
 from storage.documents import DocumentStore
 from storage.families import Families
 from storage.index import FamilyIndex
@@ -42,10 +43,12 @@ class Portal:
 
     def __init__(self, data_dir: Path, settings: dict | None = None):
         data_dir = Path(data_dir)
-        data_dir.mkdir(parents=True, exist_ok=True)
+        # First of all, before reading or cleaning anything: this process's lock on the folder (DataFolderBusy when
+        # another process has it). Its first taking removes the temp files of a crashed writer.
+        self.folder_hold = take_data_folder(data_dir)
+        self._release_folder = weakref.finalize(self, self.folder_hold.release)
         self.documents = DocumentStore(data_dir)
         self.families = Families(self.documents)
-        remove_stale_temp_files(data_dir)
         self.index = FamilyIndex(self.families)
         self.index.rebuild()
         self.settings = Settings(self.documents, settings)
@@ -57,6 +60,10 @@ class Portal:
         self.numbers = Numbers(self.documents, self.families)
         self.preregistrations = Preregistrations(self.documents)
         self.throttle = LoginThrottle()
+
+    def close(self) -> None:
+        """Release the data folder: another process may then open it."""
+        self._release_folder()
 
 
 def create_app(data_dir: str | Path = "data", settings: dict | None = None) -> Bottle:
@@ -139,20 +146,25 @@ def start_up_settings(args: argparse.Namespace) -> dict:
     return overrides
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     import waitress
 
     args = parse_args(argv)
     started = time.perf_counter()
     return_freed_memory_to_the_system()
     data_dir = Path(args.data)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        hold = take_data_folder(data_dir)  # before the demo seeding writes anything; create_app shares it
+    except DataFolderBusy as busy:
+        print(f"Démarrage refusé. {busy}", file=sys.stderr, flush=True)
+        return 1
     configure_logging(data_dir)
     if args.demo:
         from storage.demo import seed_demo
         if seed_demo(data_dir):
             print("Données de démonstration créées (Ville de Démo).")
     app = create_app(data_dir, start_up_settings(args) or None)
+    hold.release()  # the app holds the folder from now on
     first_password = ensure_agent_account(app.portal)
     if first_password:
         print("Compte agent créé. Identifiant : agent   Mot de passe (affiché une seule fois) :", first_password)
@@ -161,6 +173,7 @@ def main(argv: list[str] | None = None) -> None:
           f"{len(app.portal.index)} famille(s) : {address}", flush=True)
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="PortailFamille",
                    max_request_body_size=web.MAX_BODY_BYTES + 65536, connection_limit=1000, _quiet=True)
+    return 0
 
 
 if __name__ == "__main__":
