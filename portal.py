@@ -25,6 +25,7 @@ from storage.families import Families
 from storage.index import FamilyIndex
 from storage.passwords import generate_password, hash_password
 from storage.photos import FamilyFiles
+from storage.portal_log import attach_log_file, detach_log_file, mask_sensitive_data_on
 from storage.preregistrations import Preregistrations
 from storage.public_address import clean_public_url, configured_public_url, parse_host_list
 from storage.services import Services
@@ -47,6 +48,7 @@ class Portal:
         # another process has it). Its first taking removes the temp files of a crashed writer.
         self.folder_hold = take_data_folder(data_dir)
         self._release_folder = weakref.finalize(self, self.folder_hold.release)
+        self.log_file = attach_log_file(data_dir)
         self.documents = DocumentStore(data_dir)
         self.families = Families(self.documents)
         self.index = FamilyIndex(self.families)
@@ -62,8 +64,10 @@ class Portal:
         self.throttle = LoginThrottle()
 
     def close(self) -> None:
-        """Release the data folder: another process may then open it."""
+        """Release the data folder (another process may then open it) and stop writing to its log file."""
         self._release_folder()
+        if self.log_file in logging.getLogger("portal").handlers:
+            detach_log_file(self.log_file)
 
 
 def create_app(data_dir: str | Path = "data", settings: dict | None = None) -> Bottle:
@@ -86,8 +90,11 @@ def ensure_agent_account(portal: Portal) -> str | None:
 
 
 def configure_logging(data_dir: Path) -> None:
-    """Our messages on the console; Waitress's queue warnings in data/logs, not flooding the console."""
+    """Our messages on the console too (create_app writes them to data/logs/portal.log); Waitress's queue warnings
+    in data/logs, not flooding the console."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        mask_sensitive_data_on(handler)
     log_dir = data_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     queue_log = logging.getLogger("waitress.queue")

@@ -13,6 +13,7 @@ from bottle import HTTPError, abort, request, response
 
 from storage.public_address import (LOCAL_HOSTS, allowed_host_names, configured_public_url, host_name,
                                     public_url as _public_url)
+from storage.portal_log import redact
 from views import formats
 
 VIEWS = Path(__file__).resolve().parent.parent / "views"
@@ -246,6 +247,7 @@ def error_page(error: HTTPError) -> str:
 
 def install(app: bottle.Bottle) -> None:
     """Attach the hooks and French error pages to the root app."""
+    app.add_hook("before_request", mask_sensitive_data_in_wsgi_errors)
     app.add_hook("before_request", check_host)  # first: nothing runs for a foreign Host
     app.add_hook("before_request", check_request)
     app.add_hook("after_request", add_security_headers)
@@ -342,3 +344,34 @@ def portal_address_for_letters() -> str:
     return public_url("/")
 
 # --- end of public address and allowed hosts ---------------------------------------------------------------------
+
+
+# --- what reaches the logs (issue 11, fault 8) -----------------------------------------------------------------
+# The "portal" logger writes data/logs/portal.log (storage/portal_log.py, set up by create_app) through a filter
+# that masks passwords, bank and health data. Bottle also writes each 500's traceback to wsgi.errors (Waitress: the
+# process's stderr, i.e. the console or the journal): that copy goes through the same masking.
+
+class MaskedErrorStream:
+    """wsgi.errors with sensitive form values masked (Bottle writes the 500 tracebacks there)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> None:
+        self._stream.write(redact(text))
+
+    def writelines(self, lines) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+
+def mask_sensitive_data_in_wsgi_errors() -> None:
+    """before_request hook (the first one, so that a failure in any later hook is masked too)."""
+    errors = request.environ.get("wsgi.errors")
+    if errors is not None and not isinstance(errors, MaskedErrorStream):
+        request.environ["wsgi.errors"] = MaskedErrorStream(errors)
+
+# --- end of what reaches the logs ------------------------------------------------------------------------------
