@@ -13,7 +13,7 @@ from bottle import HTTPError, abort, request, response
 
 from storage.public_address import (LOCAL_HOSTS, allowed_host_names, configured_public_url, host_name,
                                     public_url as _public_url)
-from storage.portal_log import redact
+from storage.portal_log import MaskedErrorStream
 from views import formats
 
 VIEWS = Path(__file__).resolve().parent.parent / "views"
@@ -294,9 +294,10 @@ def upload_response(files, family_id: str, name: str | None):
 # --- public address and allowed hosts (issue 11, fault 5) ------------------------------------------------------
 # The Host and X-Forwarded-Host headers are the client's: a request is served only when they name an allowed host
 # (storage/public_address.py), and no absolute URL is ever built from them: redirects are relative (redirect() above)
-# and absolute URLs come from public_url(). Waitress passes Host as sent (HTTP_HOST), X-Forwarded-* untouched (no
-# trusted_proxy is configured) and wsgi.url_scheme "http"; Bottle's request.url / urlparts would trust
-# X-Forwarded-Host and X-Forwarded-Proto, so nothing here uses them.
+# and absolute URLs come from public_url(). Waitress passes Host as sent (HTTP_HOST) and wsgi.url_scheme "http"; it
+# drops X-Forwarded-* and Forwarded unless told to trust a proxy (then it rewrites HTTP_HOST and the scheme itself, and
+# the check below applies to the result). Bottle's request.url / urlparts would trust X-Forwarded-Host and -Proto:
+# nothing here uses them, and a foreign X-Forwarded-Host is refused all the same (other WSGI servers pass it on).
 
 HOST_REFUSED = "host"  # the HTTPError body that tells error_page() which French text to show
 HOST_TEXT = ("Ce portail ne répond pas à l'adresse demandée. Utilisez l'adresse du portail famille communiquée "
@@ -350,23 +351,6 @@ def portal_address_for_letters() -> str:
 # The "portal" logger writes data/logs/portal.log (storage/portal_log.py, set up by create_app) through a filter
 # that masks passwords, bank and health data. Bottle also writes each 500's traceback to wsgi.errors (Waitress: the
 # process's stderr, i.e. the console or the journal): that copy goes through the same masking.
-
-class MaskedErrorStream:
-    """wsgi.errors with sensitive form values masked (Bottle writes the 500 tracebacks there)."""
-
-    def __init__(self, stream):
-        self._stream = stream
-
-    def write(self, text: str) -> None:
-        self._stream.write(redact(text))
-
-    def writelines(self, lines) -> None:
-        for line in lines:
-            self.write(line)
-
-    def flush(self) -> None:
-        self._stream.flush()
-
 
 def mask_sensitive_data_in_wsgi_errors() -> None:
     """before_request hook (the first one, so that a failure in any later hook is masked too)."""

@@ -61,6 +61,23 @@ class SensitiveDataFilter(logging.Filter):
         return True
 
 
+class MaskedErrorStream:
+    """A stream (wsgi.errors: Bottle writes each 500's traceback there) that masks sensitive values on the way."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> None:
+        self._stream.write(redact(text))
+
+    def writelines(self, lines) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+
 class PortalLogFile(logging.handlers.RotatingFileHandler):
     """The rotating handler of data/logs/portal.log (a class of its own, so that set-up finds and replaces it)."""
 
