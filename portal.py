@@ -8,6 +8,7 @@ import logging.handlers
 import os
 import sys
 import time
+import weakref
 from pathlib import Path
 
 from bottle import Bottle
@@ -17,16 +18,18 @@ from routes import (agent_account, agent_billing, agent_families, agent_home, ag
                     family_invoices, family_messages, family_record, family_requests, online_payment, preregistration,
                     static_files, web)
 from storage.agents import Agents
-from storage.atomic import remove_stale_temp_files
 from storage.counters import Numbers
+from storage.data_folder import DataFolderBusy, take_data_folder
 from storage.documents import DocumentStore
 from storage.enrolments import ENROLMENT_REQUEST_KINDS
 from storage.families import Families
 from storage.index import FamilyIndex
 from storage.passwords import generate_password, hash_password
 from storage.photos import FamilyFiles
+from storage.portal_log import attach_log_file, detach_log_file, mask_sensitive_data_on
 from storage.preregistrations import Preregistrations
 from storage.requests import register_request_kind
+from storage.public_address import clean_public_url, configured_public_url, parse_host_list
 from storage.services import Services
 from storage.sessions import SessionStore
 from storage.settings import Settings
@@ -43,10 +46,13 @@ class Portal:
 
     def __init__(self, data_dir: Path, settings: dict | None = None):
         data_dir = Path(data_dir)
-        data_dir.mkdir(parents=True, exist_ok=True)
+        # First of all, before reading or cleaning anything: this process's lock on the folder (DataFolderBusy when
+        # another process has it). Its first taking removes the temp files of a crashed writer.
+        self.folder_hold = take_data_folder(data_dir)
+        self._release_folder = weakref.finalize(self, self.folder_hold.release)
+        self.log_file = attach_log_file(data_dir)
         self.documents = DocumentStore(data_dir)
         self.families = Families(self.documents)
-        remove_stale_temp_files(data_dir)
         self.index = FamilyIndex(self.families)
         self.index.rebuild()
         self.settings = Settings(self.documents, settings)
@@ -58,6 +64,12 @@ class Portal:
         self.numbers = Numbers(self.documents, self.families)
         self.preregistrations = Preregistrations(self.documents)
         self.throttle = LoginThrottle()
+
+    def close(self) -> None:
+        """Release the data folder (another process may then open it) and stop writing to its log file."""
+        self._release_folder()
+        if self.log_file in logging.getLogger("portal").handlers:
+            detach_log_file(self.log_file)
 
 
 def register_request_kinds() -> None:
@@ -87,8 +99,11 @@ def ensure_agent_account(portal: Portal) -> str | None:
 
 
 def configure_logging(data_dir: Path) -> None:
-    """Our messages on the console; Waitress's queue warnings in data/logs, not flooding the console."""
+    """Our messages on the console too (create_app writes them to data/logs/portal.log); Waitress's queue warnings
+    in data/logs, not flooding the console."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        mask_sensitive_data_on(handler)
     log_dir = data_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     queue_log = logging.getLogger("waitress.queue")
@@ -117,31 +132,64 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--demo", action="store_true", help="remplit un dossier vide avec la commune de démo")
     parser.add_argument("--secure-cookies", action="store_true", default=env("PORTAL_SECURE_COOKIES") == "1",
                         help="cookies 'Secure' (derrière HTTPS)")
-    return parser.parse_args(argv)
+    parser.add_argument("--public-url", default=env("PORTAL_PUBLIC_URL", ""),
+                        help="adresse publique du portail, ex. https://famille.ma-commune.fr (courriers, banque, "
+                             "e-mails) ; l'emporte sur celle des Paramètres")
+    parser.add_argument("--allowed-hosts", default=env("PORTAL_ALLOWED_HOSTS", ""),
+                        help="autres noms d'hôte acceptés, séparés par des virgules (en plus de celui de l'adresse "
+                             "publique et de localhost)")
+    args = parser.parse_args(argv)
+    args.public_url, error = clean_public_url(args.public_url)
+    if error:
+        parser.error(f"--public-url / PORTAL_PUBLIC_URL : {error}")
+    try:
+        args.allowed_hosts = parse_host_list(args.allowed_hosts)
+    except ValueError as problem:
+        parser.error(f"--allowed-hosts / PORTAL_ALLOWED_HOSTS : {problem}")
+    return args
 
 
-def main(argv: list[str] | None = None) -> None:
+def start_up_settings(args: argparse.Namespace) -> dict:
+    """The settings given on the command line or in the environment; they win over data/settings.json."""
+    overrides: dict = {}
+    if args.secure_cookies:
+        overrides["secure_cookies"] = True
+    if args.public_url:
+        overrides["public_url"] = args.public_url
+    listen_host = [args.host] if args.host not in ("", "0.0.0.0", "::") else []  # the address we listen on is ours
+    if args.allowed_hosts or listen_host:
+        overrides["allowed_hosts"] = args.allowed_hosts + listen_host
+    return overrides
+
+
+def main(argv: list[str] | None = None) -> int:
     import waitress
 
     args = parse_args(argv)
     started = time.perf_counter()
     return_freed_memory_to_the_system()
     data_dir = Path(args.data)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        hold = take_data_folder(data_dir)  # before the demo seeding writes anything; create_app shares it
+    except DataFolderBusy as busy:
+        print(f"Démarrage refusé. {busy}", file=sys.stderr, flush=True)
+        return 1
     configure_logging(data_dir)
     if args.demo:
         from storage.demo import seed_demo
         if seed_demo(data_dir):
             print("Données de démonstration créées (Ville de Démo).")
-    overrides = {"secure_cookies": True} if args.secure_cookies else None
-    app = create_app(data_dir, overrides)
+    app = create_app(data_dir, start_up_settings(args) or None)
+    hold.release()  # the app holds the folder from now on
     first_password = ensure_agent_account(app.portal)
     if first_password:
         print("Compte agent créé. Identifiant : agent   Mot de passe (affiché une seule fois) :", first_password)
+    address = configured_public_url(app.portal.settings) or f"http://{args.host}:{args.port}/"
     print(f"Portail Famille prêt en {time.perf_counter() - started:.2f} s, "
-          f"{len(app.portal.index)} famille(s) : http://{args.host}:{args.port}/", flush=True)
+          f"{len(app.portal.index)} famille(s) : {address}", flush=True)
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="PortailFamille",
                    max_request_body_size=web.MAX_BODY_BYTES + 65536, connection_limit=1000, _quiet=True)
+    return 0
 
 
 if __name__ == "__main__":

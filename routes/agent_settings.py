@@ -6,7 +6,9 @@ import re
 from bottle import Bottle, abort, request
 
 from routes.web import flash, form_text, portal, posted_form, redirect, render, require_agent
+from storage.public_address import allowed_host_names, clean_public_url, configured_public_url, host_name
 from storage.services import WEEKDAYS, clean_service_form
+from storage.settings import merged
 
 app = Bottle()
 COMMUNE_FIELDS = (("name", "Nom de la commune"), ("service", "Service"), ("address1", "Adresse"),
@@ -18,8 +20,7 @@ MODULES = (("enrolments", "Inscriptions et absences (avec la facturation mensuel
 PAYBOX_FIELDS = (("site", "Numéro de site (7 chiffres)", r"[0-9]{7}"), ("rang", "Rang", r"[0-9]{1,3}"),
                  ("identifiant", "Identifiant Paybox", r"[0-9]{1,12}"),
                  ("bank_url", "Adresse de la page de paiement de la banque", r"https://\S+"),
-                 ("public_key_path", "Fichier de la clé publique de la banque (PEM)", r"\S+"),
-                 ("portal_url", "Adresse publique du portail (retours et notifications)", r"https://\S+"))
+                 ("public_key_path", "Fichier de la clé publique de la banque (PEM)", r"\S+"))
 HMAC_KEY = re.compile(r"[0-9A-Fa-f]{64,256}")
 
 
@@ -36,25 +37,48 @@ def clean_paybox_form(current: dict) -> tuple[dict, dict]:
     return values, errors
 
 
+def public_address_changes(errors: dict) -> dict:
+    """The settings the Adresse publique field changes: public_url (which replaces the older paybox.portal_url), or
+    nothing when --public-url / PORTAL_PUBLIC_URL fixed it at start-up; adds its error to errors."""
+    if portal().settings.fixed_at_start("public_url"):
+        return {}
+    changes = {"paybox": {"portal_url": ""}}
+    changes["public_url"], error = clean_public_url(form_text("public_url", 300))
+    current_host = request.environ.get("HTTP_HOST")
+    if error is None and current_host and \
+            host_name(current_host) not in allowed_host_names(merged(portal().settings.values, changes)):
+        error = (f"Avec cette adresse, le portail ne répondrait plus à celle que vous utilisez ({host_name(current_host)}) : "
+                 "vérifiez-la, ou ouvrez cette page depuis la nouvelle adresse.")
+    if error:
+        errors["public_url"] = error
+    return changes
+
+
 @app.route("/agent/parametres", method=["GET", "POST"])
 def settings_page():
     require_agent()
     errors = {}
     commune = dict(portal().settings["commune"])
     paybox = dict(portal().settings["paybox"])
+    public_url = configured_public_url(portal().settings)
     if request.method == "POST":
         commune = {name: form_text(name, 120) for name, _ in COMMUNE_FIELDS}
         errors = {name: "Ce champ est obligatoire." for name in ("name", "address1", "postcode", "city") if not commune[name]}
         paybox, paybox_errors = clean_paybox_form(paybox)
         errors.update(paybox_errors)
+        address = public_address_changes(errors)
+        public_url = form_text("public_url", 300) if "public_url" in address else public_url
         if not errors:
-            portal().settings.save({"commune": commune, "paybox": paybox,
-                                    "modules": {key: request.forms.get(key) == "1" for key, _ in MODULES}})
+            portal().settings.save(merged({"commune": commune, "paybox": paybox,
+                                           "modules": {key: request.forms.get(key) == "1" for key, _ in MODULES}},
+                                          address))
             flash("Paramètres enregistrés.")
             redirect("/agent/parametres")
     return render("agent/settings.tpl", title="Paramètres", commune=commune, fields=COMMUNE_FIELDS, modules=MODULES,
                   enabled=portal().settings["modules"], errors=errors, services=portal().services.all(),
-                  weekdays=WEEKDAYS, paybox=paybox, paybox_fields=PAYBOX_FIELDS)
+                  weekdays=WEEKDAYS, paybox=paybox, paybox_fields=PAYBOX_FIELDS, public_url=public_url,
+                  public_url_fixed=portal().settings.fixed_at_start("public_url"),
+                  allowed_hosts=sorted(allowed_host_names(portal().settings)))
 
 
 def _service_as_form(service: dict) -> dict:

@@ -1,7 +1,9 @@
 """Family and agent login/logout, with throttling and session cookies."""
 from __future__ import annotations
 
-from bottle import Bottle, response
+import logging
+
+from bottle import Bottle, request, response
 
 from routes.web import (current_session, end_session, form_text, portal, redirect, render, start_session)
 from storage.families import account_of, is_family_id
@@ -10,6 +12,14 @@ from storage.passwords import hash_password, verify_password
 app = Bottle()
 WRONG_CREDENTIALS = "Identifiant ou mot de passe incorrect."
 _DUMMY_HASH = hash_password("comparaison0")  # checked when the account does not exist: same timing
+log = logging.getLogger("portal.auth")
+
+
+def log_wrong_credentials(area: str, account: str | None) -> None:
+    """One line in data/logs/portal.log per refused login: which account, from where; never the password. An
+    identifiant that names no account is not written: people type their password in that field too."""
+    log.warning("Connexion %s refusée : compte %s, adresse %s", area, account or "(identifiant inconnu)",
+                request.environ.get("REMOTE_ADDR", "?"))
 
 
 @app.get("/")
@@ -52,6 +62,7 @@ def _check_family(identifiant: str, password: str) -> str | None:
     account = account_of(db) if db is not None else {}
     if not verify_password(password, account.get("password_hash") or _DUMMY_HASH) or not account:
         throttle.failed(identifiant)
+        log_wrong_credentials("famille", identifiant if account else None)
         return WRONG_CREDENTIALS
     throttle.succeeded(identifiant)
     if not account.get("active", True):
@@ -89,6 +100,7 @@ def agent_login():
                 throttle.succeeded("agent:" + login)
             else:
                 throttle.failed("agent:" + login)
+                log_wrong_credentials("agent", login if agent else None)
                 error = WRONG_CREDENTIALS
     if error:
         response.status = 429 if "essais" in error else 200

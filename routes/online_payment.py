@@ -9,8 +9,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 from bottle import Bottle, HTTPResponse, abort, request, response
 
-from routes.web import (allow_form_action, current_session, flash, module_enabled, portal, redirect, render,
-                        require_family, require_module)
+from routes.web import (allow_form_action, current_session, flash, module_enabled, portal, public_url, redirect,
+                        render, require_family, require_module)
 from storage.ledger import balance_cents
 from storage.online_payments import (FAILED, PAID, PENDING, Outcome, family_of_reference, find_attempt,
                                      record_notification, start_attempt)
@@ -30,15 +30,6 @@ log = logging.getLogger("portal.payment")
 def gateway() -> PayboxGateway:
     """The card gateway configured in the settings."""
     return PayboxGateway(portal().settings["paybox"], portal().documents.root)
-
-
-def portal_base_url() -> str:
-    """Scheme and host the bank must call back: the configured portal_url, else this request's."""
-    configured = str(portal().settings["paybox"].get("portal_url") or "").strip().rstrip("/")
-    if configured:
-        return configured
-    parts = request.urlparts
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def payer_email(record: dict) -> str:
@@ -94,12 +85,11 @@ def payment_page(reference: str):
         flash("Ce paiement n'est plus valable (le montant dû a changé ou la tentative est terminée). "
               "Vous pouvez recommencer.", "info")
         redirect("/accueil")
-    base = portal_base_url()
-    form = gateway().payment_form(PaymentRequest(
+    form = gateway().payment_form(PaymentRequest(  # the bank calls back the public URL, never the Host header's
         reference=reference, amount_cents=attempt["amount_cents"], email=attempt["email"],
-        accepted_url=f"{base}{RETURN_PATH}effectue", refused_url=f"{base}{RETURN_PATH}refuse",
-        cancelled_url=f"{base}{RETURN_PATH}annule", waiting_url=f"{base}{RETURN_PATH}attente",
-        notify_url=f"{base}{NOTIFY_PATH}"))
+        accepted_url=public_url(f"{RETURN_PATH}effectue"), refused_url=public_url(f"{RETURN_PATH}refuse"),
+        cancelled_url=public_url(f"{RETURN_PATH}annule"), waiting_url=public_url(f"{RETURN_PATH}attente"),
+        notify_url=public_url(NOTIFY_PATH)))
     origin = form_origin(form.action)
     if origin:
         allow_form_action(origin)

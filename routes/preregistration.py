@@ -5,8 +5,8 @@ from dataclasses import replace
 
 from bottle import Bottle, abort, request
 
-from routes.web import (current_session, flash, found, form_text, pdf_response, portal, posted_form, redirect, render,
-                        require_agent)
+from routes.web import (current_session, flash, found, form_text, pdf_response, portal, portal_address_for_letters,
+                        posted_form, redirect, render, require_agent)
 from storage.preregistrations import CHILD_IDENTITY, CHILD_ROWS, MESSAGE, clean_preregistration
 from storage.sections import PARENT
 from views.pdf import account_letter_pdf, blank_form_pdf
@@ -95,9 +95,8 @@ def account_letter(family_id: str):
     record = portal().families.record(family_id)
     if record is None:
         abort(404)
-    portal_url = request.urlparts.scheme + "://" + request.urlparts.netloc + "/"
-    return pdf_response(account_letter_pdf(portal().settings["commune"], record, form_text("mot_de_passe", 40), portal_url),
-                        f"codes-acces-{family_id}.pdf")
+    return pdf_response(account_letter_pdf(portal().settings["commune"], record, form_text("mot_de_passe", 40),
+                                           portal_address_for_letters()), f"codes-acces-{family_id}.pdf")
 
 
 def show_access_codes(family_id: str, password: str, *, reset: bool = False) -> None:

@@ -11,6 +11,9 @@ from pathlib import Path
 import bottle
 from bottle import HTTPError, abort, request, response
 
+from storage.public_address import (LOCAL_HOSTS, allowed_host_names, configured_public_url, host_name,
+                                    public_url as _public_url)
+from storage.portal_log import MaskedErrorStream
 from views import formats
 
 VIEWS = Path(__file__).resolve().parent.parent / "views"
@@ -254,8 +257,14 @@ def render_page(page: str, fragment: str | None = None, **context) -> str:
 
 
 def redirect(url: str) -> None:
-    """303 See Other (POST -> redirect -> GET), keeping cookies set on this response."""
-    bottle.redirect(url, 303)
+    """303 See Other (POST -> redirect -> GET), keeping cookies set on this response. The Location stays as given,
+    relative for our own pages (RFC 7231 allows it): bottle.redirect() would make it absolute from the Host and
+    X-Forwarded-Host headers, which the client chooses."""
+    answer = response.copy(cls=bottle.HTTPResponse)
+    answer.status = 303
+    answer.body = ""
+    answer.set_header("Location", url)
+    raise answer
 
 
 # --- errors ---------------------------------------------------------------------------------------
@@ -281,6 +290,8 @@ def error_page(error: HTTPError) -> str:
     title, text = ERROR_TEXTS[status]
     if status == 403 and error.body == "csrf":
         text = CSRF_TEXT
+    elif status == 400 and error.body == HOST_REFUSED:
+        text = HOST_TEXT
     add_security_headers()
     try:
         return render("errors/error.tpl", title=title, text=text, status=status)
@@ -291,6 +302,8 @@ def error_page(error: HTTPError) -> str:
 
 def install(app: bottle.Bottle) -> None:
     """Attach the hooks and French error pages to the root app."""
+    app.add_hook("before_request", mask_sensitive_data_in_wsgi_errors)
+    app.add_hook("before_request", check_host)  # first: nothing runs for a foreign Host
     app.add_hook("before_request", check_request)
     app.add_hook("after_request", add_security_headers)
     for status in ERROR_TEXTS:
@@ -331,3 +344,73 @@ def upload_response(files, family_id: str, name: str | None):
     if path.suffix == ".pdf":
         return pdf_response(path.read_bytes(), "justificatif.pdf", download=True)
     return bottle.HTTPResponse(path.read_bytes(), **{"Content-Type": "image/jpeg", "Cache-Control": "private, no-store"})
+
+
+# --- public address and allowed hosts (issue 11, fault 5) ------------------------------------------------------
+# The Host and X-Forwarded-Host headers are the client's: a request is served only when they name an allowed host
+# (storage/public_address.py), and no absolute URL is ever built from them: redirects are relative (redirect() above)
+# and absolute URLs come from public_url(). Waitress passes Host as sent (HTTP_HOST) and wsgi.url_scheme "http"; it
+# drops X-Forwarded-* and Forwarded unless told to trust a proxy (then it rewrites HTTP_HOST and the scheme itself, and
+# the check below applies to the result). Bottle's request.url / urlparts would trust X-Forwarded-Host and -Proto:
+# nothing here uses them, and a foreign X-Forwarded-Host is refused all the same (other WSGI servers pass it on).
+
+HOST_REFUSED = "host"  # the HTTPError body that tells error_page() which French text to show
+HOST_TEXT = ("Ce portail ne répond pas à l'adresse demandée. Utilisez l'adresse du portail famille communiquée "
+             "par la mairie.")
+LETTER_ADDRESS_PLACEHOLDER = "(adresse à demander à la mairie)"
+HOST_HEADERS = ("HTTP_HOST", "HTTP_X_FORWARDED_HOST")
+
+
+def check_host() -> None:
+    """before_request hook: 400 (French page) unless Host, and X-Forwarded-Host when sent, name allowed hosts."""
+    allowed = allowed_host_names(portal().settings)
+    for header in HOST_HEADERS:
+        value = request.environ.get(header)
+        if value is None:
+            continue  # no Host at all (HTTP/1.0): nothing to poison, public_url() then needs the public URL
+        for hop in value.split(","):  # a proxy chain may list several
+            if host_name(hop) not in allowed:
+                log.warning("Requête refusée : hôte non autorisé %r (%s %s). S'il s'agit de l'adresse du portail, "
+                            "indiquez-la avec --public-url ou --allowed-hosts.", value[:100], request.method,
+                            request.path[:200])
+                raise HTTPError(400, HOST_REFUSED)
+
+
+def request_origin() -> str:
+    """'http://host:port' of this request, from its checked Host header and the server's scheme; '' without Host."""
+    host = request.environ.get("HTTP_HOST", "").strip()
+    return f"{request.environ.get('wsgi.url_scheme', 'http')}://{host}" if host else ""
+
+
+def public_url(path: str = "/") -> str:
+    """The absolute URL of a path of the portal, for whatever leaves the browser (letters, the bank's return and
+    notification URLs, links in e-mails): on the configured public URL; without one (fresh install, demo), on the
+    origin of this request, whose Host check_host() has allowed."""
+    return _public_url(portal().settings, path, request_origin())
+
+
+def portal_address_for_letters() -> str:
+    """The portal's address printed on paper: the public URL; without one, this request's origin unless it is the
+    local machine (a family cannot reach the agent's 'localhost'), in which case a French placeholder."""
+    if configured_public_url(portal().settings):
+        return public_url("/")
+    origin = request_origin()
+    if not origin or host_name(origin.split("://", 1)[1]) in LOCAL_HOSTS:
+        return LETTER_ADDRESS_PLACEHOLDER
+    return public_url("/")
+
+# --- end of public address and allowed hosts ---------------------------------------------------------------------
+
+
+# --- what reaches the logs (issue 11, fault 8) -----------------------------------------------------------------
+# The "portal" logger writes data/logs/portal.log (storage/portal_log.py, set up by create_app) through a filter
+# that masks passwords, bank and health data. Bottle also writes each 500's traceback to wsgi.errors (Waitress: the
+# process's stderr, i.e. the console or the journal): that copy goes through the same masking.
+
+def mask_sensitive_data_in_wsgi_errors() -> None:
+    """before_request hook (the first one, so that a failure in any later hook is masked too)."""
+    errors = request.environ.get("wsgi.errors")
+    if errors is not None and not isinstance(errors, MaskedErrorStream):
+        request.environ["wsgi.errors"] = MaskedErrorStream(errors)
+
+# --- end of what reaches the logs ------------------------------------------------------------------------------

@@ -82,13 +82,27 @@ def snapshot(path: Path) -> TinyDB:
     return TinyDB(storage=SnapshotStorage, data=read_raw(path))
 
 
+_lock_tables: dict[Path, tuple[dict, threading.Lock]] = {}
+_lock_tables_guard = threading.Lock()
+
+
+def shared_lock_table(root: Path) -> tuple[dict[Path, threading.RLock], threading.Lock]:
+    """The file locks of one data folder and their guard, one pair per folder for the whole process: two stores
+    on the same folder (two apps in one process, as the tests make) lock each file with the same lock. Other
+    processes are kept out by the folder's own lock (storage/data_folder.py)."""
+    with _lock_tables_guard:
+        table = _lock_tables.get(root)
+        if table is None:
+            table = _lock_tables[root] = ({}, threading.Lock())
+        return table
+
+
 class DocumentStore:
     """Locks and transactions over the document files below one data folder."""
 
     def __init__(self, root: Path):
-        self.root = Path(root)
-        self._locks: dict[Path, threading.RLock] = {}
-        self._locks_guard = threading.Lock()
+        self.root = Path(root).resolve()  # one spelling of each file's path, the key of its lock
+        self._locks, self._locks_guard = shared_lock_table(self.root)
         self._commit_listeners: list[Callable[[Path, TinyDB], None]] = []
 
     def lock(self, path: Path) -> threading.RLock:

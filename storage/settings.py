@@ -17,6 +17,11 @@ DEFAULT_SETTINGS = {
         "email": "enfance@ville-demo.fr",
     },
     "modules": {"enrolments": False, "payment": False},
+    # The portal's public address, base of every absolute URL (letters, bank, e-mails): "https://famille.ma-commune.fr".
+    # --public-url / PORTAL_PUBLIC_URL override it; see storage/public_address.py.
+    "public_url": "",
+    # Host names the portal answers to besides the public URL's and localhost's (--allowed-hosts, start-up only).
+    "allowed_hosts": [],
     # Online card payment (module "payment") with Paybox System / Up2pay e-Transactions: the values the bank gives
     # the commune. "simulator" sends families to the built-in bank simulator instead (demo and tests only).
     "paybox": {
@@ -26,7 +31,7 @@ DEFAULT_SETTINGS = {
         "hmac_key_hex": "",
         "bank_url": "https://tpeweb.paybox.com/cgi/MYchoix_pagepaiement.cgi",
         "public_key_path": "",  # the bank's public key (PEM), absolute or relative to the data folder
-        "portal_url": "",  # e.g. "https://famille.ma-commune.fr": base of the return and IPN URLs (else the request's)
+        "portal_url": "",  # before "public_url" existed, the base of the bank's URLs: still read when public_url is empty
         "simulator": False,
     },
     "secure_cookies": False,
@@ -59,6 +64,10 @@ class Settings:
 
     def __getitem__(self, key: str):
         return self.values[key]
+
+    def fixed_at_start(self, key: str) -> bool:
+        """Whether key was given at start-up (flag or environment): it wins over settings.json, read-only in Paramètres."""
+        return key in self._overrides
 
     def save(self, changes: dict) -> None:
         """Store changes (merged into what is saved) and apply them at once."""

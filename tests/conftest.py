@@ -51,8 +51,11 @@ def data_dir(tmp_path) -> Path:
 
 @pytest.fixture
 def app(data_dir):
-    """A fresh portal over an empty data folder (no families, no agent)."""
-    return create_app(data_dir)
+    """A fresh portal over an empty data folder (no families, no agent); closed after the test (its folder lock and
+    log file released)."""
+    app = create_app(data_dir)
+    yield app
+    app.portal.close()
 
 
 @pytest.fixture
@@ -78,8 +81,10 @@ def demo_dir(tmp_path, demo_template) -> Path:
 
 @pytest.fixture
 def demo_app(demo_dir):
-    """A fresh portal over the demo commune: families 770400070/80/90 and the agent 'agent'."""
-    return create_app(demo_dir)
+    """A fresh portal over the demo commune: families 770400070/80/90 and the agent 'agent'; closed after the test."""
+    app = create_app(demo_dir)
+    yield app
+    app.portal.close()
 
 
 @pytest.fixture

@@ -12,6 +12,23 @@
       <input id="f-{{name}}" name="{{name}}" value="{{commune.get(name, '')}}" maxlength="120"></div>
   % end
   </fieldset>
+  <fieldset><legend>Adresse publique du portail</legend>
+    <p class="hint">L'adresse à laquelle les familles ouvrent le portail : elle est imprimée sur les courriers d'accès et donnée à la banque pour les retours et les notifications de paiement.</p>
+  % if public_url_fixed:
+    <p><strong>{{public_url or '(aucune)'}}</strong></p>
+    <p class="hint">Fixée au démarrage du portail (option --public-url ou variable PORTAL_PUBLIC_URL) : elle ne se modifie pas ici.</p>
+  % else:
+    <div class="field{{' field-error' if errors.get('public_url') else ''}}"><label for="f-public_url">Adresse publique (par exemple https://famille.ma-commune.fr)</label>
+      % if errors.get('public_url'):
+      <span class="error-text">{{errors['public_url']}}</span>
+      % end
+      <input id="f-public_url" name="public_url" type="url" value="{{public_url}}" maxlength="300"></div>
+  % end
+  % if not public_url:
+    <p class="hint">Aucune adresse publique : les courriers d'accès ne peuvent pas indiquer l'adresse du portail, et la banque est rappelée à l'adresse de la page ouverte.</p>
+  % end
+    <p class="hint">Le portail répond seulement aux adresses : {{', '.join(allowed_hosts)}} (autres noms : option --allowed-hosts ou variable PORTAL_ALLOWED_HOSTS).</p>
+  </fieldset>
   <fieldset><legend>Modules optionnels</legend>
     <p class="hint">Un module désactivé disparaît du portail ; ses données sont conservées.</p>
   % for key, label in modules:
