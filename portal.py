@@ -28,7 +28,9 @@ from storage.preregistrations import Preregistrations
 from storage.services import Services
 from storage.sessions import SessionStore
 from storage.settings import Settings
-from storage.throttle import LoginThrottle
+from storage.protection.addresses import clean_trusted_proxies
+from storage.protection.signing import Signer, data_folder_secret
+from storage.protection.throttle import LoginThrottle
 
 ROUTE_MODULES = (auth, family_home, family_record, family_requests, family_invoices, family_messages, family_account,
                  family_enrolments, online_payment, agent_home, agent_requests, agent_messages, agent_families,
@@ -37,9 +39,11 @@ log = logging.getLogger("portal")
 
 
 class Portal:
-    """Everything the routes share: the data folder's stores, the index, sessions and settings."""
+    """Everything the routes share: the data folder's stores, the index, sessions and settings.
 
-    def __init__(self, data_dir: Path, settings: dict | None = None):
+    clock gives the time for durations (login throttling); tests move it."""
+
+    def __init__(self, data_dir: Path, settings: dict | None = None, clock=time.time):
         data_dir = Path(data_dir)
         data_dir.mkdir(parents=True, exist_ok=True)
         self.documents = DocumentStore(data_dir)
@@ -55,13 +59,15 @@ class Portal:
         self.services = Services(self.documents)
         self.numbers = Numbers(self.documents, self.families)
         self.preregistrations = Preregistrations(self.documents)
-        self.throttle = LoginThrottle()
+        self.clock = clock
+        self.signer = Signer(data_folder_secret(data_dir))
+        self.throttle = LoginThrottle(clock)
 
 
-def create_app(data_dir: str | Path = "data", settings: dict | None = None) -> Bottle:
+def create_app(data_dir: str | Path = "data", settings: dict | None = None, clock=time.time) -> Bottle:
     """A fresh portal app over data_dir; settings override what data/settings.json holds."""
     app = Bottle()
-    app.portal = Portal(Path(data_dir), settings)
+    app.portal = Portal(Path(data_dir), settings, clock)
     web.install(app)
     for module in ROUTE_MODULES:
         app.merge(module.app)
@@ -108,7 +114,27 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--demo", action="store_true", help="remplit un dossier vide avec la commune de démo")
     parser.add_argument("--secure-cookies", action="store_true", default=env("PORTAL_SECURE_COOKIES") == "1",
                         help="cookies 'Secure' (derrière HTTPS)")
-    return parser.parse_args(argv)
+    parser.add_argument("--trusted-proxy", action="append", dest="trusted_proxies", metavar="ADRESSE",
+                        help="proxy inverse dont l'en-tête X-Forwarded-For est cru (adresse ou réseau ; option "
+                             "répétable ou liste séparée par des virgules ; env PORTAL_TRUSTED_PROXIES)")
+    args = parser.parse_args(argv)
+    given = args.trusted_proxies if args.trusted_proxies is not None else env("PORTAL_TRUSTED_PROXIES")
+    args.trusted_proxies = None
+    if given:
+        args.trusted_proxies, errors = clean_trusted_proxies(given)
+        if errors:
+            parser.error("--trusted-proxy / PORTAL_TRUSTED_PROXIES : " + " ".join(errors))
+    return args
+
+
+def startup_settings(args: argparse.Namespace) -> dict:
+    """The settings given by flags and environment variables: they override data/settings.json."""
+    overrides = {}
+    if args.secure_cookies:
+        overrides["secure_cookies"] = True
+    if args.trusted_proxies is not None:
+        overrides["trusted_proxies"] = args.trusted_proxies
+    return overrides
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -124,8 +150,7 @@ def main(argv: list[str] | None = None) -> None:
         from storage.demo import seed_demo
         if seed_demo(data_dir):
             print("Données de démonstration créées (Ville de Démo).")
-    overrides = {"secure_cookies": True} if args.secure_cookies else None
-    app = create_app(data_dir, overrides)
+    app = create_app(data_dir, startup_settings(args))
     first_password = ensure_agent_account(app.portal)
     if first_password:
         print("Compte agent créé. Identifiant : agent   Mot de passe (affiché une seule fois) :", first_password)

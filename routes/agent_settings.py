@@ -6,6 +6,7 @@ import re
 from bottle import Bottle, abort, request
 
 from routes.web import flash, form_text, portal, redirect, render, require_agent
+from storage.protection.addresses import clean_trusted_proxies
 from storage.services import WEEKDAYS, clean_service_form
 
 app = Bottle()
@@ -36,25 +37,40 @@ def clean_paybox_form(current: dict) -> tuple[dict, dict]:
     return values, errors
 
 
+def clean_access_form() -> tuple[dict, dict, str]:
+    """(access settings to save, errors, the trusted proxies as typed); a value given at start-up is not changed here."""
+    typed = form_text("trusted_proxies", 1000)
+    if portal().settings.fixed_at_startup("trusted_proxies"):
+        return {}, {}, typed
+    proxies, problems = clean_trusted_proxies(typed)
+    return {"trusted_proxies": proxies}, ({"trusted_proxies": " ".join(problems)} if problems else {}), typed
+
+
 @app.route("/agent/parametres", method=["GET", "POST"])
 def settings_page():
     require_agent()
     errors = {}
     commune = dict(portal().settings["commune"])
     paybox = dict(portal().settings["paybox"])
+    trusted_proxies = ", ".join(portal().settings["trusted_proxies"])
     if request.method == "POST":
         commune = {name: form_text(name, 120) for name, _ in COMMUNE_FIELDS}
         errors = {name: "Ce champ est obligatoire." for name in ("name", "address1", "postcode", "city") if not commune[name]}
         paybox, paybox_errors = clean_paybox_form(paybox)
         errors.update(paybox_errors)
+        access, access_errors, typed_proxies = clean_access_form()
+        errors.update(access_errors)
+        if access_errors:
+            trusted_proxies = typed_proxies
         if not errors:
-            portal().settings.save({"commune": commune, "paybox": paybox,
+            portal().settings.save({"commune": commune, "paybox": paybox, **access,
                                     "modules": {key: request.forms.get(key) == "1" for key, _ in MODULES}})
             flash("Paramètres enregistrés.")
             redirect("/agent/parametres")
     return render("agent/settings.tpl", title="Paramètres", commune=commune, fields=COMMUNE_FIELDS, modules=MODULES,
                   enabled=portal().settings["modules"], errors=errors, services=portal().services.all(),
-                  weekdays=WEEKDAYS, paybox=paybox, paybox_fields=PAYBOX_FIELDS)
+                  weekdays=WEEKDAYS, paybox=paybox, paybox_fields=PAYBOX_FIELDS, trusted_proxies=trusted_proxies,
+                  trusted_proxies_fixed=portal().settings.fixed_at_startup("trusted_proxies"))
 
 
 def _service_form_values() -> dict:

@@ -30,6 +30,9 @@ DEFAULT_SETTINGS = {
         "simulator": False,
     },
     "secure_cookies": False,
+    # Reverse proxies whose X-Forwarded-For header is believed (addresses or networks); empty: the TCP peer is the
+    # client. Set with --trusted-proxy / PORTAL_TRUSTED_PROXIES or in Paramètres.
+    "trusted_proxies": [],
 }
 
 
@@ -59,6 +62,10 @@ class Settings:
 
     def __getitem__(self, key: str):
         return self.values[key]
+
+    def fixed_at_startup(self, key: str) -> bool:
+        """True when key was given at start-up (a flag or an environment variable): Paramètres shows it read-only."""
+        return key in self._overrides
 
     def save(self, changes: dict) -> None:
         """Store changes (merged into what is saved) and apply them at once."""
