@@ -30,6 +30,7 @@ from storage.sessions import SessionStore
 from storage.settings import Settings
 from storage.protection.addresses import clean_trusted_proxies
 from storage.protection.signing import Signer, data_folder_secret
+from storage.protection.submissions import PreregistrationGuard
 from storage.protection.throttle import LoginThrottle
 
 ROUTE_MODULES = (auth, family_home, family_record, family_requests, family_invoices, family_messages, family_account,
@@ -41,7 +42,7 @@ log = logging.getLogger("portal")
 class Portal:
     """Everything the routes share: the data folder's stores, the index, sessions and settings.
 
-    clock gives the time for durations (login throttling); tests move it."""
+    clock gives the time for durations (login throttling, the pre-registration form's limits); tests move it."""
 
     def __init__(self, data_dir: Path, settings: dict | None = None, clock=time.time):
         data_dir = Path(data_dir)
@@ -62,6 +63,7 @@ class Portal:
         self.clock = clock
         self.signer = Signer(data_folder_secret(data_dir))
         self.throttle = LoginThrottle(clock)
+        self.preregistration_guard = PreregistrationGuard(self.signer, clock)
 
 
 def create_app(data_dir: str | Path = "data", settings: dict | None = None, clock=time.time) -> Bottle:
