@@ -33,7 +33,10 @@ from storage.public_address import clean_public_url, configured_public_url, pars
 from storage.services import Services
 from storage.sessions import SessionStore
 from storage.settings import Settings
-from storage.throttle import LoginThrottle
+from storage.protection.addresses import clean_trusted_proxies
+from storage.protection.signing import Signer, data_folder_secret
+from storage.protection.submissions import PreregistrationGuard
+from storage.protection.throttle import LoginThrottle
 
 ROUTE_MODULES = (auth, family_home, family_record, family_requests, family_invoices, family_messages, family_account,
                  family_enrolments, online_payment, agent_home, agent_requests, agent_messages, agent_families,
@@ -42,9 +45,11 @@ log = logging.getLogger("portal")
 
 
 class Portal:
-    """Everything the routes share: the data folder's stores, the index, sessions and settings."""
+    """Everything the routes share: the data folder's stores, the index, sessions and settings.
 
-    def __init__(self, data_dir: Path, settings: dict | None = None):
+    clock gives the time for durations (login throttling, the pre-registration form's limits); tests move it."""
+
+    def __init__(self, data_dir: Path, settings: dict | None = None, clock=time.time):
         data_dir = Path(data_dir)
         # First of all, before reading or cleaning anything: this process's lock on the folder (DataFolderBusy when
         # another process has it). Its first taking removes the temp files of a crashed writer.
@@ -63,7 +68,10 @@ class Portal:
         self.services = Services(self.documents)
         self.numbers = Numbers(self.documents, self.families)
         self.preregistrations = Preregistrations(self.documents)
-        self.throttle = LoginThrottle()
+        self.clock = clock
+        self.signer = Signer(data_folder_secret(data_dir))
+        self.throttle = LoginThrottle(clock)
+        self.preregistration_guard = PreregistrationGuard(self.signer, clock)
 
     def close(self) -> None:
         """Release the data folder (another process may then open it) and stop writing to its log file."""
@@ -78,11 +86,11 @@ def register_request_kinds() -> None:
         register_request_kind(section, kind)
 
 
-def create_app(data_dir: str | Path = "data", settings: dict | None = None) -> Bottle:
+def create_app(data_dir: str | Path = "data", settings: dict | None = None, clock=time.time) -> Bottle:
     """A fresh portal app over data_dir; settings override what data/settings.json holds."""
     register_request_kinds()
     app = Bottle()
-    app.portal = Portal(Path(data_dir), settings)
+    app.portal = Portal(Path(data_dir), settings, clock)
     web.install(app)
     for module in ROUTE_MODULES:
         app.merge(module.app)
@@ -138,6 +146,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--allowed-hosts", default=env("PORTAL_ALLOWED_HOSTS", ""),
                         help="autres noms d'hôte acceptés, séparés par des virgules (en plus de celui de l'adresse "
                              "publique et de localhost)")
+    parser.add_argument("--trusted-proxy", action="append", dest="trusted_proxies", metavar="ADRESSE",
+                        help="proxy inverse dont l'en-tête X-Forwarded-For est cru (adresse ou réseau ; option "
+                             "répétable ou liste séparée par des virgules ; env PORTAL_TRUSTED_PROXIES)")
     args = parser.parse_args(argv)
     args.public_url, error = clean_public_url(args.public_url)
     if error:
@@ -146,6 +157,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.allowed_hosts = parse_host_list(args.allowed_hosts)
     except ValueError as problem:
         parser.error(f"--allowed-hosts / PORTAL_ALLOWED_HOSTS : {problem}")
+    given = args.trusted_proxies if args.trusted_proxies is not None else env("PORTAL_TRUSTED_PROXIES")
+    args.trusted_proxies = None
+    if given:
+        args.trusted_proxies, errors = clean_trusted_proxies(given)
+        if errors:
+            parser.error("--trusted-proxy / PORTAL_TRUSTED_PROXIES : " + " ".join(errors))
     return args
 
 
@@ -159,6 +176,8 @@ def start_up_settings(args: argparse.Namespace) -> dict:
     listen_host = [args.host] if args.host not in ("", "0.0.0.0", "::") else []  # the address we listen on is ours
     if args.allowed_hosts or listen_host:
         overrides["allowed_hosts"] = args.allowed_hosts + listen_host
+    if args.trusted_proxies is not None:
+        overrides["trusted_proxies"] = args.trusted_proxies
     return overrides
 
 

@@ -37,7 +37,7 @@ def requests_by_family():
     shown = families[(page - 1) * FAMILIES_PER_PAGE:page * FAMILIES_PER_PAGE]
     return render("agent/requests.tpl", title="Gestion des demandes", families=shown, families_total=len(families),
                   page=page, pages=pages, by_section=pending_by_section(), total=portal().index.pending_count(),
-                  preregistrations=portal().preregistrations.pending())
+                  preregistrations_total=len(portal().preregistrations.pending()))
 
 
 def pending_by_section() -> dict[str, int]:

@@ -7,6 +7,7 @@ from bottle import Bottle, abort, request
 
 from routes.web import flash, form_text, portal, posted_form, redirect, render, require_agent
 from storage.public_address import allowed_host_names, clean_public_url, configured_public_url, host_name
+from storage.protection.addresses import clean_trusted_proxies
 from storage.services import WEEKDAYS, clean_service_form
 from storage.settings import merged
 
@@ -54,6 +55,15 @@ def public_address_changes(errors: dict) -> dict:
     return changes
 
 
+def clean_access_form() -> tuple[dict, dict, str]:
+    """(access settings to save, errors, the trusted proxies as typed); a value given at start-up is not changed here."""
+    typed = form_text("trusted_proxies", 1000)
+    if portal().settings.fixed_at_start("trusted_proxies"):
+        return {}, {}, typed
+    proxies, problems = clean_trusted_proxies(typed)
+    return {"trusted_proxies": proxies}, ({"trusted_proxies": " ".join(problems)} if problems else {}), typed
+
+
 @app.route("/agent/parametres", method=["GET", "POST"])
 def settings_page():
     require_agent()
@@ -61,6 +71,7 @@ def settings_page():
     commune = dict(portal().settings["commune"])
     paybox = dict(portal().settings["paybox"])
     public_url = configured_public_url(portal().settings)
+    trusted_proxies = ", ".join(portal().settings["trusted_proxies"])
     if request.method == "POST":
         commune = {name: form_text(name, 120) for name, _ in COMMUNE_FIELDS}
         errors = {name: "Ce champ est obligatoire." for name in ("name", "address1", "postcode", "city") if not commune[name]}
@@ -68,8 +79,12 @@ def settings_page():
         errors.update(paybox_errors)
         address = public_address_changes(errors)
         public_url = form_text("public_url", 300) if "public_url" in address else public_url
+        access, access_errors, typed_proxies = clean_access_form()
+        errors.update(access_errors)
+        if access_errors:
+            trusted_proxies = typed_proxies
         if not errors:
-            portal().settings.save(merged({"commune": commune, "paybox": paybox,
+            portal().settings.save(merged({"commune": commune, "paybox": paybox, **access,
                                            "modules": {key: request.forms.get(key) == "1" for key, _ in MODULES}},
                                           address))
             flash("Paramètres enregistrés.")
@@ -78,7 +93,8 @@ def settings_page():
                   enabled=portal().settings["modules"], errors=errors, services=portal().services.all(),
                   weekdays=WEEKDAYS, paybox=paybox, paybox_fields=PAYBOX_FIELDS, public_url=public_url,
                   public_url_fixed=portal().settings.fixed_at_start("public_url"),
-                  allowed_hosts=sorted(allowed_host_names(portal().settings)))
+                  allowed_hosts=sorted(allowed_host_names(portal().settings)), trusted_proxies=trusted_proxies,
+                  trusted_proxies_fixed=portal().settings.fixed_at_start("trusted_proxies"))
 
 
 def _service_as_form(service: dict) -> dict:

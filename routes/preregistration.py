@@ -1,17 +1,25 @@
 """Fiche de pré-inscription: the public form for a new family, its blank PDF, and the agent's decision."""
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
-from bottle import Bottle, abort, request
+from bottle import Bottle, abort, request, response
 
-from routes.web import (current_session, flash, found, form_text, pdf_response, portal, portal_address_for_letters,
-                        posted_form, redirect, render, require_agent)
+from routes.web import (client_address, current_session, flash, found, form_text, page_of, pdf_response, portal,
+                        portal_address_for_letters, posted_form, redirect, render, require_agent)
 from storage.preregistrations import CHILD_IDENTITY, CHILD_ROWS, MESSAGE, clean_preregistration
+from storage.protection.refusals import Refusal
+from storage.protection.submissions import ADDRESS_QUOTA, FORM_EXPIRED, FORM_TOO_FAST, TOTAL_QUOTA
 from storage.sections import PARENT
+from views.formats import wait_fr
 from views.pdf import account_letter_pdf, blank_form_pdf
 
 app = Bottle()
+log = logging.getLogger("portal")
+STAMP_FIELD = "horodatage"  # hidden: when the form was shown, signed
+PREREGISTRATIONS_PER_PAGE = 50
+MAX_SELECTED = 500
 
 
 def prefixed(fields, prefix: str) -> tuple:
@@ -30,17 +38,42 @@ def form_groups():
 
 @app.route("/pre-inscription", method=["GET", "POST"])
 def preregistration_form():
-    values, errors = {}, {}
+    guard = portal().preregistration_guard
+    values, errors, refusal = {}, {}, None
     if request.method == "POST":
         values = posted_form()
         if values.get("site_web"):  # a robot filled the hidden field: pretend success, store nothing
             redirect("/pre-inscription/envoyee")
         clean, errors = clean_preregistration(values)
         if not errors:
-            portal().preregistrations.submit(clean)
-            redirect("/pre-inscription/envoyee")
+            refusal = guard.fill_refusal(values.get(STAMP_FIELD, "")) or guard.reserve(client_address())
+            if refusal is None:
+                portal().preregistrations.submit(clean)
+                redirect("/pre-inscription/envoyee")
+            if refusal.reason in (ADDRESS_QUOTA, TOTAL_QUOTA):
+                response.status = 429
+                response.set_header("Retry-After", str(refusal.wait_seconds))
     return render("public/preregistration.tpl", title="Pré-inscription d'une nouvelle famille", groups=form_groups(),
-                  message_field=MESSAGE, values=values, errors=errors, refusal=None)
+                  message_field=MESSAGE, values=values, errors=errors,
+                  refusal=preregistration_refusal_message(refusal) if refusal else None,
+                  stamp=guard.form_stamp(values.get(STAMP_FIELD, "")))
+
+
+def preregistration_refusal_message(refusal: Refusal) -> str:
+    nothing_saved = "Rien n'a été enregistré"
+    if refusal.reason == FORM_TOO_FAST:
+        return (f"{nothing_saved} : le formulaire a été envoyé très vite après son affichage. Vérifiez vos "
+                "informations (elles sont conservées ci-dessous) puis cliquez à nouveau sur "
+                "« Envoyer la pré-inscription ».")
+    if refusal.reason == FORM_EXPIRED:
+        return (f"{nothing_saved} : ce formulaire a expiré. Vérifiez vos informations (elles sont conservées "
+                "ci-dessous), patientez quelques secondes puis cliquez à nouveau sur « Envoyer la pré-inscription ».")
+    phone = portal().settings["commune"]["phone"]
+    if refusal.reason == ADDRESS_QUOTA:
+        return (f"{nothing_saved} : plusieurs pré-inscriptions ont déjà été envoyées depuis votre connexion cette "
+                f"heure-ci. Réessayez dans {wait_fr(refusal.wait_seconds)} ou contactez la mairie au {phone}.")
+    return (f"{nothing_saved} : le portail reçoit beaucoup de pré-inscriptions en ce moment. Réessayez dans "
+            f"{wait_fr(refusal.wait_seconds)} ou contactez la mairie au {phone}.")
 
 
 @app.get("/pre-inscription/envoyee")
@@ -57,6 +90,33 @@ def blank_form():
 
 def _preregistration(preregistration_id: int) -> dict:
     return found(portal().preregistrations.get(preregistration_id))
+
+
+@app.get("/agent/pre-inscriptions")
+def preregistration_list():
+    require_agent()
+    pending = portal().preregistrations.pending()
+    shown, page, pages = page_of(pending, PREREGISTRATIONS_PER_PAGE)
+    return render("agent/preregistrations.tpl", title="Pré-inscriptions", preregistrations=shown, total=len(pending),
+                  page=page, pages=pages, deletions=portal().preregistrations.recent_deletions())
+
+
+@app.post("/agent/pre-inscriptions/supprimer")
+def preregistration_delete():
+    """Delete junk pre-registrations: the ticked ones (or the whole page), after a confirmation page."""
+    agent = require_agent()
+    field = "sur_la_page" if request.forms.get("portee") == "page" else "selection"
+    wanted = {int(v) for v in request.forms.getall(field)[:MAX_SELECTED] if v.isdigit() and len(v) < 10}
+    chosen = [doc for doc in portal().preregistrations.pending() if doc.doc_id in wanted and not doc.get("family_id")]
+    if not chosen:
+        flash("Cochez au moins une pré-inscription en attente à supprimer.", "warning")
+        redirect("/agent/pre-inscriptions")
+    if form_text("confirmer") != "1":
+        return render("agent/preregistrations_delete.tpl", title="Supprimer des pré-inscriptions", chosen=chosen)
+    deleted = portal().preregistrations.delete_pending([doc.doc_id for doc in chosen], agent)
+    log.info("Pré-inscriptions supprimées par %s : %d (n° %s)", agent, len(deleted), ", ".join(map(str, deleted)))
+    flash(f"{len(deleted)} pré-inscription(s) supprimée(s).")
+    redirect("/agent/pre-inscriptions")
 
 
 @app.get("/agent/pre-inscriptions/<preregistration_id:int>")
@@ -85,7 +145,7 @@ def preregistration_cancel(preregistration_id: int):
         flash("Pré-inscription annulée.")
     else:
         flash("Cette pré-inscription a déjà été traitée ; rien n'a été modifié.", "warning")
-    redirect("/agent/demandes")
+    redirect("/agent/pre-inscriptions")
 
 
 @app.post("/agent/familles/<family_id>/courrier-acces.pdf")

@@ -14,6 +14,7 @@ from bottle import HTTPError, abort, request, response
 from storage.public_address import (LOCAL_HOSTS, allowed_host_names, configured_public_url, host_name,
                                     public_url as _public_url)
 from storage.portal_log import MaskedErrorStream
+from storage.protection.addresses import forwarded_client, is_loopback, is_trusted, trusted_networks
 from views import formats
 
 VIEWS = Path(__file__).resolve().parent.parent / "views"
@@ -35,6 +36,26 @@ log = logging.getLogger("portal")
 def portal():
     """The Portal (storage, sessions, settings) of the app serving this request."""
     return request.app.portal
+
+
+# --- the client -----------------------------------------------------------------------------------
+
+def _trusted_proxies():
+    return trusted_networks(tuple(portal().settings["trusted_proxies"]))
+
+
+def client_address() -> str:
+    """The address of the browser that sent this request: REMOTE_ADDR, or when REMOTE_ADDR is a trusted proxy
+    (setting trusted_proxies) the right-most X-Forwarded-For address that is not a trusted proxy. The one place
+    that reads X-Forwarded-For: without a trusted proxy the header is ignored, anyone can write it."""
+    return forwarded_client(request.environ.get("REMOTE_ADDR") or "", request.environ.get("HTTP_X_FORWARDED_FOR", ""),
+                            _trusted_proxies())
+
+
+def from_local_machine() -> bool:
+    """True for a request made on the server itself (loopback), not relayed by a trusted reverse proxy."""
+    remote = request.environ.get("REMOTE_ADDR") or ""
+    return is_loopback(remote) and not is_trusted(remote, _trusted_proxies())
 
 
 # --- sessions -------------------------------------------------------------------------------------
@@ -202,6 +223,14 @@ def posted_form(*list_names: str) -> dict:
     for name in list_names:
         form[name] = [value[:MAX_POSTED_TEXT] for value in request.forms.getall(name)[:MAX_POSTED_FIELDS]]
     return form
+
+
+def page_of(items: list, per_page: int) -> tuple[list, int, int]:
+    """(the items of the page asked with ?page=N, N, the number of pages); a page out of range shows the nearest."""
+    pages = max(1, -(-len(items) // per_page))
+    asked = request.query.get("page", "")
+    page = min(int(asked), pages) if asked.isdigit() and int(asked) >= 1 else 1
+    return items[(page - 1) * per_page:page * per_page], page, pages
 
 
 # --- rendering ------------------------------------------------------------------------------------

@@ -5,12 +5,13 @@ children and its login account, or cancels it.
 """
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 from datetime import date
 
 from storage.counters import Numbers
 from storage.documents import SCHEMA_VERSION, DocumentStore
-from storage.families import Families, now_iso
+from storage.families import Families, now_iso, set_family_password
 from storage.fields import Field, clean_form
 from storage.passwords import generate_password, hash_password
 from storage.sections import CHILD_IDENTITY as BIRTH_IDENTITY
@@ -52,39 +53,62 @@ def clean_preregistration(form: dict, today: date | None = None) -> tuple[dict, 
     return {"parent1": parent1, "parent2": parent2, "children": children, "message": message["message"]}, errors
 
 
-def create_family_account(families: Families, numbers: Numbers, people: dict) -> tuple[str, str]:
-    """Create a family (parents and children as the pre-registration form gives them) and its login account.
-
-    Returns (family number, initial password); the password is not kept anywhere in clear.
-    """
-    family_id = numbers.next_family_number()
-    password = generate_password(10)
+def family_record_from(people: dict) -> dict:
+    """A family record (parents and children as the pre-registration form gives them)."""
     children = [dict(id=i + 1, first_name=c["first_name"], last_name=c["last_name"].upper(),
                      birth_date=c["birth_date"], sex=c["sex"], photo=None,
                      extra={"school": c.get("school", ""), "class_name": c.get("class_name", "")}, health={})
                 for i, c in enumerate(people["children"])]
-    record = {"parent1": people["parent1"], "parent2": people["parent2"], "tax": {}, "caf": {}, "bank": {},
-              "persons": [], "children": children}
-    families.create(family_id, record, hash_password(password), temporary_password=True)
-    return family_id, password
+    return {"parent1": people["parent1"], "parent2": people["parent2"], "tax": {}, "caf": {}, "bank": {},
+            "persons": [], "children": children}
+
+
+def create_family_account(families: Families, numbers: Numbers, people: dict) -> tuple[str, str]:
+    """Create a family and its login account under a new number.
+
+    Returns (family number, initial password); the password is not kept anywhere in clear.
+    """
+    family_id = numbers.next_family_number()
+    return family_id, open_family_account(families, family_id, people)
+
+
+def open_family_account(families: Families, family_id: str, people: dict) -> str:
+    """Create the family under family_id with a new password, returned; if an interrupted validation already created
+    it, give it a new password instead (the first one was never shown)."""
+    password = generate_password(10)
+    if families.exists(family_id):
+        set_family_password(families, family_id, hash_password(password), temporary=True)
+    else:
+        families.create(family_id, family_record_from(people), hash_password(password), temporary_password=True)
+    return password
+
+
+def _next_number(db) -> int:
+    """A number never given before, not even to a deleted pre-registration (the journal names deleted numbers)."""
+    present = (doc.doc_id for doc in db.table("preregistrations").all())
+    deleted = (max(entry["ids"]) for entry in db.table("deletions").all() if entry.get("ids"))
+    return max(max(present, default=0), max(deleted, default=0)) + 1
 
 
 class Preregistrations:
     def __init__(self, documents: DocumentStore):
         self._documents = documents
         self._path = documents.root / "preregistrations.json"
+        self._validating = threading.Lock()  # one validation at a time: its steps span several files
 
     def submit(self, clean: dict) -> int:
+        from tinydb.table import Document
         with self._documents.transaction(self._path) as db:
-            return db.table("preregistrations").insert(dict(
+            return db.table("preregistrations").insert(Document(dict(
                 clean, schema=SCHEMA_VERSION, status="pending", created_at=now_iso(), decided_at=None,
-                decided_by=None, reason="", family_id=None))
+                decided_by=None, reason="", family_id=None), doc_id=_next_number(db)))
 
     def all(self) -> list[dict]:
         return sorted(self._documents.read(self._path).table("preregistrations").all(), key=lambda d: d.doc_id,
                       reverse=True)
 
     def pending(self) -> list[dict]:
+        """Pending pre-registrations, newest first."""
         return [d for d in self.all() if d["status"] == "pending"]
 
     def get(self, preregistration_id: int) -> dict | None:
@@ -101,20 +125,62 @@ class Preregistrations:
             yield table, doc if doc["status"] == "pending" else None
 
     def validate(self, preregistration_id: int, agent: str, families: Families, numbers: Numbers) -> tuple[str, str] | None:
-        """Create the family and its account; returns (family number, initial password), None if already decided."""
+        """Create the family and its account; returns (family number, initial password), None if already decided.
+
+        Idempotent: the family number is reserved and written on the pre-registration before the family is created,
+        so a validation interrupted after creating the family (a crash, a full disk) is finished by the next one,
+        which finds the number and completes that family instead of creating a second one."""
+        with self._validating:
+            reserved = self._reserve_family_number(preregistration_id, numbers)
+            if reserved is None:
+                return None
+            family_id, doc = reserved
+            password = open_family_account(families, family_id, doc)
+            self._mark_validated(preregistration_id, agent)
+        return family_id, password
+
+    def _reserve_family_number(self, preregistration_id: int, numbers: Numbers) -> tuple[str, dict] | None:
+        """(the family number of this pre-registration, reserved now or by an interrupted validation, the document);
+        None when it is no longer pending."""
         with self._decision(preregistration_id) as (table, doc):
             if doc is None:
                 return None
-            family_id, password = create_family_account(families, numbers, doc)
-            table.update({"status": "validated", "decided_at": now_iso(), "decided_by": agent, "family_id": family_id},
-                         doc_ids=[preregistration_id])
-        return family_id, password
+            family_id = doc.get("family_id")
+            if not family_id:
+                family_id = numbers.next_family_number()
+                table.update({"family_id": family_id}, doc_ids=[preregistration_id])
+            return family_id, dict(doc)
+
+    def _mark_validated(self, preregistration_id: int, agent: str) -> None:
+        with self._decision(preregistration_id) as (table, doc):
+            if doc is not None:
+                table.update({"status": "validated", "decided_at": now_iso(), "decided_by": agent},
+                             doc_ids=[preregistration_id])
 
     def cancel(self, preregistration_id: int, agent: str, reason: str) -> bool:
-        """Close a pending pre-registration with the agent's reason; False if it was already decided."""
+        """Close a pending pre-registration with the agent's reason; False if it was already decided or its
+        validation has begun (a family number is reserved: validating again finishes it)."""
         with self._decision(preregistration_id) as (table, doc):
-            if doc is None:
+            if doc is None or doc.get("family_id"):
                 return False
             table.update({"status": "cancelled", "decided_at": now_iso(), "decided_by": agent, "reason": reason},
                          doc_ids=[preregistration_id])
             return True
+
+    def delete_pending(self, preregistration_ids: list[int], agent: str) -> list[int]:
+        """Delete those of the given pre-registrations that are pending and not being validated (junk sent to the
+        public form), and journal the deletion; returns the ids deleted."""
+        with self._documents.transaction(self._path) as db:
+            table = db.table("preregistrations")
+            deleted = sorted({doc.doc_id for doc in (table.get(doc_id=i) for i in preregistration_ids)
+                              if doc is not None and doc["status"] == "pending" and not doc.get("family_id")})
+            if deleted:
+                table.remove(doc_ids=deleted)
+                db.table("deletions").insert({"schema": SCHEMA_VERSION, "at": now_iso(), "by": agent,
+                                              "count": len(deleted), "ids": deleted})
+        return deleted
+
+    def recent_deletions(self, limit: int = 10) -> list[dict]:
+        """The latest deletions (who, when, how many, which numbers), newest first."""
+        deletions = self._documents.read(self._path).table("deletions").all()
+        return sorted(deletions, key=lambda d: d.doc_id, reverse=True)[:limit]

@@ -35,6 +35,9 @@ DEFAULT_SETTINGS = {
         "simulator": False,
     },
     "secure_cookies": False,
+    # Reverse proxies whose X-Forwarded-For header is believed (addresses or networks); empty: the TCP peer is the
+    # client. Set with --trusted-proxy / PORTAL_TRUSTED_PROXIES or in Paramètres.
+    "trusted_proxies": [],
 }
 
 

@@ -7,13 +7,15 @@ A new kind of document that brings new pages: add one step to use_the_demo()."""
 from __future__ import annotations
 
 import io
+import time
 from datetime import date, timedelta
-from typing import Protocol
+from typing import Callable, Protocol
 
 from PIL import Image
 
 from site_map import post_forms
 from storage import clock
+from storage.protection.submissions import MIN_FILL_SECONDS
 
 NEW_FAMILY = {"p1_title": "Mme", "p1_last_name": "NOUVEL", "p1_first_name": "Anne", "p1_address1": "3 rue Neuve",
               "p1_postcode": "77000", "p1_city": "Démoville", "p1_email": "anne.nouvel@example.fr",
@@ -44,21 +46,25 @@ class Session(Protocol):
     def post(self, url: str, fields: dict, files: dict | None = None) -> int: ...
 
 
-def submit(session: Session, page: str, action: str, values: dict, files: dict | None = None) -> None:
-    """Fill the form posting to action on page, as a user would: its fields as shown, the given values over them."""
+def submit(session: Session, page: str, action: str, values: dict, files: dict | None = None,
+           fill_in: Callable[[], None] | None = None) -> None:
+    """Fill the form posting to action on page, as a user would: its fields as shown, the given values over them;
+    fill_in() is the time the user takes to type (forms that refuse to be sent back at once)."""
     html = session.get(page)
     form = next((f for f in post_forms(html) if f["action"].split("#")[0] == action), None)
     assert form is not None, f"no form posting to {action} on {page}"
     fields = dict(form["fields"])
     fields.update(values)
+    if fill_in is not None:
+        fill_in()
     status = session.post(action, fields, files)
     assert status == 303, f"POST {action} from {page} answered {status}, not 303 (the form refused {values})"
 
 
-def use_the_demo(visitor: Session, family: Session, agent: Session) -> None:
+def use_the_demo(visitor: Session, family: Session, agent: Session, wait: Callable[[float], None] = time.sleep) -> None:
     """A pending pre-registration, two photos (one validated, one waiting), an absence with its certificate and an
-    announcement to every family."""
-    submit(visitor, "/pre-inscription", "/pre-inscription", NEW_FAMILY)
+    announcement to every family. wait(seconds) lets time pass (the portal's clock, or the real one for a server)."""
+    submit(visitor, "/pre-inscription", "/pre-inscription", NEW_FAMILY, fill_in=lambda: wait(MIN_FILL_SECONDS))
     for child_id in (1, 2):
         submit(family, f"/mes-informations/enfants/{child_id}/photo", f"/mes-informations/enfants/{child_id}/photo",
                {}, {"photo": ("photo.png", photo_png())})

@@ -41,3 +41,10 @@ def month_fr(period: str | None) -> str:
 def of_name(name: str) -> str:
     """French elision: 'de Léa' but "d'Inès"."""
     return f"d'{name}" if name[:1].lower() in "aeiouyéèêàâîïôûh" else f"de {name}"
+
+
+def wait_fr(seconds: int) -> str:
+    """A wait as people say it: '45 seconde(s)', '15 minute(s)'."""
+    if seconds < 120:
+        return f"{seconds} seconde(s)"
+    return f"{-(-seconds // 60)} minute(s)"

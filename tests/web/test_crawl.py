@@ -14,7 +14,7 @@ import pytest
 from webtest import TestApp
 
 from demo_usage import WebTestSession, use_the_demo
-from helpers import DEMO_FAMILY, login_agent, login_family
+from helpers import DEMO_FAMILY, FakeClock, login_agent, login_family
 from portal import create_app
 from site_map import crawl, webtest_fetcher
 from storage.demo import DEMO_AGENT
@@ -36,12 +36,13 @@ def crawled(tmp_path_factory, demo_template):
     """{who: visits} for the four starting points, on one copy of the used demo."""
     data = tmp_path_factory.mktemp("crawl") / "data"
     shutil.copytree(demo_template, data)
-    app = create_app(data)
+    clock = FakeClock()
+    app = create_app(data, clock=clock)
     assert all(app.portal.settings["modules"].values()), "the crawl needs every optional module on, as the demo has"
     clients = {who: TestApp(app) for who in START_PAGES}
     assert login_family(clients["family"], *DEMO_FAMILY).status_int == 303
     assert login_agent(clients["agent"], *DEMO_AGENT).status_int == 303
-    use_the_demo(WebTestSession(clients["visitor"]), WebTestSession(clients["family"]), WebTestSession(clients["agent"]))
+    use_the_demo(*(WebTestSession(clients[who]) for who in ("visitor", "family", "agent")), wait=clock.advance)
     return app, {who: crawl(webtest_fetcher(clients[who]), start) for who, start in START_PAGES.items()}
 
 

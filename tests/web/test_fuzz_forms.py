@@ -30,7 +30,7 @@ from PIL import Image
 from webtest import TestApp
 
 from demo_usage import NEW_FAMILY
-from helpers import DEMO_FAMILY, csrf_from, login_agent, login_family
+from helpers import DEMO_FAMILY, FakeClock, csrf_from, login_agent, login_family
 from portal import create_app
 from routes.web import ERROR_TEXTS
 from storage import clock
@@ -147,7 +147,8 @@ FORMS: dict[str, Form] = {
                        saved=r"/accueil$", statuses=frozenset({429})),
     "/agent/connexion": Form("visitor", "/agent/connexion", statuses=frozenset({429}),
                              valid=dict(zip(("identifiant", "mot_de_passe"), DEMO_AGENT))),
-    "/pre-inscription": Form("visitor", "/pre-inscription", saved=r"/pre-inscription/envoyee$", valid=NEW_FAMILY),
+    "/pre-inscription": Form("visitor", "/pre-inscription", saved=r"/pre-inscription/envoyee$", valid=NEW_FAMILY,
+                             statuses=frozenset({429})),
     # the family
     "/deconnexion": Form("family", "/accueil", relogin=True),
     "/mes-informations/<slug:re:responsable|conjoint|donnees-fiscales|caf|coordonnees-bancaires>/modifier":
@@ -230,6 +231,8 @@ FORMS: dict[str, Form] = {
         "agent", "/agent/pre-inscriptions/{preregistration_id}", setup=pending_preregistration, saved=r"/codes-acces$"),
     "/agent/pre-inscriptions/<preregistration_id:int>/annuler": Form(
         "agent", "/agent/pre-inscriptions/{preregistration_id}", setup=pending_preregistration),
+    "/agent/pre-inscriptions/supprimer": Form("agent", "/agent/pre-inscriptions", setup=pending_preregistration,
+                                              pages=("Confirmer la suppression",)),
 }
 
 # Valid values of the rules' wildcards, unless a line of FORMS gives others (regex alternatives are all valid).
@@ -430,7 +433,8 @@ class Fuzzer:
 
     def __init__(self, rule: str, spec: Form, data_dir):
         self.rule, self.spec, self.root = rule, spec, data_dir
-        self.app = create_app(data_dir)
+        self.clock = FakeClock()  # each example comes a while after the last (minimum fill time, login pauses)
+        self.app = create_app(data_dir, clock=self.clock)
         if spec.setup:
             spec.setup(self.app)
         self.client = TestApp(self.app)
@@ -578,6 +582,7 @@ class Fuzzer:
         return url, fields, uploads, headers, enctype, csrf_ok, forged
 
     def check(self, url, fields, uploads, headers, enctype, csrf_ok, forged):
+        self.clock.advance(10)
         before = data_files(self.root)
         errors = LogErrors()
         logging.getLogger().addHandler(errors)

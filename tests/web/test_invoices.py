@@ -15,9 +15,11 @@ import pytest
 from bs4 import BeautifulSoup
 from webtest import TestApp
 
-from helpers import DEMO_FAMILY, OTHER_FAMILY, csrf_from, login_agent, login_family, tool_missing
+from helpers import DEMO_FAMILY, OTHER_FAMILY, FakeClock, csrf_from, login_agent, login_family, tool_missing
+from portal import create_app
 from storage.demo import DEMO_AGENT
 from storage.ledger import add_invoice, invoice_line
+from storage.protection.submissions import MIN_FILL_SECONDS
 from storage.requests import edit_record_directly
 
 FAMILY = DEMO_FAMILY[0]
@@ -64,6 +66,12 @@ def client_for(app, account: str, password: str, agent: bool = False) -> TestApp
     answer = (login_agent if agent else login_family)(client, account, password)
     assert answer.status_int == 303, answer.text
     return client
+
+
+@pytest.fixture
+def demo_app(demo_dir):
+    """The demo portal on a clock the tests move: a visitor takes time to fill in the pre-registration form."""
+    return create_app(demo_dir, clock=FakeClock())
 
 
 @pytest.fixture
@@ -463,9 +471,12 @@ PREREGISTRATION = {
 
 
 def submit_preregistration(client: TestApp, **changes):
+    """Fill in the public form as a person would, taking the time to (more than the form's minimum)."""
     page = client.get("/pre-inscription")
-    form = dict(PREREGISTRATION, csrf_token=csrf_from(page))
+    form = dict(PREREGISTRATION, csrf_token=csrf_from(page),
+                horodatage=page.html.find("input", attrs={"name": "horodatage"})["value"])
     form.update(changes)
+    client.app.portal.clock.advance(MIN_FILL_SECONDS)
     return client.post("/pre-inscription", form, status="*")
 
 
@@ -504,7 +515,7 @@ def test_public_preregistration_form_errors_success_and_honeypot(demo_app):
 def test_agent_validates_a_preregistration_and_the_family_logs_in(demo_app, agent):
     submit_preregistration(TestApp(demo_app))
     [doc] = demo_app.portal.preregistrations.all()
-    listing = agent.get("/agent/demandes")
+    listing = agent.get("/agent/pre-inscriptions")
     assert f'href="/agent/pre-inscriptions/{doc.doc_id}"' in listing.text
     detail = agent.get(f"/agent/pre-inscriptions/{doc.doc_id}")
     assert "Maëlle" in page_text(detail) and "Nous arrivons en janvier." in page_text(detail)
@@ -551,7 +562,7 @@ def test_agent_cancels_a_preregistration_with_a_reason(demo_app, agent):
     detail = agent.get(f"/agent/pre-inscriptions/{doc.doc_id}")
     answer = agent.post(f"/agent/pre-inscriptions/{doc.doc_id}/annuler",
                         {"csrf_token": csrf_from(detail), "motif": "Adresse hors de la commune"})
-    assert answer.status_int == 303 and answer.location.endswith("/agent/demandes")
+    assert answer.status_int == 303 and answer.location.endswith("/agent/pre-inscriptions")
     assert "Pré-inscription annulée." in flashes(answer.follow())
     cancelled = demo_app.portal.preregistrations.get(doc.doc_id)
     assert (cancelled["status"], cancelled["reason"], cancelled["decided_by"]) == \

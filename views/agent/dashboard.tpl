@@ -3,7 +3,7 @@
 <dl class="stats">
   <div><dt>Demandes en attente</dt><dd><a href="/agent/demandes">{{pending_count}}</a></dd></div>
   <div><dt>Familles concernées</dt><dd>{{waiting_families}}</dd></div>
-  <div><dt>Pré-inscriptions</dt><dd><a href="/agent/demandes">{{preregistrations}}</a></dd></div>
+  <div><dt>Pré-inscriptions</dt><dd><a href="/agent/pre-inscriptions">{{preregistrations}}</a></dd></div>
   <div><dt>Familles inscrites</dt><dd>{{families_count}}</dd></div>
 </dl>
 <section aria-labelledby="h-rubriques">

@@ -1,8 +1,8 @@
 % rebase('layout.tpl', title=title)
-<p class="aside"><a href="/agent/demandes">← Gestion des demandes</a></p>
+<p class="aside"><a href="/agent/pre-inscriptions">← Pré-inscriptions</a></p>
 <h1>Pré-inscription n° {{doc.doc_id}}</h1>
 <p>Reçue le {{fmt.date_fr(doc['created_at'])}} · <span class="status status-{{doc['status']}}">{{ {'pending': 'En attente', 'validated': 'Validée', 'cancelled': 'Annulée'}[doc['status']] }}</span>
-% if doc['family_id']:
+% if doc['family_id'] and doc['status'] == 'validated':
  · famille créée : <a href="/agent/familles/{{doc['family_id']}}">{{doc['family_id']}}</a>
 % end
 </p>
@@ -29,7 +29,13 @@
 <h2>Message</h2>
 <p class="pre-line">{{doc['message']}}</p>
 % end
-% if doc['status'] == 'pending':
+% if doc['status'] == 'pending' and doc['family_id']:
+<div class="flash flash-warning" role="status">La validation de cette pré-inscription a été interrompue (famille n° {{doc['family_id']}}). Validez-la à nouveau pour la terminer : la même famille sera complétée, sans doublon.</div>
+<form method="post" action="/agent/pre-inscriptions/{{doc.doc_id}}/valider">
+  <input type="hidden" name="csrf_token" value="{{csrf_token}}">
+  <button type="submit" class="button">Terminer la validation</button>
+</form>
+% elif doc['status'] == 'pending':
 <div class="decision">
   <form method="post" action="/agent/pre-inscriptions/{{doc.doc_id}}/valider">
     <input type="hidden" name="csrf_token" value="{{csrf_token}}">

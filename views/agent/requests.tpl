@@ -39,17 +39,5 @@
 <p>Aucune demande en attente. Tout est à jour.</p>
 % end
 <h2>Pré-inscriptions de nouvelles familles</h2>
-% if preregistrations:
-<div class="table-wrap"><table>
-  <thead><tr><th scope="col">Reçue le</th><th scope="col">Responsable</th><th scope="col">Enfants</th><th scope="col">Détail</th></tr></thead>
-  <tbody>
-  % for doc in preregistrations:
-    <tr><td>{{fmt.date_fr(doc['created_at'])}}</td><td>{{doc['parent1'].get('last_name', '')}} {{doc['parent1'].get('first_name', '')}}</td>
-        <td>{{', '.join(c['first_name'] for c in doc['children'])}}</td><td><a href="/agent/pre-inscriptions/{{doc.doc_id}}">Examiner la pré-inscription</a></td></tr>
-  % end
-  </tbody>
-</table></div>
-% else:
-<p>Aucune pré-inscription en attente.</p>
-% end
+<p>{{preregistrations_total}} pré-inscription(s) en attente. <a href="/agent/pre-inscriptions">Examiner les pré-inscriptions</a></p>
 <p><a href="/agent/journal">Journal des décisions</a></p>

@@ -51,6 +51,20 @@
       <input id="f-hmac_key_hex" name="hmac_key_hex" value="" autocomplete="off" maxlength="300"></div>
     <label class="check"><input type="checkbox" name="simulator" value="1"{{!' checked' if paybox.get('simulator') else ''}}> Simulateur de banque intégré (démonstration uniquement : aucun paiement réel)</label>
   </fieldset>
+  <fieldset><legend>Accès au portail</legend>
+    <div class="field{{' field-error' if errors.get('trusted_proxies') else ''}}"><label for="f-trusted_proxies">Proxys inverses de confiance</label>
+      <span class="hint" id="f-trusted_proxies-hint">Adresses IP (ou réseaux) des serveurs qui relaient les visites vers le portail, séparées par des virgules. Leur en-tête X-Forwarded-For donne alors l'adresse des visiteurs (limitation des essais de connexion). Laissez vide si le portail reçoit les visites directement.</span>
+      % if errors.get('trusted_proxies'):
+      <span class="error-text" id="f-trusted_proxies-error">{{errors['trusted_proxies']}}</span>
+      % end
+      % if trusted_proxies_fixed:
+      <input id="f-trusted_proxies" value="{{trusted_proxies or 'aucun'}}" readonly aria-describedby="f-trusted_proxies-hint f-trusted_proxies-fixed">
+      <span class="hint" id="f-trusted_proxies-fixed">Défini au démarrage du portail (option --trusted-proxy ou variable PORTAL_TRUSTED_PROXIES) : modifiable seulement là.</span>
+      % else:
+      <input id="f-trusted_proxies" name="trusted_proxies" value="{{trusted_proxies}}" maxlength="1000" aria-describedby="f-trusted_proxies-hint{{' f-trusted_proxies-error' if errors.get('trusted_proxies') else ''}}"{{!' aria-invalid="true"' if errors.get('trusted_proxies') else ''}}>
+      % end
+    </div>
+  </fieldset>
   <button type="submit" class="button">Enregistrer</button>
 </form>
 <h2>Services proposés aux familles</h2>

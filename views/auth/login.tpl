@@ -6,7 +6,8 @@
   % elif query.get('deconnecte'):
   <div class="flash flash-success" role="status">Vous êtes déconnecté.</div>
   % end
-  <form method="post" action="{{'/agent/connexion' if area == 'agent' else '/connexion'}}" class="form">
+  % # not boosted: htmx 1.9 does not show a 429 (too many attempts) answer, a plain POST does
+  <form method="post" action="{{'/agent/connexion' if area == 'agent' else '/connexion'}}" class="form" hx-boost="false">
     <input type="hidden" name="csrf_token" value="{{csrf_token}}">
     <div class="field">
       <label for="identifiant">{{'Identifiant' if area == 'agent' else 'Identifiant (numéro de famille)'}}</label>
