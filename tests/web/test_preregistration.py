@@ -325,4 +325,4 @@ def test_the_agent_finishes_an_interrupted_validation_from_its_page(app, agent, 
     assert not app.portal.preregistrations.cancel(preregistration_id, "agent", "")  # would orphan the family
     done = agent.post(url + "/valider", {"csrf_token": csrf_from(page)})
     [family_id] = new_families(app)
-    assert done.status_int == 200 and family_id in done.text
+    assert done.status_int == 303 and family_id in done.follow().text
