@@ -9,10 +9,12 @@ from routes.display import request_title, status_label
 from routes.web import flash, portal, redirect, render, require_family, require_module, upload_response
 from storage import clock
 from storage.dates import each_day, in_window, last_day, parse_month, shift_month
-from storage.enrolments import (ABSENCE_REASONS, absent_days, active_enrolments, booked_days, clean_absence_form,
-                                clean_enrolment_form, submit_absence, submit_enrolments, weekdays_label)
+from storage.certificates import CertificateRefused, certificate_of, clean_certificate
+from storage.enrolments import (ABSENCE_REASONS, AbsenceRefused, absent_days, active_enrolments, booked_days,
+                                clean_absence_form, clean_enrolment_form, submit_absence, submit_enrolments,
+                                weekdays_label)
 from storage.families import child_by_id, record_of
-from storage.photos import MAX_UPLOAD_BYTES, PhotoRefused, clean_certificate
+from storage.photos import MAX_UPLOAD_BYTES
 from storage.requests import all_requests
 from storage.services import WEEKDAYS, bracket_label, is_open, price_cents
 from views.formats import of_name
@@ -86,16 +88,18 @@ def declare_absence():
         upload = request.files.get("certificate")
         if upload is not None and upload.raw_filename and not errors:
             try:
-                content, extension = clean_certificate(upload.file.read(MAX_UPLOAD_BYTES + 1))
-                certificate = portal().certificates.save(family_id, content, extension)
-            except PhotoRefused:
-                errors["certificate"] = ("Justificatif refusé : envoyez un PDF, ou une photo JPEG ou PNG, de 5 Mo au plus. "
-                                         "Choisissez de nouveau le fichier.")
+                certificate = clean_certificate(upload.file.read(MAX_UPLOAD_BYTES + 1))
+            except CertificateRefused as refusal:
+                errors["certificate"] = str(refusal)
         if not errors:
-            submit_absence(portal().families, family_id, clean, services[clean["service_id"]], clock.now(),
-                           certificate)
-            flash(SENT + " Une absence signalée hors délai reste facturée, sauf décision de la mairie.")
-            redirect("/inscriptions")
+            try:
+                submit_absence(portal().families, family_id, clean, services[clean["service_id"]], clock.now(),
+                               certificate)
+            except AbsenceRefused as refusal:
+                errors[refusal.field] = str(refusal)
+            else:
+                flash(SENT + " Une absence signalée hors délai reste facturée, sauf décision de la mairie.")
+                redirect("/inscriptions")
     return render("family/absence.tpl", title="Déclarer une absence", record=record, services=services,
                   values=values, errors=errors, reasons=ABSENCE_REASONS)
 
@@ -155,6 +159,4 @@ def _neighbour(first: date, months: int, today: date) -> str | None:
 @app.get("/absences/<request_id:int>/justificatif")
 def certificate(request_id: int):
     family_id, db, _ = _family()
-    doc = db.table("requests").get(doc_id=request_id)
-    name = ((doc or {}).get("payload") or {}).get("certificate")
-    return upload_response(portal().certificates, family_id, name)
+    return upload_response(portal().certificates, family_id, certificate_of(db, request_id))

@@ -10,11 +10,12 @@ from datetime import date, datetime, timedelta
 from tinydb import TinyDB
 
 from storage import clock
+from storage.certificates import Certificate, CertificateRefused, certificate_files, delete_certificate, store_certificate
 from storage.dates import MAX_ABSENCE_DAYS, days_in, each_day, window
 from storage.documents import SCHEMA_VERSION
 from storage.families import Families, child_by_id, now_iso, record_of
 from storage.fields import Field, clean_field
-from storage.requests import REQUEST_KINDS, RequestKind, insert_request
+from storage.requests import REQUEST_KINDS, RequestKind, RequestRefused, insert_request, pending_requests
 from storage.sections import child_label
 from storage.services import WEEKDAYS, absence_is_billed, opening_days, opening_span, price_cents, weekdays_from
 
@@ -207,29 +208,62 @@ def clean_absence_form(form: dict, db: TinyDB, record: dict, services: dict[str,
             "end": end, "reason": reason, "comment": comment, "days": [d.isoformat() for d in days]}, errors
 
 
+class AbsenceRefused(RequestRefused):
+    """An absence that cannot be stored; the French message goes next to the form's field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
 def submit_absence(families: Families, family_id: str, clean: dict, service: dict, declared_at: datetime,
-                   certificate: str | None = None) -> int:
-    """A pending absence request; each day is marked billed or not by the notice period at declaration time."""
-    with families.transaction(family_id) as db:
-        record = record_of(db)
-        child = child_by_id(record, clean["child_id"])
-        days = [{"date": d, "billed": absence_is_billed(service, date.fromisoformat(d), declared_at)}
-                for d in clean["days"]]
-        late = sum(1 for d in days if d["billed"])
-        payload = dict(clean, days=days, declared_at=declared_at.replace(microsecond=0).isoformat(),
-                       certificate=certificate)
-        changes = [
-            {"field": "service", "label": "Service", "before": None, "after": service["name"]},
-            {"field": "period", "label": "Dates", "before": None, "after": f"du {_fr(clean['start'])} au {_fr(clean['end'])}"},
-            {"field": "reason", "label": "Motif", "before": None,
-             "after": ABSENCE_REASONS[clean["reason"]] + (f" ({clean['comment']})" if clean["comment"] else "")},
-            {"field": "days", "label": "Jours réservés concernés", "before": None,
-             "after": f"{len(days)} jour(s), dont {late} hors délai (facturé(s) sauf décision de la mairie)"},
-        ]
-        if certificate:
-            changes.append({"field": "certificate", "label": "Justificatif", "before": None, "after": "fourni"})
-        return insert_request(db, family_id, "absence", changes, action="add", target_id=child["id"],
-                              target_label=child_label(child), payload=payload)
+                   certificate: Certificate | None = None) -> int:
+    """A pending absence request, with its certificate stored; each day is marked billed or not by the notice period
+    at declaration time. An identical pending absence, or one certificate too many, is refused (AbsenceRefused)."""
+    files, name = certificate_files(families.documents.root), None
+    try:
+        with families.transaction(family_id) as db:
+            _refuse_identical_absence(db, clean)
+            if certificate is not None:
+                try:
+                    name = store_certificate(files, family_id, db, certificate)
+                except CertificateRefused as refusal:
+                    raise AbsenceRefused("certificate", str(refusal))
+            return _insert_absence(db, family_id, clean, service, declared_at, name)
+    except BaseException:
+        if name:  # nothing stored points to it
+            files.delete(family_id, name)
+        raise
+
+
+def _refuse_identical_absence(db: TinyDB, clean: dict) -> None:
+    for request in pending_requests(db):
+        payload = request.get("payload") or {}
+        if request["section"] == "absence" and str(payload.get("child_id")) == str(clean["child_id"]) and \
+                (payload.get("service_id"), payload.get("start"), payload.get("end")) == \
+                (clean["service_id"], clean["start"], clean["end"]):
+            raise AbsenceRefused("start", "Une absence identique (même enfant, même service, mêmes dates) est déjà "
+                                          "en attente de validation.")
+
+
+def _insert_absence(db: TinyDB, family_id: str, clean: dict, service: dict, declared_at: datetime,
+                    certificate: str | None) -> int:
+    child = child_by_id(record_of(db), clean["child_id"])
+    days = [{"date": d, "billed": absence_is_billed(service, date.fromisoformat(d), declared_at)} for d in clean["days"]]
+    late = sum(1 for d in days if d["billed"])
+    payload = dict(clean, days=days, declared_at=declared_at.replace(microsecond=0).isoformat(), certificate=certificate)
+    changes = [
+        {"field": "service", "label": "Service", "before": None, "after": service["name"]},
+        {"field": "period", "label": "Dates", "before": None, "after": f"du {_fr(clean['start'])} au {_fr(clean['end'])}"},
+        {"field": "reason", "label": "Motif", "before": None,
+         "after": ABSENCE_REASONS[clean["reason"]] + (f" ({clean['comment']})" if clean["comment"] else "")},
+        {"field": "days", "label": "Jours réservés concernés", "before": None,
+         "after": f"{len(days)} jour(s), dont {late} hors délai (facturé(s) sauf décision de la mairie)"},
+    ]
+    if certificate:
+        changes.append({"field": "certificate", "label": "Justificatif", "before": None, "after": "fourni"})
+    return insert_request(db, family_id, "absence", changes, action="add", target_id=child["id"],
+                          target_label=child_label(child), payload=payload)
 
 
 def absence_problem(db: TinyDB, record: dict, request: dict, options: dict) -> str | None:
@@ -256,7 +290,7 @@ def absent_days(db: TinyDB, child_id, service_id: str, billed: bool | None = Non
 
 
 REQUEST_KINDS["enrolment"] = RequestKind(enrolment_problem, apply_enrolment)
-REQUEST_KINDS["absence"] = RequestKind(absence_problem, apply_absence)
+REQUEST_KINDS["absence"] = RequestKind(absence_problem, apply_absence, closed=delete_certificate)
 
 
 def _fr(iso: str) -> str:
