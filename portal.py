@@ -18,6 +18,7 @@ from routes import (agent_account, agent_billing, agent_families, agent_home, ag
                     family_invoices, family_messages, family_record, family_requests, online_payment, preregistration,
                     static_files, web)
 from storage.agents import Agents
+from storage.certificates import certificate_files
 from storage.counters import Numbers
 from storage.data_folder import DataFolderBusy, take_data_folder
 from storage.documents import DocumentStore
@@ -64,7 +65,7 @@ class Portal:
         self.sessions = SessionStore(self.documents)
         self.agents = Agents(self.documents)
         self.photos = FamilyFiles(data_dir, "photos")
-        self.certificates = FamilyFiles(data_dir, "certificates")
+        self.certificates = certificate_files(data_dir)
         self.services = Services(self.documents)
         self.numbers = Numbers(self.documents, self.families)
         self.preregistrations = Preregistrations(self.documents)

@@ -8,6 +8,7 @@ from routes.display import change_rows, request_title, status_label
 from routes.family_record import send_photo
 from routes.web import (flash, form_text, is_fragment, portal, redirect, render, render_page, require_agent,
                         require_module, upload_response)
+from storage.certificates import certificate_of
 from storage.families import record_of
 from storage.requests import (AUDIT_LABELS, Decision, all_requests, cancel_request, conflicts_of,
                               pending_requests, recent_audit, request_by_id, validate_request)
@@ -158,8 +159,7 @@ def absence_certificate(family_id: str, request_id: int):
     require_module("enrolments")
     require_agent()
     db, _ = _family_snapshot(family_id)
-    request = request_by_id(db, request_id)
-    return upload_response(portal().certificates, family_id, ((request or {}).get("payload") or {}).get("certificate"))
+    return upload_response(portal().certificates, family_id, certificate_of(db, request_id))
 
 
 @app.get("/agent/journal")

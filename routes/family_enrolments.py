@@ -1,18 +1,20 @@
 """Inscriptions, absences and planning of the family's children (optional module "enrolments")."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date
 
 from bottle import Bottle, abort, request
 
 from routes.display import request_title, status_label
 from routes.web import flash, portal, redirect, render, require_family, require_module, upload_response
 from storage import clock
-from storage.billing import month_bounds
-from storage.enrolments import (ABSENCE_REASONS, absent_days, active_enrolments, booked_days, clean_absence_form,
-                                clean_enrolment_form, submit_absence, submit_enrolments, weekdays_label)
+from storage.dates import each_day, in_window, last_day, parse_month, shift_month
+from storage.certificates import CertificateRefused, certificate_of, clean_certificate
+from storage.enrolments import (ABSENCE_REASONS, AbsenceRefused, absent_days, active_enrolments, booked_days,
+                                clean_absence_form, clean_enrolment_form, submit_absence, submit_enrolments,
+                                weekdays_label)
 from storage.families import child_by_id, record_of
-from storage.photos import MAX_UPLOAD_BYTES, PhotoRefused, clean_certificate
+from storage.photos import MAX_UPLOAD_BYTES
 from storage.requests import all_requests
 from storage.services import WEEKDAYS, bracket_label, is_open, price_cents
 from views.formats import of_name
@@ -86,30 +88,32 @@ def declare_absence():
         upload = request.files.get("certificate")
         if upload is not None and upload.raw_filename and not errors:
             try:
-                content, extension = clean_certificate(upload.file.read(MAX_UPLOAD_BYTES + 1))
-                certificate = portal().certificates.save(family_id, content, extension)
-            except PhotoRefused:
-                errors["certificate"] = ("Justificatif refusé : envoyez un PDF, ou une photo JPEG ou PNG, de 5 Mo au plus. "
-                                         "Choisissez de nouveau le fichier.")
+                certificate = clean_certificate(upload.file.read(MAX_UPLOAD_BYTES + 1))
+            except CertificateRefused as refusal:
+                errors["certificate"] = str(refusal)
         if not errors:
-            submit_absence(portal().families, family_id, clean, services[clean["service_id"]], clock.now(),
-                           certificate)
-            flash(SENT + " Une absence signalée hors délai reste facturée, sauf décision de la mairie.")
-            redirect("/inscriptions")
+            try:
+                submit_absence(portal().families, family_id, clean, services[clean["service_id"]], clock.now(),
+                               certificate)
+            except AbsenceRefused as refusal:
+                errors[refusal.field] = str(refusal)
+            else:
+                flash(SENT + " Une absence signalée hors délai reste facturée, sauf décision de la mairie.")
+                redirect("/inscriptions")
     return render("family/absence.tpl", title="Déclarer une absence", record=record, services=services,
                   values=values, errors=errors, reasons=ABSENCE_REASONS)
 
 
-def planning_month(db, child: dict, month: str, services: dict[str, dict]) -> dict:
-    """Each day of the month with, per service the child is enrolled in: réservé / absent / fermé / —."""
-    first, last = month_bounds(month)
+def planning_month(db, child: dict, first: date, services: dict[str, dict]) -> dict:
+    """Each day of first's month with, per service the child is enrolled in: réservé / absent / fermé / —."""
+    last = last_day(first)
     enrolled = {e["service_id"] for e in active_enrolments(db, child["id"])}
     columns = [services[s] for s in sorted(enrolled) if s in services]
     booked = {s["id"]: {d.isoformat() for d in booked_days(db, s, child["id"], first, last)} for s in columns}
     absent = {s["id"]: absent_days(db, child["id"], s["id"]) for s in columns}
     billed = {s["id"]: absent_days(db, child["id"], s["id"], billed=True) for s in columns}
-    rows, day = [], first
-    while day <= last:
+    rows = []
+    for day in each_day(first, last):
         iso, cells = day.isoformat(), []
         for service in columns:
             key = service["id"]
@@ -127,7 +131,6 @@ def planning_month(db, child: dict, month: str, services: dict[str, dict]) -> di
                 cells.append(("free", "—"))
         rows.append({"day": day, "label": f"{WEEKDAYS[day.weekday()]} {day.day}", "cells": cells,
                      "weekend": day.weekday() >= 5})
-        day += timedelta(days=1)
     return {"columns": columns, "rows": rows}
 
 
@@ -137,21 +140,23 @@ def planning(child_id: int):
     child = child_by_id(record, child_id)
     if child is None:
         abort(404)
-    month = request.query.get("mois") or clock.today().strftime("%Y-%m")
-    try:
-        first, _ = month_bounds(month)
-    except ValueError:
+    today = clock.today()
+    first, error = parse_month(request.query.get("mois") or today.isoformat()[:7], today)  # a month is ASCII
+    if error:
         abort(404)
-    previous = (first - timedelta(days=1)).strftime("%Y-%m")
-    following = (first.replace(day=28) + timedelta(days=4)).strftime("%Y-%m")
-    table = planning_month(db, child, month, {s["id"]: s for s in portal().services.all()})
-    return render("family/planning.tpl", title=f"Planning {of_name(child['first_name'])}", child=child, month=month,
-                  table=table, previous=previous, following=following, children=record.get("children", []))
+    table = planning_month(db, child, first, {s["id"]: s for s in portal().services.all()})
+    return render("family/planning.tpl", title=f"Planning {of_name(child['first_name'])}", child=child,
+                  month=first.isoformat()[:7], table=table, previous=_neighbour(first, -1, today),
+                  following=_neighbour(first, 1, today), children=record.get("children", []))
+
+
+def _neighbour(first: date, months: int, today: date) -> str | None:
+    """'AAAA-MM' of the month before or after, when it is still inside the calendar window."""
+    month = shift_month(first, months)
+    return month.isoformat()[:7] if in_window(month, today) else None
 
 
 @app.get("/absences/<request_id:int>/justificatif")
 def certificate(request_id: int):
     family_id, db, _ = _family()
-    doc = db.table("requests").get(doc_id=request_id)
-    name = ((doc or {}).get("payload") or {}).get("certificate")
-    return upload_response(portal().certificates, family_id, name)
+    return upload_response(portal().certificates, family_id, certificate_of(db, request_id))

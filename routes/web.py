@@ -192,6 +192,8 @@ def add_security_headers() -> None:
     if extra_origin:
         response.set_header("Content-Security-Policy", SECURITY_HEADERS["Content-Security-Policy"].replace(
             "form-action 'self'", f"form-action 'self' {extra_origin}"))
+    if request.environ.get("portal.upload"):
+        response.set_header("Content-Security-Policy", UPLOAD_POLICY)
     if not request.path.startswith("/static/") and not response.get_header("Cache-Control"):
         response.set_header("Cache-Control", "no-store")
     if request.method == "GET" and request.headers.get("HX-Boosted") == "true":
@@ -365,14 +367,23 @@ def require_module(name: str) -> None:
         abort(404)
 
 
+# An uploaded file, opened on its own in a browser, runs nothing, loads nothing and reaches no page of ours.
+UPLOAD_POLICY = "sandbox; default-src 'none'"
+
+
 def upload_response(files, family_id: str, name: str | None):
-    """One of a family's uploaded files (photo, certificate); 404 when absent, never stored by shared caches."""
+    """One of a family's uploaded files (photo, certificate); 404 when absent. A PDF is a download, never shown in
+    the page; no upload is sniffed as another type, run with our origin, or kept by any cache."""
     path = files.path(family_id, name)
     if path is None:
         abort(404)
+    request.environ["portal.upload"] = True
+    headers = {"Content-Type": "image/jpeg", "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store",
+               "Content-Security-Policy": UPLOAD_POLICY}
     if path.suffix == ".pdf":
-        return pdf_response(path.read_bytes(), "justificatif.pdf", download=True)
-    return bottle.HTTPResponse(path.read_bytes(), **{"Content-Type": "image/jpeg", "Cache-Control": "private, no-store"})
+        headers.update({"Content-Type": "application/pdf",
+                        "Content-Disposition": 'attachment; filename="justificatif.pdf"'})
+    return bottle.HTTPResponse(path.read_bytes(), **headers)
 
 
 # --- public address and allowed hosts (issue 11, fault 5) ------------------------------------------------------

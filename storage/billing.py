@@ -1,17 +1,19 @@
 """The monthly billing run: booked days of active enrolments, minus absences that are not billed, priced by
 the family's quotient familial bracket, become one invoice per family (with its solde antérieur).
 
-A month is billed at most once per family: the invoice remembers its billing month.
+A month is billed at most once per family: the invoice remembers its billing month. The month and the invoice
+dates lie in the calendar window around today (storage/dates.py).
 """
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from tinydb import TinyDB
 
 from storage.counters import Numbers
+from storage.dates import in_window, last_day, parse_day, parse_month
 from storage.enrolments import absent_days, active_enrolments
 from storage.families import Families, child_by_id, record_of
 from storage.ledger import add_invoice, invoice_line
@@ -21,8 +23,24 @@ from storage.services import opening_days, price_cents
 def month_bounds(month: str) -> tuple[date, date]:
     """'2026-11' -> (1 November, 30 November)."""
     first = date.fromisoformat(month + "-01")
-    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return first, following - timedelta(days=1)
+    return first, last_day(first)
+
+
+def clean_billing_run(month: str, issued_on: str, due_on: str, today: date) -> tuple[dict, dict]:
+    """(clean month and dates, French errors) of the billing run form: all in the calendar window, due after issued."""
+    errors = {}
+    first, error = parse_month(month, today)
+    if error:
+        errors["mois"] = error
+    issued, due = parse_day(issued_on), parse_day(due_on)
+    for name, day in (("issued_on", issued), ("due_on", due)):
+        if day is None or not in_window(day, today):
+            errors[name] = "Date invalide ou hors de la période permise."
+    if issued and due and "issued_on" not in errors and "due_on" not in errors and due < issued:
+        errors["due_on"] = "La date d'échéance doit suivre la date d'émission."
+    if errors:
+        return {}, errors
+    return {"month": first.isoformat()[:7], "issued_on": issued.isoformat(), "due_on": due.isoformat()}, {}
 
 
 def family_lines(db: TinyDB, services: dict[str, dict], month: str) -> list[dict]:

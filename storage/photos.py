@@ -1,5 +1,6 @@
 """Uploaded files: children's photos and absence certificates, checked and re-encoded by Pillow (JPEG, no
-metadata) or, for a certificate, kept as PDF; stored per family under names nobody can guess."""
+metadata) or, for a certificate, kept as an inspected PDF (storage/certificates.py); stored per family under names
+nobody can guess."""
 from __future__ import annotations
 
 import io
@@ -69,15 +70,6 @@ def _resized_jpeg(image: Image.Image, max_side: int) -> bytes:
     return output.getvalue()
 
 
-def clean_certificate(raw: bytes) -> tuple[bytes, str]:
-    """(content, 'pdf' or 'jpg') of a medical certificate: a PDF as sent, or a photo of it re-encoded."""
-    if raw[:5] == b"%PDF-":
-        if len(raw) > MAX_UPLOAD_BYTES:
-            raise PhotoRefused("Le justificatif dépasse 5 Mo.")
-        return raw, "pdf"
-    return reencode_photo(raw, CERTIFICATE_SIDE), "jpg"
-
-
 class FamilyFiles:
     """Files below data/<folder>/<family>/, named at random so names cannot be guessed."""
 
@@ -97,6 +89,11 @@ class FamilyFiles:
             return None
         path = self._family_folder(family_id) / name
         return path if path.exists() else None
+
+    def names(self, family_id: str) -> list[str]:
+        """The names of this family's files."""
+        folder = self._family_folder(family_id)
+        return sorted(p.name for p in folder.iterdir() if FILE_NAME.match(p.name)) if folder.is_dir() else []
 
     def delete(self, family_id: str, name: str | None) -> None:
         path = self.path(family_id, name)

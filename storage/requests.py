@@ -34,9 +34,11 @@ class Decision:
 
 @dataclass(frozen=True)
 class RequestKind:
-    """A kind of request that is not a change of the record (enrolment, absence): how to check and apply it."""
+    """A kind of request that is not a change of the record (enrolment, absence): how to check and apply it, and what
+    to do once it is withdrawn or cancelled (after that write: e.g. delete the absence's certificate)."""
     problem: Callable[[TinyDB, dict, dict, dict], str | None]  # (db, record, request, options) -> reason to refuse
     apply: Callable[[TinyDB, dict, dict, dict], None]          # (db, record, request, options: the agent's choices)
+    closed: Callable[[Families, str, dict], None] | None = None  # (families, family_id, the closed request)
 
 
 REQUEST_KINDS: dict[str, RequestKind] = {}  # filled by create_app through register_request_kind
@@ -225,7 +227,10 @@ def _close(families: Families, family_id: str, request_id: int, status: str, *, 
             return Decision("already_decided", request)
         decided = _decide(db, request, status, by, by_kind, reason=reason)
         photos = [c["after"] for c in request["changes"] if request["section"] == "child_photo" and c["after"]]
-        return Decision(status, decided, obsolete_files=photos)
+    kind = REQUEST_KINDS.get(decided["section"])
+    if kind is not None and kind.closed is not None:
+        kind.closed(families, family_id, decided)
+    return Decision(status, decided, obsolete_files=photos)
 
 
 def _get_request(db: TinyDB, request_id: int) -> dict:

@@ -11,6 +11,8 @@ from datetime import date, datetime, time, timedelta
 
 from tinydb import Query
 
+from storage import clock
+from storage.dates import MAX_PERIOD_DAYS, days_in, each_day, in_window, window
 from storage.documents import SCHEMA_VERSION, DocumentStore
 from storage.fields import Field, clean_field, parse_euros
 
@@ -47,13 +49,26 @@ def is_open(service: dict, day: date) -> bool:
 
 
 def opening_days(service: dict, start: date, end: date, weekdays: list[int] | None = None) -> list[date]:
-    """The days between start and end (included) when the service is open (and on the chosen weekdays)."""
-    days, day = [], start
-    while day <= end:
-        if is_open(service, day) and (weekdays is None or day.weekday() in weekdays):
-            days.append(day)
-        day += timedelta(days=1)
-    return days
+    """The days between start and end (included) when the service is open (and on the chosen weekdays).
+
+    Only the days of the service's periods are walked: the cost follows the service's calendar, whatever the range.
+    """
+    closed = set(service.get("closed_dates", []))
+    open_weekdays = set(service["weekdays"]) & (set(range(7)) if weekdays is None else set(weekdays))
+    days = set()
+    for period in service["periods"]:
+        low, high = max(start, date.fromisoformat(period["start"])), min(end, date.fromisoformat(period["end"]))
+        if low <= high:
+            days.update(d for d in each_day(low, high) if d.weekday() in open_weekdays and d.isoformat() not in closed)
+    return sorted(days)
+
+
+def opening_span(service: dict) -> tuple[date, date] | None:
+    """(first, last) day of the service's periods taken together, or None when it has no period."""
+    if not service.get("periods"):
+        return None
+    return (date.fromisoformat(min(p["start"] for p in service["periods"])),
+            date.fromisoformat(max(p["end"] for p in service["periods"])))
 
 
 def absence_deadline(service: dict, day: date) -> datetime:
@@ -104,12 +119,15 @@ class Services:
                 table.insert(dict(service, order=len(table)))
 
 
-def clean_service_form(form: dict, existing_ids: set[str], service_id: str | None = None) -> tuple[dict, dict]:
+def clean_service_form(form: dict, existing_ids: set[str], service_id: str | None = None,
+                       today: date | None = None) -> tuple[dict, dict]:
     """(clean service, errors) from the agent's service form.
 
-    Periods and closed dates are typed one per line: 'JJ/MM/AAAA - JJ/MM/AAAA' and 'JJ/MM/AAAA'. Brackets are
+    Periods and closed dates are typed one per line: 'JJ/MM/AAAA - JJ/MM/AAAA' and 'JJ/MM/AAAA'; each period lasts a
+    year at most and every date lies in the calendar window around today (storage/dates.py). Brackets are
     'QF max ; prix' lines, the last one without QF max: '600 ; 1,80', '1000 ; 3,00', '; 3,85'.
     """
+    today = today or clock.today()
     errors = {}
     clean = {"id": service_id or (form.get("id") or "").strip().lower()}
     if service_id is None and (not SERVICE_ID.match(clean["id"]) or clean["id"] in existing_ids):
@@ -120,10 +138,10 @@ def clean_service_form(form: dict, existing_ids: set[str], service_id: str | Non
     clean["weekdays"] = weekdays_from(form.get("weekdays"))
     if not clean["weekdays"]:
         errors["weekdays"] = "Cochez au moins un jour d'ouverture."
-    clean["periods"], errors_periods = _clean_periods(form.get("periods", ""))
-    if errors_periods:
-        errors["periods"] = errors_periods
-    clean["closed_dates"], error = _clean_dates(form.get("closed_dates", ""))
+    clean["periods"], error = _clean_periods(form.get("periods", ""), today)
+    if error:
+        errors["periods"] = error
+    clean["closed_dates"], error = _clean_dates(form.get("closed_dates", ""), today)
     if error:
         errors["closed_dates"] = error
     clean["brackets"], error = _clean_brackets(form.get("brackets", ""))
@@ -141,28 +159,45 @@ def clean_service_form(form: dict, existing_ids: set[str], service_id: str | Non
 
 
 _DATE = Field("date", "Date", "date", True)
+MAX_PERIODS = 40        # five school periods and the holidays, for a couple of years
+MAX_CLOSED_DATES = 200  # public holidays and bridges, for a few years
 
 
-def _clean_dates(text: str) -> tuple[list[str], str | None]:
+def _window_text(today: date) -> str:
+    low, high = window(today)
+    return f"entre le {low.strftime('%d/%m/%Y')} et le {high.strftime('%d/%m/%Y')}"
+
+
+def _clean_dates(text: str, today: date) -> tuple[list[str], str | None]:
+    lines = [line.strip() for line in (text or "").replace(",", "\n").splitlines() if line.strip()]
+    if len(lines) > MAX_CLOSED_DATES:
+        return [], f"{MAX_CLOSED_DATES} dates de fermeture au plus."
     dates = []
-    for line in (text or "").replace(",", "\n").splitlines():
-        if line.strip():
-            value, error = clean_field(_DATE, line.strip())
-            if error:
-                return [], f"Date invalide : « {line.strip()} » (JJ/MM/AAAA)."
-            dates.append(value)
+    for line in lines:
+        value, error = clean_field(_DATE, line)
+        if error:
+            return [], f"Date invalide : « {line} » (JJ/MM/AAAA)."
+        if not in_window(date.fromisoformat(value), today):
+            return [], f"Date trop éloignée : « {line} » ({_window_text(today)})."
+        dates.append(value)
     return sorted(set(dates)), None
 
 
-def _clean_periods(text: str) -> tuple[list[dict], str | None]:
+def _clean_periods(text: str, today: date) -> tuple[list[dict], str | None]:
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if len(lines) > MAX_PERIODS:
+        return [], f"{MAX_PERIODS} périodes au plus."
     periods = []
-    for line in (text or "").splitlines():
-        if not line.strip():
-            continue
-        parts = [p.strip() for p in re.split(r"\s+-\s+|\s+au\s+|;", line.strip()) if p.strip()]
+    for line in lines:
+        parts = [p.strip() for p in re.split(r"\s+-\s+|\s+au\s+|;", line) if p.strip()]
         values = [clean_field(_DATE, p) for p in parts]
         if len(values) != 2 or any(error for _, error in values) or values[0][0] > values[1][0]:
-            return [], f"Période invalide : « {line.strip()} » (JJ/MM/AAAA - JJ/MM/AAAA)."
+            return [], f"Période invalide : « {line} » (JJ/MM/AAAA - JJ/MM/AAAA)."
+        start, end = date.fromisoformat(values[0][0]), date.fromisoformat(values[1][0])
+        if days_in(start, end) > MAX_PERIOD_DAYS:
+            return [], f"Période trop longue : « {line} » (un an au plus)."
+        if not (in_window(start, today) and in_window(end, today)):
+            return [], f"Période trop éloignée : « {line} » ({_window_text(today)})."
         periods.append({"start": values[0][0], "end": values[1][0]})
     if not periods:
         return [], "Indiquez au moins une période d'ouverture."

@@ -6,6 +6,7 @@ solde antérieur carried on the invoices it creates.
 from __future__ import annotations
 
 import threading
+import time
 from datetime import date, datetime
 from types import SimpleNamespace
 
@@ -158,8 +159,12 @@ def test_no_weekday_chosen_means_every_opening_weekday_and_closed_ones_are_dropp
     ({"end": ""}, "end", "Ce champ est obligatoire."),
     ({"start": "2026-12-18", "end": "2026-12-01"}, "end", "La date de fin doit être après la date de début."),
     ({"start": "2026-11-02", "end": "2026-11-13"}, "end", "La période est déjà passée."),
-    ({"start": "2026-12-21", "end": "2026-12-31"}, "start",
+    ({"start": "2026-12-08", "end": "2026-12-09"}, "start",  # a closed date, then a Wednesday
      "Le service n'est ouvert aucun de ces jours : vérifiez les dates et les jours choisis."),
+    ({"start": "2026-12-21", "end": "2026-12-31"}, "end",   # after the last period
+     "Le service est ouvert du 01/09/2026 au 18/12/2026 : choisissez des dates dans cette période."),
+    ({"start": "1900-01-01", "end": "9999-12-31"}, "start",
+     "Le service est ouvert du 01/09/2026 au 18/12/2026 : choisissez des dates dans cette période."),
 ])
 def test_enrolment_form_errors_in_french(town, changes, field, message):
     form = dict({"children": ["1"], "service": "cantine", "start": "2026-12-01", "end": "2026-12-18",
@@ -251,14 +256,45 @@ def test_second_of_two_pending_overlapping_requests_is_refused(town):
 
 
 def test_enrolment_outside_the_opening_days_is_refused_at_validation(town):
-    # Submitted directly (the form would refuse it): Christmas holidays, canteen closed.
-    clean = {"children": ["1"], "service_id": "cantine", "start": "2026-12-21", "end": "2027-01-01",
-             "weekdays": [MON, TUE, THU, FRI]}
+    # Submitted directly (the form would refuse it): a closed date, then a Wednesday, the canteen is closed.
+    clean = {"children": ["1"], "service_id": "cantine", "start": "2026-12-08", "end": "2026-12-09",
+             "weekdays": [MON, TUE, WED, THU, FRI]}
     (request_id,) = submit_enrolments(town.families, MARTIN, clean, town.services.get("cantine"))
     decision = decide(town, MARTIN, request_id)
     assert decision.outcome == "refused"
     assert decision.message == "Inscription impossible : les dates sont en dehors des jours d'ouverture du service."
     assert enrolments_of(town, MARTIN) == []
+
+
+@pytest.mark.parametrize("start, end", [("2026-12-21", "2027-01-01"), ("1900-01-01", "2100-12-31"),
+                                        ("1900-01-01", "9999-12-31")])
+def test_enrolment_outside_the_service_periods_is_refused_at_validation_at_once(town, start, end):
+    # Submitted directly (the form refuses it), as the 200-year requests stored before the bounds were.
+    clean = {"children": ["1"], "service_id": "cantine", "start": start, "end": end, "weekdays": [MON, TUE, THU, FRI]}
+    (request_id,) = submit_enrolments(town.families, MARTIN, clean, town.services.get("cantine"))
+    started = time.perf_counter()
+    decision = decide(town, MARTIN, request_id)
+    assert time.perf_counter() - started < 0.5
+    assert decision.outcome == "refused"
+    assert decision.message == "Inscription impossible : les dates sont en dehors de la période d'ouverture du service."
+    assert enrolments_of(town, MARTIN) == []
+
+
+def test_service_stored_with_centuries_of_opening_is_bounded_by_the_calendar_window(town):
+    # A service saved before its periods were bounded (1900-9999): enrolments stay within three years of today.
+    town.services.save(dict(CANTINE, periods=[{"start": "1900-01-01", "end": "9999-12-31"}]))
+    form = {"children": ["1"], "service": "cantine", "start": "1900-01-01", "end": "9999-12-31", "weekdays": []}
+    started = time.perf_counter()
+    _, errors = clean_enrolment_form(form, town.families.record(MARTIN), catalogue(town), TODAY)
+    assert time.perf_counter() - started < 0.5
+    window = "Le service est ouvert du 01/11/2023 au 30/11/2029 : choisissez des dates dans cette période."
+    assert errors == {"start": window, "end": window}
+    clean = {"children": ["1"], "service_id": "cantine", "start": "1900-01-01", "end": "9999-12-31",
+             "weekdays": [MON, TUE, THU, FRI]}
+    (request_id,) = submit_enrolments(town.families, MARTIN, clean, town.services.get("cantine"))
+    decision = decide(town, MARTIN, request_id)
+    assert time.perf_counter() - started < 1.0
+    assert decision.message == "Inscription impossible : les dates sont en dehors de la période d'ouverture du service."
 
 
 def test_enrolment_no_longer_open_when_the_agent_decides_is_refused(town):
@@ -376,7 +412,7 @@ def december(town):
     """
     enrolled(town, MARTIN, [1], "cantine", "2026-09-01", "2026-12-18")             # Léa: every canteen day
     enrolled(town, MARTIN, [1], "soir", "2026-09-01", "2026-12-18", [TUE, THU])    # Léa: evenings Tue/Thu
-    enrolled(town, MARTIN, [2], "cantine", "2026-12-07", "2027-07-02", [MON, THU])  # Tom: Mon/Thu from the 7th
+    enrolled(town, MARTIN, [2], "cantine", "2026-12-07", "2026-12-18", [MON, THU])  # Tom: Mon/Thu from the 7th
     enrolled(town, DURAND, [1], "cantine", "2026-11-02", "2026-12-18", [MON])       # Nina: Mondays
     # Léa absent Thu 3 and Fri 4 (declared a week before: in time, not billed) ...
     in_time = declare(town, MARTIN, 1, "cantine", "2026-12-03", "2026-12-04", datetime(2026, 11, 25, 9, 0))
@@ -530,7 +566,7 @@ def test_next_month_is_billed_on_its_own(december):
     town = december
     services = {s["id"]: s for s in town.services.all()}
     run_billing(town.families, services, town.numbers, "2026-12", issued_on="2027-01-04", due_on="2027-01-25")
-    # January 2027: the only enrolment still running is Tom's (school periods end on 18/12 in this catalogue).
+    # January 2027: no enrolment runs (school periods end on 18/12 in this catalogue).
     assert run_billing(town.families, services, town.numbers, "2027-01", issued_on="2027-02-01",
                        due_on="2027-02-20") == 0
     assert run_billing(town.families, services, town.numbers, "2026-11", issued_on="2027-01-04",

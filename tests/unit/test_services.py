@@ -4,13 +4,14 @@ form with its French errors.
 """
 from __future__ import annotations
 
+import time
 from datetime import date, datetime
 
 import pytest
 
 from storage.documents import DocumentStore
 from storage.services import (Services, absence_deadline, absence_is_billed, bracket_label, clean_service_form,
-                              is_open, opening_days, price_cents)
+                              is_open, opening_days, opening_span, price_cents)
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 
@@ -128,6 +129,26 @@ def test_holiday_week_service_with_its_own_period_and_closed_dates():
 
 def test_opening_days_of_an_empty_range():
     assert opening_days(canteen(), date(2026, 12, 4), date(2026, 12, 3)) == []
+
+
+def test_opening_days_of_a_range_over_centuries_walk_only_the_service_periods():
+    started = time.perf_counter()
+    days = opening_days(canteen(), date(1, 1, 1), date(9999, 12, 31))
+    assert time.perf_counter() - started < 0.1
+    assert days == opening_days(canteen(), date(2026, 9, 1), date(2026, 12, 18))
+    assert len(days) == 27 + 28  # Mon, Tue, Thu, Fri: 27 days from 1/9 to 16/10, 28 from 2/11 to 18/12
+
+
+def test_overlapping_periods_count_each_day_once():
+    service = canteen(periods=[{"start": "2026-11-30", "end": "2026-12-04"},
+                               {"start": "2026-12-01", "end": "2026-12-07"}])
+    assert opening_days(service, date(2026, 11, 1), date(2026, 12, 31)) == \
+        [date(2026, 11, 30), date(2026, 12, 1), date(2026, 12, 3), date(2026, 12, 4), date(2026, 12, 7)]
+
+
+def test_opening_span_is_the_first_and_last_day_of_the_periods():
+    assert opening_span(canteen()) == (date(2026, 9, 1), date(2026, 12, 18))
+    assert opening_span(canteen(periods=[])) is None
 
 
 # --- notice period (délai de prévenance) -----------------------------------------------------------------------
@@ -295,6 +316,30 @@ def test_single_open_bracket_is_enough():
 def test_service_form_errors_are_french_and_next_to_their_field(changes, field, message):
     _, errors = clean_service_form(form(**changes), existing_ids={"cantine"})
     assert errors == {field: message}
+
+
+@pytest.mark.parametrize("changes, field, message", [
+    ({"periods": "01/01/1900 - 31/12/9999"}, "periods",
+     "Période trop longue : « 01/01/1900 - 31/12/9999 » (un an au plus)."),
+    ({"periods": "01/09/2026 - 02/09/2027"}, "periods",
+     "Période trop longue : « 01/09/2026 - 02/09/2027 » (un an au plus)."),
+    ({"periods": "01/09/2031 - 30/09/2031"}, "periods",
+     "Période trop éloignée : « 01/09/2031 - 30/09/2031 » (entre le 01/11/2023 et le 30/11/2029)."),
+    ({"closed_dates": "31/12/9999"}, "closed_dates",
+     "Date trop éloignée : « 31/12/9999 » (entre le 01/11/2023 et le 30/11/2029)."),
+    ({"closed_dates": "\n".join(f"{d:02d}/01/2027" for d in range(1, 32)) * 7}, "closed_dates",
+     "200 dates de fermeture au plus."),
+    ({"periods": "01/09/2026 - 16/10/2026\n" * 41}, "periods", "40 périodes au plus."),
+])
+def test_service_calendar_is_bounded_in_length_and_around_today(changes, field, message):
+    _, errors = clean_service_form(form(**changes), existing_ids=set(), today=date(2026, 11, 20))
+    assert errors == {field: message}
+
+
+def test_a_period_of_exactly_a_year_at_the_edge_of_the_window_is_accepted():
+    clean, errors = clean_service_form(form(periods="01/12/2028 - 30/11/2029", closed_dates="01/11/2023"), set(),
+                                       today=date(2026, 11, 20))
+    assert errors == {} and clean["periods"] == [{"start": "2028-12-01", "end": "2029-11-30"}]
 
 
 def test_notice_zero_is_allowed():

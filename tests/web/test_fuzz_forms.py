@@ -248,6 +248,12 @@ NASTY = ["", " ", "\x00", "a\x00b", "\u202etxt.exe\u202c", "مرحبا بالع�
          "../../../etc/passwd", "-1", "0", "-0,01", "9" * 40, "1e308", "NaN", "１２３", "٣", "2026-02-30",
          "9999-12-31", "0000-00-00", "31/12/2026", "FR76 0000", "Ǆ\u0301\u0301\u0301", "\udcff".encode("utf-8", "surrogatepass"),
          b"\xff\xfe\xfd", b"caf\xe9", "A" * 5000]
+# Dates and months at the edges of the calendar: year 1, year 9999, 31/02, empty, 10,000 characters. A date field or
+# a month ("mois") draws from them as well as from realistic values.
+EDGE_DATES = ["0001-01-01", "1900-01-01", "9999-12-31", "2027-02-31", "31/02/2027", "", "2" * 10_000, "01/01/0001",
+              "31/12/9999", "2100-12-31"]
+EDGE_MONTHS = ["0001-01", "9999-12", "1900-01", "2100-01", "10000-01", "2026-00", "2026-13", "2027-02-31", "",
+               "1" * 10_000]
 BIG = ["A" * 1_000_000, "é" * 500_000, "😀" * 250_000]  # ~1 MB each, once encoded in UTF-8
 TOO_BIG = "B" * (9 * 1024 * 1024)  # past the 8 MB body limit: 413
 EXTRA_NAMES = ["status", "family_id", "doc_id", "id", "schema", "password_hash", "decided_by", "__proto__", "csrf_token[]",
@@ -257,6 +263,11 @@ FOCUSES = ["as filled in", "one field", "one field", "every field", "every field
            "size"]
 FORGED_INTS = ["0", "3", "99", "999999999", str(2 ** 63), "-1", "00001"]
 FORGED_TEXT = ["999999999", "0", "77040007", "770400070x", "..", "%2e%2e", "a b", "é", "-", "x" * 300]
+
+
+def months():
+    """'AAAA-MM' texts, from year 0 to 10000 and month 0 to 13: most of them outside the calendar the portal accepts."""
+    return st.builds(lambda year, month: f"{year:04d}-{month:02d}", st.integers(0, 10_000), st.integers(0, 13))
 
 
 def png(width: int, height: int) -> bytes:
@@ -546,7 +557,10 @@ class Fuzzer:
             if how == "choice" and control.choices:
                 value = data.draw(st.sampled_from(control.choices))
             elif how == "choice" and control.kind == "date":
-                value = data.draw(st.dates(TODAY - timedelta(days=60), TODAY + timedelta(days=400))).isoformat()
+                value = data.draw(st.dates(TODAY - timedelta(days=60), TODAY + timedelta(days=400)).map(str)
+                                  | st.sampled_from(EDGE_DATES), label=control.name)
+            elif how == "choice" and control.name == "mois":
+                value = data.draw(months() | st.sampled_from(EDGE_MONTHS), label=control.name)
             elif how == "nasty":
                 value = data.draw(st.sampled_from(NASTY))
             elif how == "text":
@@ -647,6 +661,41 @@ def test_form_survives_bad_input(rule, demo_dir):
         fuzzer.check(url, fields, uploads, headers, enctype, csrf_ok, forged)
 
     one_request()
+
+
+MONTH_PAGES = {"/planning/1": "family", "/agent/facturation": "agent"}  # the pages that read ?mois=
+
+
+@pytest.mark.parametrize("page", sorted(MONTH_PAGES))
+def test_month_query_survives_bad_input(page, demo_app):
+    """Every month in the query, at the edges of the calendar or no month at all: the page, a French error next to
+    the field or a French 404, at once; never a 500."""
+    client = TestApp(demo_app)
+    login = login_family(client, *DEMO_FAMILY) if MONTH_PAGES[page] == "family" else login_agent(client, *DEMO_AGENT)
+    assert login.status_int == 303
+
+    def check(month: str) -> None:
+        errors = LogErrors()
+        logging.getLogger().addHandler(errors)
+        try:
+            answer = client.get(page, {"mois": month}, status="*", expect_errors=True)
+        finally:
+            logging.getLogger().removeHandler(errors)
+        where = f"GET {page}?mois={month[:40]} -> {answer.status}"
+        assert answer.status_int in (200, 404), f"{where}\n{answer.errors or answer.text[:2000]}"
+        assert errors.found == [], f"{where}: an error with a traceback was logged:\n" + "\n".join(errors.found)
+        if answer.status_int == 404:
+            assert ERROR_TEXTS[404][0] in answer.text, where
+
+    for month in EDGE_MONTHS:
+        check(month)
+
+    @FUZZ
+    @given(month=months() | st.sampled_from(EDGE_MONTHS) | text)
+    def one_month(month):
+        check(month)
+
+    one_month()
 
 
 def test_every_post_form_is_fuzzed(demo_app):

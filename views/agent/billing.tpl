@@ -2,9 +2,9 @@
 <h1>Facturation mensuelle</h1>
 <p class="lead">Les jours réservés des inscriptions actives, moins les absences non facturées, au tarif de la tranche de quotient familial de chaque famille. Un mois n'est jamais facturé deux fois à une famille.</p>
 <form method="get" action="/agent/facturation" class="form">
-  <div class="field{{' field-error' if bad_month else ''}}"><label for="f-mois">Mois à facturer (AAAA-MM)</label>
-    % if bad_month:
-    <span class="error-text">Mois invalide (exemple : 2026-11).</span>
+  <div class="field{{' field-error' if month_error else ''}}"><label for="f-mois">Mois à facturer (AAAA-MM)</label>
+    % if month_error:
+    <span class="error-text">{{month_error}}</span>
     % end
     <input id="f-mois" name="mois" value="{{month}}" placeholder="2026-11"></div>
   <button type="submit" class="button button-secondary">Voir l'aperçu</button>

@@ -1,7 +1,13 @@
 % rebase('layout.tpl', title=title)
 <p class="aside"><a href="/inscriptions">← Inscriptions et absences</a></p>
 <h1>Planning {{fmt.of_name(child['first_name'])}} — {{fmt.month_fr(month)}}</h1>
-<p class="actions"><a href="/planning/{{child['id']}}?mois={{previous}}">← Mois précédent</a> · <a href="/planning/{{child['id']}}?mois={{following}}">Mois suivant →</a>
+<p class="actions">
+% if previous:
+<a href="/planning/{{child['id']}}?mois={{previous}}">← Mois précédent</a>{{' · ' if following else ''}}
+% end
+% if following:
+<a href="/planning/{{child['id']}}?mois={{following}}">Mois suivant →</a>
+% end
 % for other in children:
 %   if other['id'] != child['id']:
  · <a href="/planning/{{other['id']}}?mois={{month}}">Planning {{fmt.of_name(other['first_name'])}}</a>
