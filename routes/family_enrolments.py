@@ -6,13 +6,13 @@ from datetime import date
 from bottle import Bottle, abort, request
 
 from routes.display import request_title, status_label
-from routes.web import flash, portal, redirect, render, require_family, require_module, upload_response
+from routes.web import flash, portal, posted_form, redirect, render, require_family, require_module, upload_response
 from storage import clock
 from storage.dates import each_day, in_window, last_day, parse_month, shift_month
 from storage.certificates import CertificateRefused, certificate_of, clean_certificate
 from storage.enrolments import (ABSENCE_REASONS, AbsenceRefused, absent_days, active_enrolments, booked_days,
                                 clean_absence_form, clean_enrolment_form, submit_absence, submit_enrolments,
-                                weekdays_label)
+                                recent_absences, weekdays_label)
 from storage.families import child_by_id, record_of
 from storage.photos import MAX_UPLOAD_BYTES
 from storage.requests import all_requests
@@ -42,7 +42,7 @@ def enrolments_page():
                 for child in record.get("children", [])]
     module_requests = [(r, request_title(r), status_label(r["status"])) for r in all_requests(db)
                        if r["section"] in ("enrolment", "absence")][:20]
-    absences = sorted(db.table("absences").all(), key=lambda a: a["start"], reverse=True)[:20]
+    absences = recent_absences(db, 20)
     return render("family/enrolments.tpl", title="Inscriptions et absences", children=children,
                   module_requests=module_requests, absences=absences, services=services,
                   weekdays_label=weekdays_label, reasons=ABSENCE_REASONS, record=record)
@@ -62,9 +62,7 @@ def enrol():
     values = {"children": [], "weekdays": []}
     errors = {}
     if request.method == "POST":
-        values = {name: request.forms.getunicode(name, default="") or "" for name in request.forms.keys()}
-        values["children"] = list(request.forms.getall("children"))
-        values["weekdays"] = list(request.forms.getall("weekdays"))
+        values = posted_form("children", "weekdays")
         clean, errors = clean_enrolment_form(values, record, services, clock.today())
         if not errors:
             submit_enrolments(portal().families, family_id, clean, services[clean["service_id"]])
@@ -81,8 +79,8 @@ def declare_absence():
     services = _services()
     values, errors = {}, {}
     if request.method == "POST":
-        values = {name: request.forms.getunicode(name, default="") or "" for name in ("child", "service", "start",
-                                                                                       "end", "reason", "comment")}
+        form = posted_form()
+        values = {name: form.get(name, "") for name in ("child", "service", "start", "end", "reason", "comment")}
         clean, errors = clean_absence_form(values, db, record, services, clock.today())
         certificate = None
         upload = request.files.get("certificate")

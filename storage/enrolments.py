@@ -282,6 +282,11 @@ def apply_absence(db: TinyDB, record: dict, request: dict, options: dict) -> Non
                                      billing_choice=choice, created_at=now_iso()))
 
 
+def recent_absences(db: TinyDB, limit: int) -> list[dict]:
+    """The family's latest recorded absences, by start date, newest first."""
+    return sorted(db.table("absences").all(), key=lambda a: a["start"], reverse=True)[:limit]
+
+
 def absent_days(db: TinyDB, child_id, service_id: str, billed: bool | None = None) -> set[str]:
     """ISO dates of validated absences of a child at a service (only the non-billed ones with billed=False)."""
     return {d["date"] for a in db.table("absences").all()
