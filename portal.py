@@ -207,8 +207,11 @@ def main(argv: list[str] | None = None) -> int:
     address = configured_public_url(app.portal.settings) or f"http://{args.host}:{args.port}/"
     print(f"Portail Famille prêt en {time.perf_counter() - started:.2f} s, "
           f"{len(app.portal.index)} famille(s) : {address}", flush=True)
+    # Waitress would drop X-Forwarded-* before the app sees them: routes/web.py decides what to believe (the
+    # trusted-proxies setting for X-Forwarded-For; X-Forwarded-Host must name an allowed host).
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="PortailFamille",
-                   max_request_body_size=web.MAX_BODY_BYTES + 65536, connection_limit=1000, _quiet=True)
+                   max_request_body_size=web.MAX_BODY_BYTES + 65536, connection_limit=1000,
+                   clear_untrusted_proxy_headers=False, _quiet=True)
     return 0
 
 

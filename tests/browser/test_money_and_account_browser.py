@@ -18,12 +18,12 @@ pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 
 
-def log_in(page, identifiant: str, password: str, agent: bool = False) -> None:
+def log_in(page, identifiant: str, password: str, agent: bool = False, lands_on: str | None = None) -> None:
     page.goto("/agent/connexion" if agent else "/connexion")
     page.get_by_label(re.compile("^Identifiant")).fill(identifiant)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
-    expect(page).to_have_url(re.compile(r"/agent$" if agent else r"/accueil$"))
+    expect(page).to_have_url(re.compile(lands_on or (r"/agent$" if agent else r"/accueil$")))
 
 
 def cents(text: str) -> int:
@@ -188,9 +188,11 @@ def create_family(browser, server_url, last_name: str) -> tuple[str, str]:
 
 def test_family_changes_its_password(page, browser, server_url, javascript):
     family_id, password = create_family(browser, server_url, "JAVASCRIPT" if javascript else "SANSJS")
-    log_in(page, family_id, password)
-    page.get_by_role("link", name="Mon compte").click()
+    log_in(page, family_id, password, lands_on=r"/mon-compte$")  # a temporary password: first, its own
     expect(page.get_by_role("heading", level=1)).to_have_text("Mon compte")
+    expect(page.get_by_text("Votre mot de passe est provisoire")).to_be_visible()
+    page.get_by_role("link", name="Factures").click()  # nothing else until it is changed
+    expect(page).to_have_url(re.compile(r"/mon-compte$"))
     expect(page.get_by_text("uniquement des lettres et des chiffres")).to_be_visible()  # the rule is explained
 
     page.get_by_label("Mot de passe actuel").fill("pasLeBon1")
@@ -211,8 +213,8 @@ def test_family_changes_its_password(page, browser, server_url, javascript):
     page.get_by_label("Nouveau mot de passe", exact=True).fill("Soleil2027")
     page.get_by_label("Nouveau mot de passe (confirmation)").fill("Soleil2027")
     page.get_by_role("button", name="Changer le mot de passe").click()
-    expect(page.get_by_role("status").filter(has_text="Votre mot de passe a été changé.")).to_be_visible()
-    expect(page).to_have_url(re.compile(r"/mon-compte$"))
+    expect(page.get_by_role("status").filter(has_text="Votre mot de passe est enregistré.")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/accueil$"))
     shot(page, "family-password-changed", javascript)
 
     page.get_by_role("button", name="Se déconnecter").click()

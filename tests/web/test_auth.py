@@ -11,6 +11,7 @@ from helpers import (DEMO_FAMILY, OTHER_FAMILY, PUBLIC_ROUTES, FakeClock, concre
                      login_agent, login_family)
 from webtest import TestApp
 
+from tests.perf.live import CSRF_INPUT, Client, Server
 from portal import create_app, parse_args, start_up_settings
 from routes import auth as auth_routes
 from routes.web import SESSION_COOKIE
@@ -506,3 +507,25 @@ def test_agent_sets_trusted_proxies_in_parametres(agent_client, demo_app):
     good = agent_client.post("/agent/parametres", dict(form, trusted_proxies="10.0.0.1"))
     assert good.status_int == 303 and demo_app.portal.settings["trusted_proxies"] == ["10.0.0.1"]
     assert agent_client.get("/agent/parametres").html.find(id="f-trusted_proxies")["value"] == "10.0.0.1"
+
+
+def test_the_real_server_counts_each_visitor_behind_a_trusted_proxy_by_its_forwarded_address(tmp_path):
+    """Waitress must hand X-Forwarded-For to the app: behind the declared proxy, one visitor's failures do not
+    slow down another visitor (they would share the proxy's address otherwise)."""
+    server = Server.portal(tmp_path / "data", threads=2, log_path=tmp_path / "server.log")
+    server.env = {"PORTAL_TRUSTED_PROXIES": "127.0.0.1"}
+    with server:
+        server.start(timeout=60)
+
+        def attempt(client: Client, visitor: str, identifiant: str) -> int:
+            headers = {"X-Forwarded-For": visitor}
+            token = CSRF_INPUT.search(client.request("GET", "/connexion", headers=headers).text).group(1)
+            return client.request("POST", "/connexion", {"identifiant": identifiant, "mot_de_passe": "faux",
+                                                         "csrf_token": token}, headers=headers).status
+
+        sprayer, other = Client(server.port), Client(server.port)
+        statuses = [attempt(sprayer, "203.0.113.5", f"7704{n:05d}") for n in range(8)]
+        assert statuses[0] == 200 and statuses[-1] == 429, statuses
+        assert attempt(other, "198.51.100.7", "770400000") == 200  # another visitor is not slowed down
+        sprayer.close()
+        other.close()

@@ -152,9 +152,11 @@ def test_the_real_server_refuses_a_foreign_host_and_redirects_relatively(tmp_pat
         for host in (FOREIGN, f"{FOREIGN}:{server.port}", "ville-demo.fr"):
             status, location, body = get("/", Host=host)
             assert status == 400 and location is None and "Requête incorrecte" in body, (host, status, location)
-        # Waitress drops X-Forwarded-* unless a trusted proxy is configured; the app would refuse a foreign one anyway
+        # Waitress passes X-Forwarded-* on to the app (portal.main), which refuses a foreign forwarded host
         forwarded = {"X-Forwarded-Host": FOREIGN, "X-Forwarded-Proto": "https", "Forwarded": f"host={FOREIGN}"}
         status, location, _ = get("/", Host="famille.ville-demo.fr", **forwarded)
+        assert (status, location) == (400, None)
+        status, location, _ = get("/", Host="famille.ville-demo.fr", **{"X-Forwarded-Host": "famille.ville-demo.fr"})
         assert (status, location) == (303, "/connexion")
         status, location, _ = get("/accueil", Host=f"127.0.0.1:{server.port}")
         assert (status, location) == (303, "/connexion")
