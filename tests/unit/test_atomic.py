@@ -118,7 +118,8 @@ def test_folder_is_fsynced_after_the_rename_so_the_new_name_survives_a_power_cut
     def spy_fsync(fd):
         info = os.fstat(fd)
         folder_info = os.stat(folder)
-        is_folder = stat.S_ISDIR(info.st_mode) and (info.st_dev, info.st_ino) == (folder_info.st_dev, folder_info.st_ino)
+        same = (info.st_dev, info.st_ino) == (folder_info.st_dev, folder_info.st_ino)
+        is_folder = stat.S_ISDIR(info.st_mode) and same
         events.append(("fsync folder", open_flags.get(fd)) if is_folder else ("fsync file", None))
         real_fsync(fd)
 
