@@ -17,7 +17,7 @@ from webtest import TestApp
 
 from helpers import DEMO_FAMILY, OTHER_FAMILY, csrf_from, login_agent, login_family
 from storage.demo import DEMO_AGENT
-from storage.ledger import add_invoice, invoice_line
+from storage.ledger import add_invoice, add_payment, invoice_line
 from storage.requests import edit_record_directly
 
 FAMILY = DEMO_FAMILY[0]
@@ -129,6 +129,30 @@ def test_statement_lists_invoices_and_payments_newest_first_with_running_balance
         ["03/10/2026", "Facture 2026-09001 (septembre 2026)", "160,80 €", "", "160,80 €"],
     ]
     assert "Solde : 273,45 € à payer" in page_text(page)
+
+
+def test_statement_shows_the_last_twelve_months_and_brings_older_entries_forward(family, demo_app):
+    """After years of invoices the relevé stays one year long (and as fast); the whole history is one link away."""
+    add_invoice(demo_app.portal.families, FAMILY, number="2025-05001", period="2025-05", issued_on="2025-06-03",
+                due_on="2025-06-25", lines=[invoice_line("Léa", "Restauration scolaire", 4, 250)])
+    add_payment(demo_app.portal.families, FAMILY, paid_on="2025-06-20", amount_cents=400, method="cheque")
+
+    def rows(page):
+        return [[norm(td.get_text(" ")) for td in tr.find_all("td")]
+                for tr in BeautifulSoup(page.text, "html.parser").select("tbody tr")]
+
+    page = family.get("/releve")
+    assert rows(page)[0] == ["03/12/2026", "Facture 2026-11001 (novembre 2026)", "186,60 €", "", "279,45 €"]
+    assert rows(page)[-2:] == [["03/10/2026", "Facture 2026-09001 (septembre 2026)", "160,80 €", "", "166,80 €"],
+                               ["01/01/2026", "Solde reporté des opérations antérieures", "", "", "6,00 €"]]
+    assert len(rows(page)) == 6 and "Solde : 279,45 € à payer" in page_text(page)
+    assert "les 2 opérations antérieures sont reprises dans le solde reporté" in page_text(page)
+    assert 'href="/releve?tout=1"' in page.text
+    whole = family.get("/releve?tout=1")
+    assert len(rows(whole)) == 7 and rows(whole)[-2:] == [
+        ["20/06/2025", "Paiement (chèque)", "", "4,00 €", "6,00 €"],
+        ["03/06/2025", "Facture 2025-05001 (mai 2025)", "10,00 €", "", "10,00 €"]]
+    assert "Solde : 279,45 € à payer" in page_text(whole) and 'href="/releve"' in whole.text
 
 
 def test_family_in_credit_sees_it_in_its_favour(demo_app):
