@@ -10,15 +10,18 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from datetime import date, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
 from webtest import TestApp
 
 from helpers import DEMO_FAMILY, OTHER_FAMILY, csrf_from, login_agent, login_family
+from storage import clock
 from storage.demo import DEMO_AGENT
-from storage.ledger import add_invoice, add_payment, invoice_line
+from storage.ledger import add_invoice, add_payment, invoice_line, recent_statement_start
 from storage.requests import edit_record_directly
+from views.formats import month_fr
 
 FAMILY = DEMO_FAMILY[0]
 OTHER = OTHER_FAMILY[0]
@@ -133,9 +136,12 @@ def test_statement_lists_invoices_and_payments_newest_first_with_running_balance
 
 def test_statement_shows_the_last_twelve_months_and_brings_older_entries_forward(family, demo_app):
     """After years of invoices the relevé stays one year long (and as fast); the whole history is one link away."""
-    add_invoice(demo_app.portal.families, FAMILY, number="2025-05001", period="2025-05", issued_on="2025-06-03",
-                due_on="2025-06-25", lines=[invoice_line("Léa", "Restauration scolaire", 4, 250)])
-    add_payment(demo_app.portal.families, FAMILY, paid_on="2025-06-20", amount_cents=400, method="cheque")
+    first_day = date.fromisoformat(recent_statement_start(clock.today()))
+    issued, paid = first_day - timedelta(days=40), first_day - timedelta(days=20)  # just before the window
+    add_invoice(demo_app.portal.families, FAMILY, number="OLD-001", period=issued.strftime("%Y-%m"),
+                issued_on=issued.isoformat(), due_on=paid.isoformat(),
+                lines=[invoice_line("Léa", "Restauration scolaire", 4, 250)])
+    add_payment(demo_app.portal.families, FAMILY, paid_on=paid.isoformat(), amount_cents=400, method="cheque")
 
     def rows(page):
         return [[norm(td.get_text(" ")) for td in tr.find_all("td")]
@@ -143,15 +149,16 @@ def test_statement_shows_the_last_twelve_months_and_brings_older_entries_forward
 
     page = family.get("/releve")
     assert rows(page)[0] == ["03/12/2026", "Facture 2026-11001 (novembre 2026)", "186,60 €", "", "279,45 €"]
-    assert rows(page)[-2:] == [["03/10/2026", "Facture 2026-09001 (septembre 2026)", "160,80 €", "", "166,80 €"],
-                               ["01/01/2026", "Solde reporté des opérations antérieures", "", "", "6,00 €"]]
+    assert rows(page)[-2:] == [
+        ["03/10/2026", "Facture 2026-09001 (septembre 2026)", "160,80 €", "", "166,80 €"],
+        [first_day.strftime("%d/%m/%Y"), "Solde reporté des opérations antérieures", "", "", "6,00 €"]]
     assert len(rows(page)) == 6 and "Solde : 279,45 € à payer" in page_text(page)
     assert "les 2 opérations antérieures sont reprises dans le solde reporté" in page_text(page)
     assert 'href="/releve?tout=1"' in page.text
     whole = family.get("/releve?tout=1")
-    assert len(rows(whole)) == 7 and rows(whole)[-2:] == [
-        ["20/06/2025", "Paiement (chèque)", "", "4,00 €", "6,00 €"],
-        ["03/06/2025", "Facture 2025-05001 (mai 2025)", "10,00 €", "", "10,00 €"]]
+    assert len(rows(whole)) == 7 and [row[1:] for row in rows(whole)[-2:]] == [
+        ["Paiement (chèque)", "", "4,00 €", "6,00 €"], [f"Facture OLD-001 ({month_fr(issued.strftime('%Y-%m'))})",
+                                                         "10,00 €", "", "10,00 €"]]
     assert "Solde : 279,45 € à payer" in page_text(whole) and 'href="/releve"' in whole.text
 
 
