@@ -4,9 +4,10 @@ from __future__ import annotations
 from bottle import Bottle, abort, request
 
 from routes.web import found, pdf_response, portal, render, require_family
+from storage import clock
 from storage.families import child_by_id
-from storage.ledger import (PAYMENT_STATUS_LABELS, balance_cents, invoice_by_id, invoice_payment_status, invoices,
-                            statement)
+from storage.ledger import (PAYMENT_STATUS_LABELS, STATEMENT_MONTHS, balance_cents, invoice_by_id, invoice_payment_status,
+                            invoices, recent_statement_start, statement, statement_since)
 from views.pdf import child_sheet_pdf, invoice_pdf
 
 app = Bottle()
@@ -50,10 +51,14 @@ def invoice_document(invoice_id: int):
 
 @app.get("/releve")
 def account_statement():
+    """The last STATEMENT_MONTHS months with the balance brought forward; ?tout=1 for the whole history."""
     family_id, ledger = _ledger()
-    entries = statement(ledger)
+    whole = request.query.get("tout") == "1"
+    first_day = recent_statement_start(clock.today())
+    entries, earlier = (statement(ledger), 0) if whole else statement_since(ledger, first_day)
     return render("family/statement.tpl", title="Relevé de compte", entries=list(reversed(entries)),
-                  balance=balance_cents(ledger))
+                  balance=balance_cents(ledger), whole=whole, earlier=earlier, first_day=first_day,
+                  months=STATEMENT_MONTHS)
 
 
 @app.get("/mes-informations/enfants/<child_id:int>/fiche-<kind:re:simple|complete>.pdf")

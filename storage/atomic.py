@@ -29,7 +29,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 def _fsync_folder(folder: Path) -> None:
     # The rename itself is only durable once the folder entry is on disk.
-    fd = os.open(folder, os.O_RDONLY)
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
         os.fsync(fd)
     finally:

@@ -1,14 +1,26 @@
 """Commune-wide numbers: invoice numbers (unique in the commune) and new family numbers.
 
-data/numbers.json keeps every invoice number in use with its family, and the sequences. Numbers are
-reserved before the invoices are written, so a crash in between leaves at worst an unused number.
+data/numbers.json keeps only the sequences (the last invoice number given per year, the last family number);
+which family each invoice number belongs to is in the sharded register of storage/invoice_numbers.py. So a
+reservation rewrites two small files, whatever the number of invoices issued in the commune's history.
+
+Crash safety: numbers are recorded in the register before numbers.json moves the sequence on, and both before
+a number is handed out. A crash in between leaves numbers recorded but never handed out: the next reservation
+skips them (they are taken), so a number is never issued twice; at worst one stays unused. Numbers are
+reserved before the invoices are written, for the same reason.
 """
 from __future__ import annotations
 
+import logging
 import threading
+
+from tinydb.table import Document
 
 from storage.documents import SCHEMA_VERSION, DocumentStore
 from storage.families import Families
+from storage.invoice_numbers import InvoiceNumberRegister
+
+log = logging.getLogger("portal")
 
 
 class Numbers:
@@ -17,42 +29,54 @@ class Numbers:
         self._families = families
         self._path = documents.root / "numbers.json"
         self._lock = threading.Lock()
+        self._register = InvoiceNumberRegister(documents)
         state = documents.read(self._path).table("numbers").get(doc_id=1) or {}
-        self._invoices: dict[str, str] = dict(state.get("invoices", {}))
         self._sequences: dict[str, int] = dict(state.get("sequences", {}))
+        if state.get("invoices"):
+            self._migrate(state["invoices"])
+
+    def _migrate(self, invoices: dict[str, str]) -> None:
+        """Move the numbers that an older numbers.json kept in itself into the register (safe to redo)."""
+        self._register.record(invoices)
+        self._save()
+        log.info("numbers.json: %d invoice numbers moved to %s/", len(invoices), self._register.folder.name)
 
     def invoice_owner(self, number: str) -> str | None:
         """The family an invoice number belongs to, or None when it is free."""
-        return self._invoices.get(number)
+        with self._lock:
+            return self._register.owner(number)
 
     def reserve_invoices(self, numbers: dict[str, str]) -> None:
         """Reserve invoice numbers (number -> family) all at once; refuses if one is another family's."""
         with self._lock:
-            taken = [n for n, family in numbers.items() if self._invoices.get(n, family) != family]
+            taken = [n for n, family in numbers.items() if self._register.owner(n) not in (None, family)]
             if taken:
                 raise ValueError("Numéro(s) de facture déjà utilisé(s) : " + ", ".join(sorted(taken)))
-            self._invoices.update(numbers)
-            self._save()
+            new = {n: family for n, family in numbers.items() if self._register.owner(n) is None}
+            if new:
+                self._register.record(new)
 
     def next_invoice_number(self, year: int, family_id: str) -> str:
         """A new invoice number 'F2026-000123', reserved for family_id."""
         return self.next_invoice_numbers(year, [family_id])[0]
 
     def next_invoice_numbers(self, year: int, family_ids: list[str]) -> list[str]:
-        """New invoice numbers, one per family given, reserved in one write (the billing run's batch)."""
+        """New invoice numbers, one per family given, reserved together (the billing run's batch)."""
         with self._lock:
             key = f"invoice:{year}"
-            numbers = []
+            sequence = self._sequences.get(key, 0)
+            reserved: dict[str, str] = {}
             for family_id in family_ids:
                 while True:
-                    self._sequences[key] = self._sequences.get(key, 0) + 1
-                    number = f"F{year}-{self._sequences[key]:06d}"
-                    if number not in self._invoices:
+                    sequence += 1
+                    number = f"F{year}-{sequence:06d}"
+                    if self._register.owner(number) is None:  # imported or typed in with that number: skip it
                         break
-                self._invoices[number] = family_id
-                numbers.append(number)
+                reserved[number] = family_id
+            self._register.record(reserved)  # first: once recorded, a number can never be given again
+            self._sequences[key] = sequence
             self._save()
-            return numbers
+            return list(reserved)
 
     def next_family_number(self) -> str:
         """A family number not in use yet (after the highest one on disk)."""
@@ -64,7 +88,7 @@ class Numbers:
             return str(number)
 
     def _save(self) -> None:
-        from tinydb.table import Document
         with self._documents.transaction(self._path) as db:
-            db.table("numbers").upsert(Document(
-                {"schema": SCHEMA_VERSION, "invoices": self._invoices, "sequences": self._sequences}, doc_id=1))
+            table = db.table("numbers")
+            table.truncate()  # replaces the whole document (upsert would keep an older shape's "invoices")
+            table.insert(Document({"schema": SCHEMA_VERSION, "sequences": self._sequences}, doc_id=1))

@@ -3,11 +3,14 @@
 TinyDB's own JSONStorage keeps its file open, rewrites it in place (truncate then write) and is not
 thread-safe. Here every file is a small TinyDB document set that is read whole into memory, changed
 through TinyDB's API inside a transaction that holds the file's lock, and written once, atomically,
-when the transaction ends without error. An exception inside a transaction stores nothing.
+when the transaction ends without error. An exception inside a transaction stores nothing. A transaction
+opened on a file that the same thread is already changing is refused (its write would be overwritten by the
+outer one). Commit listeners run after the write; one that fails is logged and repaired, never undoes the write.
 """
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +23,11 @@ from tinydb.table import Document
 from storage.atomic import write_atomically
 
 SCHEMA_VERSION = 1
+log = logging.getLogger("portal")
+
+
+class NestedTransaction(RuntimeError):
+    """A transaction was opened on a file that this thread already has a transaction open on."""
 
 
 class SnapshotStorage(MemoryStorage):
@@ -103,7 +111,8 @@ class DocumentStore:
     def __init__(self, root: Path):
         self.root = Path(root).resolve()  # one spelling of each file's path, the key of its lock
         self._locks, self._locks_guard = shared_lock_table(self.root)
-        self._commit_listeners: list[Callable[[Path, TinyDB], None]] = []
+        self._commit_listeners: list[tuple[Callable[[Path, TinyDB], None], Callable[[Path], None] | None]] = []
+        self._open = threading.local()  # .paths: the files this thread has a transaction open on
 
     def lock(self, path: Path) -> threading.RLock:
         """The one lock that guards every read-modify-write of path."""
@@ -113,9 +122,13 @@ class DocumentStore:
                 lock = self._locks[path] = threading.RLock()
             return lock
 
-    def on_commit(self, listener: Callable[[Path, TinyDB], None]) -> None:
-        """Call listener(path, db) after each successful write (to keep in-memory indexes current)."""
-        self._commit_listeners.append(listener)
+    def on_commit(self, listener: Callable[[Path, TinyDB], None], repair: Callable[[Path], None] | None = None) -> None:
+        """Call listener(path, db) after each successful write (to keep in-memory indexes current).
+
+        If listener raises, the write stays stored: the error is logged and repair(path) is called to bring
+        what the listener keeps back in line with the file on disk.
+        """
+        self._commit_listeners.append((listener, repair))
 
     def read(self, path: Path) -> TinyDB:
         """A consistent snapshot of path; os.replace makes every read see a whole file."""
@@ -123,12 +136,41 @@ class DocumentStore:
 
     @contextmanager
     def transaction(self, path: Path) -> Iterator[TinyDB]:
-        """Yield a TinyDB over path; on normal exit write all changes at once, on error write nothing."""
+        """Yield a TinyDB over path; on normal exit write all changes at once, on error write nothing.
+
+        Raises NestedTransaction when this thread already has a transaction open on path.
+        """
+        path = Path(path)
+        open_paths = self._open.__dict__.setdefault("paths", set())
+        if path in open_paths:
+            raise NestedTransaction(f"{path}: a transaction on this file is already open in this thread; "
+                                    "the inner write would be lost when the outer one is stored")
         with self.lock(path):
-            db = snapshot(path)
-            yield db
-            if db.storage.changed:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                write_atomically(path, encode(db.storage.read() or {}))
-                for listener in self._commit_listeners:
-                    listener(path, db)
+            open_paths.add(path)
+            try:
+                db = snapshot(path)
+                yield db
+                if db.storage.changed:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    write_atomically(path, encode(db.storage.read() or {}))
+                    self._tell_listeners(path, db)
+            finally:
+                open_paths.discard(path)
+
+    def _tell_listeners(self, path: Path, db: TinyDB) -> None:
+        # The write is on disk and will be acknowledged: a listener's failure must not turn it into an error.
+        for listener, repair in self._commit_listeners:
+            try:
+                listener(path, db)
+            except Exception:
+                log.exception("Commit listener %s failed after %s was written; repairing", _name(listener), path)
+                if repair is None:
+                    continue
+                try:
+                    repair(path)
+                except Exception:
+                    log.exception("Repair by %s after writing %s failed", _name(repair), path)
+
+
+def _name(function: Callable) -> str:
+    return getattr(function, "__qualname__", repr(function))

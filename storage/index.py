@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import heapq
 import json
+import logging
 import os
 import threading
 import unicodedata
@@ -23,6 +24,7 @@ from storage.messages import (announcements_path, member_since, threads_of, unre
 RECENT_AUDIT_PER_FAMILY = 3
 RECENT_THREADS_PER_FAMILY = 3  # answered and read conversations kept besides those needing the agent
 SUBJECT_CHARS = 80
+log = logging.getLogger("portal")
 
 
 _COMBINING_MARKS = {code: None for code in range(0x300, 0x370)}  # the accents NFKD splits off Latin letters
@@ -124,7 +126,7 @@ class FamilyIndex:
         self._unread_from_families = 0
         self._pending_by_section: dict[str, int] = {}  # kept the same way: every agent page shows the total
         self._waiting: list[FamilySummary] | None = None  # families with pending requests, sorted; None = to redo
-        families.documents.on_commit(self._on_commit)
+        families.documents.on_commit(self._on_commit, repair=self.repair)
 
     def rebuild(self) -> int:
         """Read every family file once; returns the number of families."""
@@ -154,21 +156,41 @@ class FamilyIndex:
 
     def _on_commit(self, path: Path, db: TinyDB) -> None:
         if path.parent == self._families.folder:
-            summary = summarise(path.stem, db)
-            with self._lock:
-                previous = self._by_id.get(path.stem)
-                self._by_id[path.stem] = summary
-                if previous is not None:
-                    self._awaiting_reply -= previous.awaiting_reply
-                    self._unread_from_families -= previous.unread_from_family
-                    self._count_pending(previous, -1)
-                self._awaiting_reply += summary.awaiting_reply
-                self._unread_from_families += summary.unread_from_family
-                self._count_pending(summary, +1)
-                if summary.pending or (previous is not None and previous.pending):
-                    self._waiting = None
+            self._replace(path.stem, summarise(path.stem, db))
         elif path == self._announcements_path:
             self._announcement_dates = self._dates_of(db)
+
+    def repair(self, path: Path) -> None:
+        """Bring the entry of path's family back in line with its file on disk (after a failed update).
+
+        When the file cannot be summarised at all, the family keeps a bare entry (its number) so that the agent
+        still finds it, instead of a stale one that lists requests or messages it no longer has.
+        """
+        if path.parent == self._families.folder:
+            family_id = path.stem
+            try:
+                summary = summarise(family_id, self._families.documents.read(path))
+            except Exception:
+                log.exception("Family %s cannot be summarised; its index entry is reduced to its number", family_id)
+                summary = FamilySummary(family_id=family_id, name=family_id, children=[], active=True,
+                                        search_text=family_id)
+            self._replace(family_id, summary)
+        elif path == self._announcements_path:
+            self._announcement_dates = self._dates_of(self._families.documents.read(path))
+
+    def _replace(self, family_id: str, summary: FamilySummary) -> None:
+        with self._lock:
+            previous = self._by_id.get(family_id)
+            self._by_id[family_id] = summary
+            if previous is not None:
+                self._awaiting_reply -= previous.awaiting_reply
+                self._unread_from_families -= previous.unread_from_family
+                self._count_pending(previous, -1)
+            self._awaiting_reply += summary.awaiting_reply
+            self._unread_from_families += summary.unread_from_family
+            self._count_pending(summary, +1)
+            if summary.pending or (previous is not None and previous.pending):
+                self._waiting = None
 
     def __len__(self) -> int:
         return len(self._by_id)

@@ -6,6 +6,7 @@ minus every payment and credit), so amount due = solde antérieur + the period's
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from tinydb import TinyDB
 
@@ -104,6 +105,31 @@ def invoice_payment_status(ledger: TinyDB) -> dict[str, tuple[int, str]]:
 
 
 PAYMENT_STATUS_LABELS = {"paid": "Payée", "partial": "Partiellement payée", "unpaid": "À payer"}
+
+
+STATEMENT_MONTHS = 12  # what the family's relevé shows first: its cost stays the same after years of invoices
+
+
+def recent_statement_start(today: date) -> str:
+    """The first day of the relevé's usual window: the 1st of the month STATEMENT_MONTHS - 1 months before today's."""
+    index = today.year * 12 + today.month - 1 - (STATEMENT_MONTHS - 1)
+    return date(index // 12, index % 12 + 1, 1).isoformat()
+
+
+def statement_since(ledger: TinyDB, first_day: str) -> tuple[list[dict], int]:
+    """The relevé from first_day on, and how many earlier entries it sums up in its first line.
+
+    The entries dated before first_day become one line, the balance brought forward (kind 'opening'), so the
+    running balance and the last line are those of the whole account.
+    """
+    entries = statement(ledger)
+    earlier = sum(1 for entry in entries if entry["date"] < first_day)
+    if not earlier:
+        return entries, 0
+    opening = {"date": first_day, "order": (-1, 0), "kind": "opening",
+               "label": "Solde reporté des opérations antérieures", "debit_cents": 0, "credit_cents": 0,
+               "balance_cents": entries[earlier - 1]["balance_cents"]}
+    return [opening] + entries[earlier:], earlier
 
 
 def statement(ledger: TinyDB) -> list[dict]:

@@ -2,11 +2,12 @@
 
     python -m tests.perf.bench_http                       # 10,000 families, 10 clients, 10 s per phase
     python -m tests.perf.bench_http --families 2000 --duration 5 --clients 10
+    python -m tests.perf.bench_http --years 5 --duration 5   # a town after five years (600,000 invoices)
     python -m tests.perf.bench_http --profile             # also py-spy the server during each phase
 
 What it does, in one run:
 1. generates a town of --families families (tests/perf/generate_town.py) and a town of --small families into a
-   temporary folder;
+   temporary folder, both with --years years of history (invoices, messages, decisions, invoice numbers);
 2. starts the real server (`python portal.py --data … --port … --threads T`) on the large town and times its
    start-up (process start → first 200 on /connexion, --startups times, median), and in the same run a bare
    Bottle + Waitress "hello" app with the same thread count (tests/perf/hello_server.py): the ceiling;
@@ -59,6 +60,7 @@ PAGES = [
     ("Family home /accueil", "/accueil", "family"),
     ("Record section /mes-informations/responsable", "/mes-informations/responsable", "family"),
     ("Invoices /factures", "/factures", "family"),
+    ("Account statement /releve", "/releve", "family"),
     ("Requests /mes-demandes", "/mes-demandes", "family"),
     ("Agent Gestion des demandes /agent/demandes", "/agent/demandes", "agent"),
 ]
@@ -323,8 +325,9 @@ class TownServer:
         self.data_dir = root / f"town-{size}"
         print(f"[{size}] generating the town…", file=sys.stderr, flush=True)
         stats = generate_town(self.data_dir, size, seed=args.seed, password_hash=password_hash,
-                              agent_password_hash=agent_hash)
-        self.stats = {"families": stats.families, "children": stats.children, "invoices": stats.invoices,
+                              agent_password_hash=agent_hash, years=args.years)
+        self.stats = {"families": stats.families, "years": stats.years, "children": stats.children,
+                      "invoices": stats.invoices,
                       "messages": stats.messages, "pending_requests": stats.pending_requests,
                       "bytes": stats.bytes_written, "generation_s": round(stats.seconds, 2)}
         self.ids = list(stats.family_ids)
@@ -437,7 +440,7 @@ def benchmark(args) -> dict:
         rss, peak = large.server.rss_mb(), large.server.peak_rss_mb()
         result = {
             "machine": {"cpus": os.cpu_count(), "load_average": os.getloadavg(), "python": sys.version.split()[0]},
-            "settings": {"families": args.families, "small": args.small, "clients": args.clients,
+            "settings": {"families": args.families, "years": args.years, "small": args.small, "clients": args.clients,
                          "duration_s": args.duration, "warmup_s": args.warmup, "threads": args.threads,
                          "write_rounds": args.write_rounds, "families_per_client": args.families_per_client,
                          "seed": args.seed},
@@ -474,7 +477,8 @@ def report(result: dict) -> tuple[str, list[str]]:
 
     settings = result["settings"]
     lines = [
-        f"Portail Famille — HTTP benchmark: {settings['families']:,} families, {settings['clients']} clients × "
+        f"Portail Famille — HTTP benchmark: {settings['families']:,} families after {settings['years']} year(s), "
+        f"{settings['clients']} clients × "
         f"{settings['duration_s']:g} s per phase (after {settings['warmup_s']:g} s warm-up), Waitress "
         f"{settings['threads']} threads; {result['machine']['cpus']} CPUs shared by server and clients, "
         f"load average {result['load_average_at_start'][0]:.1f} at start, {result['machine']['load_average'][0]:.1f} "
@@ -546,6 +550,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="HTTP benchmark of the real server at town scale (issue #4)")
     parser.add_argument("--families", type=int, default=10000, help="families in the large town (default 10000)")
     parser.add_argument("--small", type=int, default=100, help="families in the small town for the write ratio")
+    parser.add_argument("--years", type=int, default=1, help="years of history of both towns (default 1)")
     parser.add_argument("--duration", type=float, default=10.0, help="timed seconds per phase (default 10)")
     parser.add_argument("--warmup", type=float, default=1.0, help="warm-up seconds per phase, not recorded")
     parser.add_argument("--clients", type=int, default=10, help="concurrent client processes (default 10)")

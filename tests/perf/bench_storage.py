@@ -1,6 +1,7 @@
 """Storage benchmark at town scale: start-up, memory, one family's read and write, at 100 and N families.
 
     python -m tests.perf.bench_storage                  # 100 and 10,000 families
+    python -m tests.perf.bench_storage --years 5        # the same towns after five years (600,000 invoices)
     python -m tests.perf.bench_storage --families 2000 --json tests/perf/results/storage.json
 
 Generates two towns (tests/perf/generate_town.py) in temporary folders, then for each:
@@ -14,7 +15,10 @@ Generates two towns (tests/perf/generate_town.py) in temporary folders, then for
 - write of one family's document: a Families.transaction that changes one field, fsynced, with the
   index listener, on --writes random families; the same with the fsync calls skipped; the bare floor
   (write_atomically of the same bytes); and the request lifecycle (submit_request, validate_request);
+- the reservation of one invoice number (Numbers.next_invoice_number, fsynced) after the town's history,
+  and a family's relevé (its ledger read and storage.ledger.statement), --reservations times each;
 - the agent's in-memory index views (pending list, search).
+--years N generates both towns with N years of history (tests/perf/generate_town.py).
 Reads and writes alternate between the two towns, so both meet the same disk and CPU conditions and
 the write ratio means something on a shared machine. Prints one table with the targets of issues #2
 and #4 (read and write on their p95) and exits 1 when a target is missed. Wall times depend on the
@@ -42,7 +46,7 @@ from tests.perf.generate_town import generate_town  # noqa: E402
 
 TARGETS = {  # metric -> (limit, unit) at the large size
     "read_p95": (1.0, "ms"), "write_p95": (20.0, "ms"), "startup_warm": (3.0, "s"), "rss_fresh": (150.0, "MB"),
-    "write_ratio": (1.5, "×"),
+    "write_ratio": (1.5, "×"), "reserve_p95": (5.0, "ms"),
 }
 
 
@@ -125,9 +129,10 @@ class Town:
         self.floor_dir = root / f"floor-{size}"
         print(f"[{size}] generating…", file=sys.stderr, flush=True)
         stats = generate_town(self.data_dir, size, seed=args.seed, password_hash=password_hash,
-                              agent_password_hash=agent_hash)
+                              agent_password_hash=agent_hash, years=args.years)
         self.ids = stats.family_ids
-        self.result = {"families": size, "generation_s": stats.seconds, "generation_cpu_s": stats.cpu_seconds,
+        self.result = {"families": size, "years": args.years, "invoices": stats.invoices, "messages": stats.messages,
+                       "generation_s": stats.seconds, "generation_cpu_s": stats.cpu_seconds,
                        "bytes": stats.bytes_written,
                        "children": stats.children, "pending_requests": stats.pending_requests}
         self.app = None
@@ -171,9 +176,11 @@ def interleaved(towns: list[Town], count: int, pick, action) -> list[list[float]
 def measure_families(towns: list[Town], args) -> None:
     """Reads, writes, request lifecycle and index views on every town, interleaved."""
     import storage.atomic
+    from storage import clock
     from storage.atomic import write_atomically
     from storage.documents import encode
     from storage.families import record_of
+    from storage.ledger import statement
     from storage.requests import submit_request, validate_request
 
     rng = random.Random(args.seed)
@@ -234,6 +241,21 @@ def measure_families(towns: list[Town], args) -> None:
     store("submit", interleaved(towns, count, lambda town, i: chosen[town.size][i], submit))
     store("validate", interleaved(towns, count, lambda town, i: submitted[town.size][i], validate))
 
+    # An invoice number typed in by the agent, after the town's years of invoices (all in the register).
+    year = clock.today().year
+
+    def reserve(town, i, family_id):
+        number = town.app.portal.numbers.next_invoice_number(year, family_id)
+        assert number.startswith(f"F{year}-"), number
+
+    store("reserve", interleaved(towns, args.reservations, random_family, reserve))
+
+    def releve(town, i, family_id):
+        entries = statement(town.families.read_ledger(family_id))
+        assert len(entries) >= 12 * args.years, len(entries)
+
+    store("releve", interleaved(towns, args.reservations, random_family, releve))
+
     for town in towns:
         index = town.app.portal.index
         town.result["index_pending"] = timings([timed_ms(index.with_pending_requests) for _ in range(20)])
@@ -263,6 +285,8 @@ def report(small: dict, large: dict) -> tuple[str, list[str]]:
         ("Town generation, wall / CPU (s)", f"{small['generation_s']:.1f} / {small['generation_cpu_s']:.1f}",
          f"{large['generation_s']:.1f} / {large['generation_cpu_s']:.1f}", "", ""),
         ("Data on disk (MB)", f"{small['bytes'] / 1e6:.1f}", f"{large['bytes'] / 1e6:.1f}", "", ""),
+        ("Invoices / messages", f"{small['invoices']} / {small['messages']}",
+         f"{large['invoices']} / {large['messages']}", "", ""),
         ("Start-up create_app, warm cache (s, median)", f"{small['startup_warm']:.2f}",
          f"{large['startup_warm']:.2f}", "< 3 s", check("startup_warm", large["startup_warm"])),
         ("  CPU time of that start-up (s)", f"{small['startup_cpu']:.2f}", f"{large['startup_cpu']:.2f}", "", ""),
@@ -286,6 +310,9 @@ def report(small: dict, large: dict) -> tuple[str, list[str]]:
         ("  floor: bare write_atomically", ms(small["write_floor"]), ms(large["write_floor"]), "", ""),
         ("submit_request p50 / p95 (ms)", ms(small["submit"]), ms(large["submit"]), "", ""),
         ("validate_request p50 / p95 (ms)", ms(small["validate"]), ms(large["validate"]), "", ""),
+        ("Reserve an invoice number, fsync, p50 / p95 (ms)", ms(small["reserve"]), ms(large["reserve"]), "< 5 ms",
+         check("reserve_p95", large["reserve"]["p95"])),
+        ("Relevé: ledger read + statement p50 / p95 (ms)", ms(small["releve"]), ms(large["releve"]), "", ""),
         (f"Write {large['families']} / write {small['families']} (medians)", "1", f"{ratio:.2f}", "≤ 1.5", check("write_ratio", ratio)),
         ("Agent index: pending list p50 (ms)", f"{small['index_pending']['p50']:.2f}",
          f"{large['index_pending']['p50']:.2f}", "", ""),
@@ -308,6 +335,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reads", type=int, default=2000)
     parser.add_argument("--writes", type=int, default=300)
     parser.add_argument("--startups", type=int, default=3, help="start-ups measured per town (median)")
+    parser.add_argument("--years", type=int, default=1, help="years of history of both towns (default 1)")
+    parser.add_argument("--reservations", type=int, default=200,
+                        help="invoice numbers reserved, and relevés computed, per town")
     parser.add_argument("--no-cold", action="store_true", help="skip the cold-cache start-up")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", metavar="DIR", help="generate into DIR and keep it")
@@ -321,6 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     from storage.passwords import hash_password
     from tests.perf.generate_town import AGENT_PASSWORD, FAMILY_PASSWORD
 
+    load_at_start = os.getloadavg()[0]
     root = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="portail-bench-"))
     root.mkdir(parents=True, exist_ok=True)
     password_hash, agent_hash = hash_password(FAMILY_PASSWORD), hash_password(AGENT_PASSWORD)
@@ -336,8 +367,8 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
     table, misses = report(small, large)
-    print(f"Portail Famille — storage ({os.cpu_count()} CPU, load average {os.getloadavg()[0]:.1f}, "
-          f"Python {sys.version.split()[0]})")
+    print(f"Portail Famille — storage, towns of {args.years} year(s) ({os.cpu_count()} CPU, load average "
+          f"{load_at_start:.1f} at start, {os.getloadavg()[0]:.1f} at end, Python {sys.version.split()[0]})")
     print(table)
     print("Missed targets: " + ", ".join(misses) if misses else "All targets met.")
     if args.json:

@@ -1,11 +1,15 @@
 """Generate a town of realistic French families into a data folder, fast.
 
     python -m tests.perf.generate_town --families 10000 --data /tmp/town
+    python -m tests.perf.generate_town --families 10000 --years 5 --data /tmp/town5   # a town after five years
 
 Each family gets one file data/families/<id>.json (tables record, account, requests, messages, audit,
 announcement_reads) and one ledger data/ledgers/<id>.json (tables invoices, payments), in exactly the
 shapes the storage layer writes (see storage/families.py, storage/requests.py, storage/ledger.py,
-storage/messages.py); the town's announcements go to data/announcements.json.
+storage/messages.py); the town's announcements go to data/announcements.json, and every invoice number is
+in the commune's register (data/invoice-numbers/, storage/invoice_numbers.py) as an import leaves it.
+--years N gives the town N years of history: 12 × N monthly invoices per family, and each year its
+messages, decided requests (with their audit lines) and announcements.
 For speed the files are written directly with storage.documents.encode() and without fsync, and every
 family account reuses ONE precomputed scrypt hash of "demo2026" (hashing 10,000 times takes minutes).
 The agent account (data/agents.json) is created through storage.agents.Agents with a real hash of
@@ -28,7 +32,10 @@ from pathlib import Path
 
 from storage import clock
 from storage.agents import Agents
-from storage.documents import SCHEMA_VERSION, DocumentStore, encode
+from storage.documents import SCHEMA_VERSION, DocumentStore, encode, read_raw
+from storage.invoice_numbers import FOLDER as NUMBER_FOLDER
+from storage.invoice_numbers import TABLE as NUMBER_TABLE
+from storage.invoice_numbers import shard_document, shard_name
 from storage.passwords import hash_password
 from storage.requests import changes_between
 from storage.sections import SECTIONS, child_label, current_values, person_label
@@ -246,6 +253,7 @@ def birth_date(rng: random.Random, today: date, min_age: int, max_age: int) -> s
 @dataclass
 class TownStats:
     data_dir: Path
+    years: int = 1
     families: int = 0
     children: int = 0
     persons: int = 0
@@ -260,7 +268,8 @@ class TownStats:
     family_ids: list[str] = field(default_factory=list, repr=False)
 
     def summary(self) -> str:
-        return (f"{self.families} families, {self.children} children, {self.persons} authorised persons, "
+        return (f"{self.years} year(s): {self.families} families, {self.children} children, "
+                f"{self.persons} authorised persons, "
                 f"{self.invoices} invoices, {self.payments} payments, {self.messages} messages, "
                 f"{self.pending_requests} pending requests ({self.decided_requests} decided), "
                 f"{self.bytes_written / 1e6:.1f} MB in {self.seconds:.1f} s ({self.cpu_seconds:.1f} s CPU) -> {self.data_dir}")
@@ -269,15 +278,19 @@ class TownStats:
 class _Town:
     """Draws one family after another from a seeded generator."""
 
-    def __init__(self, rng: random.Random, today: date, pending_ratio: float):
+    def __init__(self, rng: random.Random, today: date, pending_ratio: float, years: int = 1):
         self.rng = rng
         self.today = today
         self.pending_ratio = pending_ratio
-        # The twelve monthly invoices already issued (on the 3rd of the following month) by today.
+        self.years = years
+        # The 12 × years monthly invoices already issued (on the 3rd of the following month) by today.
         year, month = add_months(today.year, today.month, -1 if today.day >= 3 else -2)
-        self.periods = [add_months(year, month, -k) for k in range(11, -1, -1)]
-        self.announcement_dates = [f"{(today - timedelta(days=days)).isoformat()}T09:30:00"
-                                   for days, *_ in ANNOUNCEMENTS]
+        self.periods = [add_months(year, month, -k) for k in range(12 * years - 1, -1, -1)]
+        # Each year the same announcements, oldest first: (subject, body, category, created_at).
+        self.announcements = [(subject, body, category,
+                               f"{(today - timedelta(days=days + 365 * ago)).isoformat()}T09:30:00")
+                              for ago in range(years - 1, -1, -1) for days, subject, body, category in ANNOUNCEMENTS]
+        self.announcement_dates = [created_at for *_, created_at in self.announcements]
         self.ledger_periods = []
         for year, month in self.periods:
             issued = date(*add_months(year, month, 1), 3)
@@ -400,7 +413,9 @@ class _Town:
                      "iban": iban_fr(bank_code, f"{rng.randint(1, 99999):05d}", account), "bic": bic},
             "persons": persons, "children": children,
             "schema": SCHEMA_VERSION, "family_id": family_id,
-            "created_at": iso_at(self.today - timedelta(days=rng.randint(400, 3000)), rng),
+            # Every account is older than the ledger's first invoice.
+            "created_at": iso_at(self.today - timedelta(days=rng.randint(400 + 365 * (self.years - 1),
+                                                                         3000 + 365 * (self.years - 1))), rng),
         }
 
     # Ledger -----------------------------------------------------------------------------------------
@@ -488,23 +503,31 @@ class _Town:
                 "body": body, "category": category, "created_at": at, "read_at": read}
             return doc_id
 
-        for _ in range(rng.choices((0, 1, 2, 3), (35, 35, 20, 10))[0]):
-            day = self.today - timedelta(days=rng.randint(6, 330))  # replies and readings stay in the past
-            if rng.random() < 0.25:
-                subject, body, category = rng.choice(AGENT_MESSAGES)
-                post("agent", subject, body, category, None, iso_at(day, rng, 8, 17),
-                     iso_at(day + timedelta(days=rng.randint(0, 4)), rng) if rng.random() < 0.75 else None)
-                continue
-            subject, body, category = rng.choice(FAMILY_MESSAGES)
-            thread = post("family", subject, body, category, None, iso_at(day, rng), None)
-            if rng.random() < 0.85:  # answered (most are): the agent read it before replying
-                reply_day = day + timedelta(days=rng.randint(0, 4))
-                table[str(thread)]["read_at"] = iso_at(reply_day, rng, 8, 9)
-                post("agent", subject, rng.choice(AGENT_REPLIES), category, thread, iso_at(reply_day, rng, 10, 17),
-                     iso_at(reply_day + timedelta(days=1), rng) if rng.random() < 0.8 else None)
-            elif rng.random() < 0.5:  # still waiting for the town hall, maybe already opened
-                table[str(thread)]["read_at"] = iso_at(day + timedelta(days=1), rng, 8, 17)
+        # Each year a few conversations; those of earlier years were all answered and read long ago.
+        for ago in range(self.years - 1, -1, -1):
+            for _ in range(rng.choices((0, 1, 2, 3), (35, 35, 20, 10))[0]):
+                self.conversation(table, post, ago)
         return table
+
+    def conversation(self, table: dict, post, ago: int) -> None:
+        """One conversation of the year `ago` years before this one."""
+        rng = self.rng
+        old = ago > 0
+        day = self.today - timedelta(days=rng.randint(6, 330) + 365 * ago)  # replies and readings stay in the past
+        if rng.random() < 0.25:
+            subject, body, category = rng.choice(AGENT_MESSAGES)
+            post("agent", subject, body, category, None, iso_at(day, rng, 8, 17),
+                 iso_at(day + timedelta(days=rng.randint(0, 4)), rng) if rng.random() < 0.75 or old else None)
+            return
+        subject, body, category = rng.choice(FAMILY_MESSAGES)
+        thread = post("family", subject, body, category, None, iso_at(day, rng), None)
+        if rng.random() < 0.85 or old:  # answered (most are): the agent read it before replying
+            reply_day = day + timedelta(days=rng.randint(0, 4))
+            table[str(thread)]["read_at"] = iso_at(reply_day, rng, 8, 9)
+            post("agent", subject, rng.choice(AGENT_REPLIES), category, thread, iso_at(reply_day, rng, 10, 17),
+                 iso_at(reply_day + timedelta(days=1), rng) if rng.random() < 0.8 or old else None)
+        elif rng.random() < 0.5:  # still waiting for the town hall, maybe already opened
+            table[str(thread)]["read_at"] = iso_at(day + timedelta(days=1), rng, 8, 17)
 
     def announcement_reads(self, record: dict) -> dict:
         """Which of the town's announcements (published after the account existed) the family opened."""
@@ -567,8 +590,9 @@ class _Town:
             "created_by": family_id, "decided_at": None, "decided_by": None, "reason": "",
         }
 
-    def decided(self, family_id: str, record: dict, doc_id: int) -> tuple[dict, dict] | None:
-        """An older request already validated or cancelled, and its audit line.
+    def decided(self, family_id: str, record: dict, doc_id: int, ago: int = 0) -> tuple[dict, dict] | None:
+        """An older request (of the year `ago` years before this one) already validated or cancelled, and its
+        audit line.
 
         The record is left as it is: a validated change is taken to be what the record already holds,
         so its 'after' values are today's and its 'before' values are plausible older ones.
@@ -580,7 +604,7 @@ class _Town:
         status = "validated" if rng.random() < 0.85 else "cancelled"
         if status == "validated":
             request["changes"] = [dict(c, before=c["after"], after=c["before"]) for c in request["changes"]]
-        created = self.today - timedelta(days=rng.randint(40, 330))
+        created = self.today - timedelta(days=rng.randint(40, 330) + 365 * ago)
         decided_at = iso_at(created + timedelta(days=rng.randint(0, 6)), rng, 8, 17)
         reason = "" if status == "validated" else "Merci de joindre un justificatif à votre demande."
         request.update(status=status, created_at=iso_at(created, rng), decided_at=decided_at,
@@ -593,19 +617,22 @@ class _Town:
 
     # The two files of one family ------------------------------------------------------------------
 
-    def family_files(self, family_id: str, sequence: int, password_hash: str, stats: TownStats) -> tuple[bytes, bytes]:
-        """The encoded family file and ledger file of one new family; counts what it holds into stats."""
+    def family_files(self, family_id: str, sequence: int, password_hash: str,
+                     stats: TownStats) -> tuple[bytes, bytes, list[str]]:
+        """The encoded family file and ledger file of one new family, and its invoice numbers; counts what it
+        holds into stats."""
         rng = self.rng
         record = self.record(family_id)
         account = {"schema": SCHEMA_VERSION, "password_hash": password_hash, "active": rng.random() > 0.01,
                    "password_changed_at": record["created_at"]}
         tables = {"record": {"1": record}, "account": {"1": account}}
         requests, audit = {}, {}
-        if rng.random() < 0.25:
-            decided = self.decided(family_id, record, 1)
-            if decided:
-                requests["1"], audit["1"] = decided
-                stats.decided_requests += 1
+        for ago in range(self.years - 1, -1, -1):  # oldest first, as the audit trail grows
+            if rng.random() < 0.25:
+                decided = self.decided(family_id, record, len(requests) + 1, ago)
+                if decided:
+                    requests[str(len(requests) + 1)], audit[str(len(audit) + 1)] = decided
+                    stats.decided_requests += 1
         if rng.random() < self.pending_ratio:
             pending = self.request(family_id, record)
             if pending:
@@ -629,7 +656,44 @@ class _Town:
         stats.payments += len(payments)
         stats.messages += len(messages)
         stats.bytes_written += len(family_bytes) + len(ledger_bytes)
-        return family_bytes, ledger_bytes
+        return family_bytes, ledger_bytes, [invoice["number"] for invoice in invoices.values()]
+
+
+class _NumberRegisterWriter:
+    """Writes the register of invoice numbers (storage/invoice_numbers.py) while the families are drawn.
+
+    A family's numbers continue the previous family's (same periods, next sequence), so a shard file that the
+    current family does not touch gets no more numbers: it is written then, and memory stays flat.
+    """
+
+    def __init__(self, data_dir: Path):
+        self.folder = data_dir / NUMBER_FOLDER
+        self.folder.mkdir(exist_ok=True)
+        self.pending: dict[str, dict[str, str]] = {}
+        self.bytes_written = 0
+
+    def add(self, family_id: str, numbers: list[str]) -> None:
+        touched = set()
+        for number in numbers:
+            name = shard_name(number)
+            touched.add(name)
+            self.pending.setdefault(name, {})[number] = family_id
+        for name in [name for name in self.pending if name not in touched]:
+            self._write(name, self.pending.pop(name))
+
+    def close(self) -> None:
+        for name, owners in self.pending.items():
+            self._write(name, owners)
+        self.pending = {}
+
+    def _write(self, name: str, owners: dict[str, str]) -> None:
+        path = self.folder / f"{name}.json"
+        earlier = read_raw(path)  # a shard met again (another numbering than this generator's): merge
+        if earlier:
+            owners = dict(earlier[NUMBER_TABLE]["1"]["owners"], **owners)
+        data = encode(shard_document(owners))
+        path.write_bytes(data)
+        self.bytes_written += len(data)
 
 
 def _line(child: str, service: str, quantity: int, unit_price_cents: int, detail: str = "") -> dict:
@@ -642,12 +706,13 @@ def _line(child: str, service: str, quantity: int, unit_price_cents: int, detail
 
 def generate_town(data_dir, families: int = 10000, seed: int = 1, pending_ratio: float = 0.2,
                   today: date | None = None, password_hash: str | None = None,
-                  agent_password_hash: str | None = None) -> TownStats:
+                  agent_password_hash: str | None = None, years: int = 1) -> TownStats:
     """Write `families` generated families (plus the agent account) into an empty data folder.
 
-    About pending_ratio of the families have one pending request; about a quarter have an older,
-    already decided one (with its audit line). password_hash / agent_password_hash let a caller reuse
-    hashes it already has (each scrypt hash costs ~50 ms).
+    About pending_ratio of the families have one pending request; each year about a quarter have a
+    request decided (with its audit line). years: how much history (invoices, messages, decisions,
+    announcements) the town has. password_hash / agent_password_hash let a caller reuse hashes it
+    already has (each scrypt hash costs ~50 ms).
     """
     started, cpu_started = time.perf_counter(), time.process_time()
     data_dir = Path(data_dir)
@@ -657,8 +722,9 @@ def generate_town(data_dir, families: int = 10000, seed: int = 1, pending_ratio:
     if any(family_folder.glob("*.json")):
         raise FileExistsError(f"{family_folder} already holds families")
     rng = FastRandom(seed)
-    town = _Town(rng, today or clock.today(), pending_ratio)
-    stats = TownStats(data_dir)
+    town = _Town(rng, today or clock.today(), pending_ratio, years)
+    stats = TownStats(data_dir, years)
+    register = _NumberRegisterWriter(data_dir)
     password_hash = password_hash or hash_password(FAMILY_PASSWORD)
 
     numbers = sorted(rng.sample(range(10_000_000), families))
@@ -668,7 +734,8 @@ def generate_town(data_dir, families: int = 10000, seed: int = 1, pending_ratio:
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="town-writer") as writer:
         for sequence, number in enumerate(numbers, start=1):
             family_id = f"77{number:07d}"
-            family_bytes, ledger_bytes = town.family_files(family_id, sequence, password_hash, stats)
+            family_bytes, ledger_bytes, invoice_numbers = town.family_files(family_id, sequence, password_hash, stats)
+            register.add(family_id, invoice_numbers)
             backlog.append(writer.submit(_write_pair, family_folder / f"{family_id}.json", family_bytes,
                                          ledger_folder / f"{family_id}.json", ledger_bytes))
             if len(backlog) >= 512:
@@ -677,14 +744,15 @@ def generate_town(data_dir, families: int = 10000, seed: int = 1, pending_ratio:
                 del backlog[:256]
         for done in backlog:
             done.result()
+    register.close()
+    stats.bytes_written += register.bytes_written
 
     announcements = data_dir / "announcements.json"  # storage.messages: one global file for every family
     if not announcements.exists():
         announcements.write_bytes(encode({"announcements": {
             str(doc_id): {"schema": SCHEMA_VERSION, "author_name": AGENT_NAME, "subject": subject, "body": body,
                           "category": category, "created_at": created_at}
-            for doc_id, ((_days, subject, body, category), created_at)
-            in enumerate(zip(ANNOUNCEMENTS, town.announcement_dates), start=1)}}))
+            for doc_id, (subject, body, category, created_at) in enumerate(town.announcements, start=1)}}))
     agents = Agents(DocumentStore(data_dir))
     if agents.get(AGENT_LOGIN) is None:
         agents.create(AGENT_LOGIN, AGENT_NAME, agent_password_hash or hash_password(AGENT_PASSWORD))
@@ -704,9 +772,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", required=True, help="data folder to fill (must hold no families)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pending-ratio", type=float, default=0.2, help="share of families with a pending request")
+    parser.add_argument("--years", type=int, default=1, help="years of history: 12 invoices a year per family, "
+                                                              "messages, decisions, announcements (default 1)")
     args = parser.parse_args(argv)
     try:
-        stats = generate_town(args.data, args.families, args.seed, args.pending_ratio)
+        stats = generate_town(args.data, args.families, args.seed, args.pending_ratio, years=args.years)
     except FileExistsError as error:
         print(f"Refused: {error}", file=sys.stderr)
         return 1

@@ -1,5 +1,6 @@
-"""Crash test: families submit change requests and the agent decides them while the server is killed with
-SIGKILL at a random moment, then restarted; every answered write must still be there, every file whole.
+"""Crash test: families submit change requests and the agent decides them and types in invoices while the
+server is killed with SIGKILL at a random moment, then restarted; every answered write must still be there,
+every file whole, no invoice number given twice.
 
     python -m tests.perf.kill_loop --rounds 20            # the long version
     python -m tests.perf.kill_loop --rounds 3 --seed 7    # replay one sequence of kill moments
@@ -7,13 +8,16 @@ SIGKILL at a random moment, then restarted; every answered write must still be t
 tests/web/test_crash_kill.py runs the short version (3 rounds) in the default test suite.
 
 A write counts as acknowledged when its POST got the 303 of success: a submission (its unique mobile number),
-a validation or a cancellation (by the only agent client, of a request it saw pending). A write whose answer
-was lost in the kill may or may not be stored: no claim is made about it. After each restart, checks:
+a validation or a cancellation (by the agent client, of a request it saw pending), an invoice (by a second
+agent client, its unique line detail). A write whose answer was lost in the kill may or may not be stored: no
+claim is made about it. After each restart, checks:
 - every *.json file under the data folder parses, and no temporary file of an interrupted write remains;
 - every acknowledged submission is present exactly once, as a whole request document;
 - every acknowledged decision has its status, and exactly one audit line in the same file;
 - each family's record equals its starting record with the validated changes applied in audit order
-  (the merge and its audit line are one write: never one without the other).
+  (the merge and its audit line are one write: never one without the other);
+- every acknowledged invoice is in its family's ledger exactly once; no invoice number is in two invoices;
+  every invoice's number is in the commune's register (data/invoice-numbers/) with that invoice's family.
 """
 from __future__ import annotations
 
@@ -39,6 +43,7 @@ SUBMIT_FORM = "/mes-informations/responsable/modifier"
 REQUEST_KEYS = {"schema", "section", "action", "target_id", "target_label", "changes", "status", "created_at",
                 "created_by", "decided_at", "decided_by", "reason"}
 VALIDATE_ACTION = re.compile(r'action="/agent/demandes/(\d+)/(\d+)/valider"')
+INVOICE_FORM = "/agent/familles/{}/factures/nouvelle"
 
 
 def generate_small_town(data_dir: Path, families: int, seed: int = 1) -> list[str]:
@@ -80,6 +85,7 @@ class Acknowledged:
     """Every write whose POST got its success answer (303), over all rounds; shared by the client threads."""
     submissions: list = field(default_factory=list)  # (family_id, phone)
     decisions: list = field(default_factory=list)    # (family_id, request_id, "validated" | "cancelled")
+    invoices: list = field(default_factory=list)     # (family_id, the detail of its one line)
     unexpected: list = field(default_factory=list)   # answers that are neither success nor a connection error
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -146,6 +152,30 @@ def check_data(data_dir: Path, initial: dict[str, dict], acknowledged: Acknowled
         if request is None or request["status"] != status:
             problems.append(f"{fid}: acknowledged {status} of request {rid} but it is "
                             f"{request and request['status']}")
+    return problems + check_invoices(data_dir, acknowledged)
+
+
+def check_invoices(data_dir: Path, acknowledged: Acknowledged) -> list[str]:
+    """Acknowledged invoices stored once, numbers unique in the commune and registered to their family."""
+    problems = []
+    owners = {}
+    for path in (data_dir / "invoice-numbers").glob("*.json"):
+        owners.update(read_json(path)["invoice_numbers"]["1"]["owners"])
+    holders: dict[str, list[str]] = {}
+    details: dict[tuple[str, str], int] = {}
+    for path in (data_dir / "ledgers").glob("*.json"):
+        for invoice in (read_json(path).get("invoices") or {}).values():
+            holders.setdefault(invoice["number"], []).append(path.stem)
+            for line in invoice["lines"]:
+                details[path.stem, line["detail"]] = details.get((path.stem, line["detail"]), 0) + 1
+    for number, families in holders.items():
+        if len(families) > 1:
+            problems.append(f"invoice number {number} given {len(families)} times: {families}")
+        if owners.get(number) != families[0]:
+            problems.append(f"invoice number {number} of {families[0]} is registered to {owners.get(number)}")
+    for fid, detail in acknowledged.invoices:
+        if details.get((fid, detail)) != 1:
+            problems.append(f"{fid}: acknowledged invoice {detail!r} found {details.get((fid, detail), 0)} times")
     return problems
 
 
@@ -201,6 +231,32 @@ def agent_client(port: int, state: dict, family_ids: list[str], acknowledged: Ac
         client.close()
 
 
+def invoicing_client(port: int, state: dict, family_ids: list[str], tag: int, acknowledged: Acknowledged,
+                     stop: threading.Event, max_requests: int = 2000) -> None:
+    """Type in one small invoice after another, family after family: each reserves an invoice number."""
+    client = Client.resume(port, state, timeout=10)
+    try:
+        forms = {}
+        for fid in family_ids:
+            forms[fid] = form_fields(client.get(INVOICE_FORM.format(fid)).text, INVOICE_FORM.format(fid))
+        for n in range(max_requests):
+            if stop.is_set():
+                return
+            fid = family_ids[n % len(family_ids)]
+            detail = f"kill {tag}-{n}"
+            answer = client.post(INVOICE_FORM.format(fid), dict(
+                forms[fid], line_child_0="Léa", line_service_0="Restauration scolaire", line_detail_0=detail,
+                line_quantity_0="1", line_price_0="3,85"))
+            if answer.status == 303:
+                acknowledged.add("invoices", (fid, detail))
+            else:
+                acknowledged.add("unexpected", f"invoice {fid} {detail}: {answer.status} {answer.text[:200]}")
+    except (OSError, http.client.HTTPException):
+        return
+    finally:
+        client.close()
+
+
 # --- The loop -------------------------------------------------------------------------------------
 
 @dataclass
@@ -208,6 +264,7 @@ class KillReport:
     rounds: int = 0
     submissions: int = 0
     decisions: int = 0
+    invoices: int = 0
     temp_files_after_kill: list = field(default_factory=list)  # per round: files an interrupted write left
     run_seconds: list = field(default_factory=list)            # per round: time from load start to the kill
     problems: list = field(default_factory=list)
@@ -216,7 +273,8 @@ class KillReport:
 
     def summary(self) -> str:
         return (f"{self.rounds} kill -9 rounds (seed {self.seed}): {self.submissions} acknowledged submissions, "
-                f"{self.decisions} acknowledged decisions; temp files left by the kills: {self.temp_files_after_kill}; "
+                f"{self.decisions} acknowledged decisions, {self.invoices} acknowledged invoices; "
+                f"temp files left by the kills: {self.temp_files_after_kill}; "
                 f"problems: {len(self.problems)}; unexpected answers: {len(self.unexpected)}")
 
 
@@ -255,6 +313,8 @@ def kill_loop(data_dir: Path, rounds: int, seed: int, families: int = 12, family
             threads.append(threading.Thread(target=agent_client, args=(server.port, agent_state, writers,
                                                                        acknowledged, stop,
                                                                        random.Random(rng.random()))))
+            threads.append(threading.Thread(target=invoicing_client, args=(server.port, agent_state, writers,
+                                                                           round_no, acknowledged, stop)))
             started = time.perf_counter()
             for thread in threads:
                 thread.start()
@@ -278,8 +338,8 @@ def kill_loop(data_dir: Path, rounds: int, seed: int, families: int = 12, family
             report.rounds = round_no
             report.problems += [f"round {round_no}: {p}" for p in problems]
             log(f"round {round_no}: killed after {report.run_seconds[-1]:.2f} s, "
-                f"{len(acknowledged.submissions)} submissions and {len(acknowledged.decisions)} decisions "
-                f"acknowledged so far, {report.temp_files_after_kill[-1]} temp file(s) left by the kill, "
+                f"{len(acknowledged.submissions)} submissions, {len(acknowledged.decisions)} decisions and "
+                f"{len(acknowledged.invoices)} invoices acknowledged so far, {report.temp_files_after_kill[-1]} temp file(s) left by the kill, "
                 f"{len(problems)} problem(s)")
             if problems:
                 break
@@ -293,6 +353,7 @@ def kill_loop(data_dir: Path, rounds: int, seed: int, families: int = 12, family
     finally:
         server.stop()
     report.submissions, report.decisions = len(acknowledged.submissions), len(acknowledged.decisions)
+    report.invoices = len(acknowledged.invoices)
     report.unexpected = list(acknowledged.unexpected)
     return report
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import stat
 
 import pytest
 
@@ -100,6 +101,40 @@ def test_temp_file_lives_in_target_folder_so_replace_is_a_rename(tmp_path, monke
     monkeypatch.setattr(os, "replace", spy)
     write_atomically(tmp_path / "f.json", b"{}")
     assert seen == [(str(tmp_path), str(tmp_path))]
+
+
+def test_folder_is_fsynced_after_the_rename_so_the_new_name_survives_a_power_cut(tmp_path, monkeypatch):
+    """Without the folder's fsync the rename may still be only in memory: after a power cut the file is old again."""
+    folder = tmp_path / "families"
+    folder.mkdir()
+    events, open_flags = [], {}
+    real_open, real_fsync, real_replace = os.open, os.fsync, os.replace
+
+    def spy_open(path, flags, *args, **kwargs):
+        fd = real_open(path, flags, *args, **kwargs)
+        open_flags[fd] = flags
+        return fd
+
+    def spy_fsync(fd):
+        info = os.fstat(fd)
+        folder_info = os.stat(folder)
+        same = (info.st_dev, info.st_ino) == (folder_info.st_dev, folder_info.st_ino)
+        is_folder = stat.S_ISDIR(info.st_mode) and same
+        events.append(("fsync folder", open_flags.get(fd)) if is_folder else ("fsync file", None))
+        real_fsync(fd)
+
+    def spy_replace(source, destination):
+        events.append(("replace", None))
+        real_replace(source, destination)
+
+    monkeypatch.setattr(os, "open", spy_open)
+    monkeypatch.setattr(os, "fsync", spy_fsync)
+    monkeypatch.setattr(os, "replace", spy_replace)
+    write_atomically(folder / "770400070.json", b"{}")
+    monkeypatch.undo()
+    names = [name for name, _ in events]
+    assert names == ["fsync file", "replace", "fsync folder"]
+    assert events[-1][1] & os.O_DIRECTORY  # opened as a directory: refuses to fsync a file by mistake
 
 
 def test_remove_stale_temp_files_removes_only_temp_files(tmp_path):

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 
 import pytest
 
 from storage import documents as documents_module
-from storage.documents import DocumentStore, read_raw
+from storage.documents import DocumentStore, NestedTransaction, read_raw
 from storage.families import RECORD_ID, Families, record_of
 
 
@@ -93,6 +94,43 @@ def test_commit_listeners_hear_only_successful_writes(store, tmp_path):
             db.table("a").insert({"n": 1})
             raise Boom()
     assert heard == ["ok.json"]
+
+
+def test_nested_transaction_on_the_same_file_is_refused_and_nothing_is_lost_silently(store, tmp_path):
+    with store.transaction(tmp_path / "one.json") as one:  # on two different files: allowed
+        one.table("a").insert({"n": 1})
+        with store.transaction(tmp_path / "two.json") as two:
+            two.table("a").insert({"n": 2})
+    assert read_raw(tmp_path / "one.json")["a"]["1"] == {"n": 1}
+    assert read_raw(tmp_path / "two.json")["a"]["1"] == {"n": 2}
+    path = tmp_path / "doc.json"
+    with pytest.raises(NestedTransaction, match="already open"):
+        with store.transaction(path) as outer:
+            outer.table("a").insert({"n": "outer"})
+            with store.transaction(path) as inner:
+                inner.table("a").insert({"n": "inner"})
+    assert not path.exists()  # the error undid the whole outer transaction: nothing half stored
+    with store.transaction(path) as db:  # the file is usable again by the same thread
+        db.table("a").insert({"n": "later"})
+    assert [d["n"] for d in read_raw(path)["a"].values()] == ["later"]
+
+
+def test_failing_commit_listener_is_logged_and_repaired_and_the_write_is_kept(store, tmp_path, caplog):
+    heard, repaired = [], []
+
+    def broken(path, db):
+        raise KeyError("a field the listener expected")
+
+    store.on_commit(broken, repair=repaired.append)
+    store.on_commit(lambda path, db: heard.append(path.name))  # later listeners still run
+    path = tmp_path / "doc.json"
+    with caplog.at_level(logging.ERROR, logger="portal"):
+        with store.transaction(path) as db:
+            db.table("a").insert({"n": 1})
+    assert read_raw(path)["a"]["1"] == {"n": 1}
+    assert repaired == [path] and heard == ["doc.json"]
+    failure = next(r for r in caplog.records if r.name == "portal" and "broken" in r.getMessage())
+    assert str(path) in failure.getMessage() and failure.exc_info[0] is KeyError
 
 
 def test_family_transaction_error_leaves_family_untouched(families):

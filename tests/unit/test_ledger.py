@@ -19,7 +19,7 @@ from storage.documents import DocumentStore
 from storage.families import Families
 from storage.invoice_import import COLUMNS, import_invoices, parse_invoice_csv
 from storage.ledger import (add_invoice, add_payment, balance_cents, invoice_line, invoice_payment_status, invoices,
-                            reverse_payment, statement)
+                            reverse_payment, statement, statement_since)
 
 FAMILY = "770400070"
 OTHER = "770400080"
@@ -130,7 +130,21 @@ def check_statement(families: Families) -> list[dict]:
         assert entry["balance_cents"] == running
         assert all(is_int(entry[k]) for k in ("debit_cents", "credit_cents", "balance_cents"))
     assert running == balance_cents(ledger)
+    for first_day in sorted({e["date"] for e in entries} | {"2000-01-01", "2999-12-31"}):
+        check_statement_since(ledger, entries, first_day)
     return entries
+
+
+def check_statement_since(ledger, entries: list[dict], first_day: str) -> None:
+    """The relevé of the last months: the later entries unchanged, the earlier ones as one balance brought forward."""
+    shown, earlier = statement_since(ledger, first_day)
+    assert earlier == sum(1 for e in entries if e["date"] < first_day)
+    assert shown[1 if earlier else 0:] == entries[earlier:]
+    if earlier:
+        assert shown[0]["kind"] == "opening" and shown[0]["date"] == first_day
+        assert shown[0]["balance_cents"] == entries[earlier - 1]["balance_cents"]
+    if entries:
+        assert shown[-1]["balance_cents"] == balance_cents(ledger)
 
 
 def check_fifo_statuses(families: Families) -> None:

@@ -224,3 +224,40 @@ def test_agent_index_follows_submissions_and_decisions(families):
     assert [s.family_id for s in index.with_pending_requests()] == [FAMILY]
     validate_request(families, FAMILY, request_id, "agent")
     assert index.pending_count() == 0
+
+
+def test_index_entry_is_rebuilt_when_its_update_fails_after_a_stored_write(families, monkeypatch, caplog):
+    """A listener error must neither fail the family's request nor leave the agent's lists stale."""
+    import storage.index
+
+    index = FamilyIndex(families)
+    index.rebuild()
+    real_summarise = storage.index.summarise
+    calls = []
+
+    def summarise_failing_once(family_id, db):
+        calls.append(family_id)
+        if len(calls) == 1:
+            raise ValueError("unexpected document shape")
+        return real_summarise(family_id, db)
+
+    monkeypatch.setattr(storage.index, "summarise", summarise_failing_once)
+    request_id = submit_request(families, FAMILY, "tax", {"income": 1})
+    assert get_request(families, request_id)["status"] == "pending"  # stored, and no exception came out
+    assert index.pending_count() == 1
+    assert [p["id"] for p in index.get(FAMILY).pending] == [request_id]
+    assert any(r.name == "portal" and r.exc_info for r in caplog.records)
+
+
+def test_index_keeps_a_bare_entry_for_a_family_it_cannot_summarise(families, monkeypatch):
+    import storage.index
+
+    index = FamilyIndex(families)
+    index.rebuild()
+    submit_request(families, FAMILY, "tax", {"income": 1})
+    assert index.pending_count() == 1
+    monkeypatch.setattr(storage.index, "summarise", lambda family_id, db: 1 / 0)
+    with families.transaction(FAMILY) as db:
+        db.table("requests").truncate()
+    assert index.pending_count() == 0  # not the stale pending request
+    assert [s.family_id for s in index.search(FAMILY)] == [FAMILY]

@@ -25,11 +25,14 @@ if str(REPO) not in sys.path:  # plain `pytest` without a root conftest does not
     sys.path.insert(0, str(REPO))
 
 from stdnum import iban  # noqa: E402
+from tinydb import TinyDB  # noqa: E402
 
 from portal import create_app  # noqa: E402
-from storage.families import record_of  # noqa: E402
+from storage import clock  # noqa: E402
+from storage.documents import DocumentStore, read_raw  # noqa: E402
+from storage.families import Families, record_of  # noqa: E402
 from storage.fields import clean_field  # noqa: E402
-from storage.ledger import balance_cents, invoices  # noqa: E402
+from storage.ledger import add_invoice, add_payment, balance_cents, invoice_payment_status, statement  # noqa: E402
 from storage.passwords import verify_password  # noqa: E402
 from storage.requests import pending_requests, validate_request  # noqa: E402
 from storage.sections import RECORD_SECTIONS, SECTIONS, current_values  # noqa: E402
@@ -95,20 +98,40 @@ def test_generated_values_pass_the_portal_validation(town):
         assert iban.is_valid(record["bank"]["iban"])
 
 
-def test_ledger_balances_chain_as_storage_computes_them(town):
+def replay_ledger(generated: TinyDB, families: Families, family_id: str) -> list[tuple[dict, dict]]:
+    """Enter a generated ledger's invoices and payments through storage.ledger, in the order they happened, into
+    an empty family; returns (generated invoice, invoice as storage stored it) pairs."""
+    families.create(family_id, {"children": []}, "unused")
+    events = [(doc["created_at"], 0, doc) for doc in generated.table("invoices").all()]
+    events += [(doc["created_at"], 1, doc) for doc in generated.table("payments").all()]
+    pairs = []
+    for _, kind, doc in sorted(events, key=lambda event: event[:2]):
+        if kind == 0:
+            stored = add_invoice(families, family_id, number=doc["number"], period=doc["period"],
+                                 issued_on=doc["issued_on"], due_on=doc["due_on"], lines=doc["lines"])
+            pairs.append((doc, stored))
+        else:
+            add_payment(families, family_id, paid_on=doc["paid_on"], amount_cents=doc["amount_cents"],
+                        method=doc["method"], reference=doc["reference"])
+    return pairs
+
+
+def test_generated_ledgers_hold_what_the_ledger_code_computes(town, tmp_path):
+    """The generator writes ledgers directly: entered one by one through storage.ledger, each invoice gets the
+    same solde antérieur and amount due, and the relevé and the balance agree."""
     data_dir, stats, app, _ = town
+    replayed_families = Families(DocumentStore(tmp_path))
     for family_id in random.Random(3).sample(stats.family_ids, 40):
-        ledger = app.portal.families.read_ledger(family_id)
-        issued = sorted(invoices(ledger), key=lambda d: d["issued_on"])
-        assert len(issued) == 12
-        payments = ledger.table("payments").all()
-        for invoice in issued:
-            before = [i for i in issued if i["created_at"] < invoice["created_at"]]
-            paid = sum(p["amount_cents"] for p in payments if p["created_at"] < invoice["created_at"])
-            assert invoice["previous_balance_cents"] == sum(i["total_cents"] for i in before) - paid
-            assert invoice["amount_due_cents"] == invoice["previous_balance_cents"] + invoice["total_cents"]
-            assert invoice["total_cents"] == sum(line["amount_cents"] for line in invoice["lines"])
-        assert balance_cents(ledger) >= 0
+        generated = app.portal.families.read_ledger(family_id)
+        assert len(generated.table("invoices")) == 12
+        pairs = replay_ledger(generated, replayed_families, family_id)
+        money = ("number", "total_cents", "previous_balance_cents", "amount_due_cents")
+        for made, stored in pairs:
+            assert [made[key] for key in money] == [stored[key] for key in money]
+        replayed = replayed_families.read_ledger(family_id)
+        assert balance_cents(generated) == balance_cents(replayed) >= 0
+        assert statement(generated)[-1]["balance_cents"] == balance_cents(generated)
+        assert invoice_payment_status(generated) == invoice_payment_status(replayed)
 
 
 def test_accounts_and_agent_can_log_in(town):
@@ -136,3 +159,42 @@ def test_a_pending_request_validates_and_the_index_follows(town):
     else:
         assert any(p["last_name"] == next(c["after"] for c in request["changes"] if c["field"] == "last_name")
                    for p in record["persons"])
+
+
+@pytest.fixture(scope="module")
+def old_town(tmp_path_factory):
+    """A small town after five years: 60 invoices per family, each number in the commune's register."""
+    data_dir = tmp_path_factory.mktemp("town5")
+    stats = generate_town(data_dir, 60, seed=11, years=5)
+    return data_dir, stats, create_app(data_dir)
+
+
+def test_five_year_town_numbers_are_in_the_register_and_new_ones_follow(old_town):
+    data_dir, stats, app = old_town
+    numbers, families = app.portal.numbers, app.portal.families
+    assert stats.invoices == 60 * 60
+    for family_id in random.Random(4).sample(stats.family_ids, 10):
+        ledger = families.read_ledger(family_id)
+        issued = ledger.table("invoices").all()
+        assert len(issued) == 60 and len({i["period"] for i in issued}) == 60
+        assert all(numbers.invoice_owner(i["number"]) == family_id for i in issued)
+        assert statement(ledger)[-1]["balance_cents"] == balance_cents(ledger)
+        other = next(f for f in stats.family_ids if f != family_id)
+        with pytest.raises(ValueError, match="déjà utilisé"):
+            numbers.reserve_invoices({issued[0]["number"]: other})
+    year = clock.today().year
+    assert numbers.next_invoice_numbers(year, stats.family_ids[:3]) == [f"F{year}-00000{n}" for n in (1, 2, 3)]
+    shards = list((data_dir / "invoice-numbers").glob("*.json"))
+    sizes = [len(read_raw(path)["invoice_numbers"]["1"]["owners"]) for path in shards]
+    assert sum(sizes) == stats.invoices + 3 and max(sizes) <= 1000
+
+
+def test_five_year_town_history_reaches_the_agent_views(old_town):
+    data_dir, stats, app = old_town
+    announcements = read_raw(data_dir / "announcements.json")["announcements"]
+    assert len(announcements) == 5 * 6
+    audit_years = {entry["at"][:4] for family_id in stats.family_ids
+                   for entry in app.portal.families.read(family_id).table("audit").all()}
+    assert len(audit_years) >= 5
+    assert app.portal.index.recent_audit(limit=5)
+    assert len(app.portal.index) == 60

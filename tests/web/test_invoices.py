@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from datetime import date, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
@@ -17,10 +18,12 @@ from webtest import TestApp
 
 from helpers import DEMO_FAMILY, OTHER_FAMILY, FakeClock, csrf_from, login_agent, login_family, tool_missing
 from portal import create_app
+from storage import clock
 from storage.demo import DEMO_AGENT
-from storage.ledger import add_invoice, invoice_line
+from storage.ledger import add_invoice, add_payment, invoice_line, recent_statement_start
 from storage.protection.submissions import MIN_FILL_SECONDS
 from storage.requests import edit_record_directly
+from views.formats import month_fr
 
 FAMILY = DEMO_FAMILY[0]
 OTHER = OTHER_FAMILY[0]
@@ -137,6 +140,34 @@ def test_statement_lists_invoices_and_payments_newest_first_with_running_balance
         ["03/10/2026", "Facture 2026-09001 (septembre 2026)", "160,80 €", "", "160,80 €"],
     ]
     assert "Solde : 273,45 € à payer" in page_text(page)
+
+
+def test_statement_shows_the_last_twelve_months_and_brings_older_entries_forward(family, demo_app):
+    """After years of invoices the relevé stays one year long (and as fast); the whole history is one link away."""
+    first_day = date.fromisoformat(recent_statement_start(clock.today()))
+    issued, paid = first_day - timedelta(days=40), first_day - timedelta(days=20)  # just before the window
+    add_invoice(demo_app.portal.families, FAMILY, number="OLD-001", period=issued.strftime("%Y-%m"),
+                issued_on=issued.isoformat(), due_on=paid.isoformat(),
+                lines=[invoice_line("Léa", "Restauration scolaire", 4, 250)])
+    add_payment(demo_app.portal.families, FAMILY, paid_on=paid.isoformat(), amount_cents=400, method="cheque")
+
+    def rows(page):
+        return [[norm(td.get_text(" ")) for td in tr.find_all("td")]
+                for tr in BeautifulSoup(page.text, "html.parser").select("tbody tr")]
+
+    page = family.get("/releve")
+    assert rows(page)[0] == ["03/12/2026", "Facture 2026-11001 (novembre 2026)", "186,60 €", "", "279,45 €"]
+    assert rows(page)[-2:] == [
+        ["03/10/2026", "Facture 2026-09001 (septembre 2026)", "160,80 €", "", "166,80 €"],
+        [first_day.strftime("%d/%m/%Y"), "Solde reporté des opérations antérieures", "", "", "6,00 €"]]
+    assert len(rows(page)) == 6 and "Solde : 279,45 € à payer" in page_text(page)
+    assert "les 2 opérations antérieures sont reprises dans le solde reporté" in page_text(page)
+    assert 'href="/releve?tout=1"' in page.text
+    whole = family.get("/releve?tout=1")
+    assert len(rows(whole)) == 7 and [row[1:] for row in rows(whole)[-2:]] == [
+        ["Paiement (chèque)", "", "4,00 €", "6,00 €"], [f"Facture OLD-001 ({month_fr(issued.strftime('%Y-%m'))})",
+                                                         "10,00 €", "", "10,00 €"]]
+    assert "Solde : 279,45 € à payer" in page_text(whole) and 'href="/releve"' in whole.text
 
 
 def test_family_in_credit_sees_it_in_its_favour(demo_app):

@@ -10,6 +10,11 @@
 % end
 </p>
 % include('family/_pay_button.tpl')
+% if whole:
+<p>Tout l'historique du compte. <a href="/releve">Afficher les {{months}} derniers mois</a></p>
+% elif earlier:
+<p>Opérations depuis le {{fmt.date_fr(first_day)}} ; les {{earlier}} opérations antérieures sont reprises dans le solde reporté. <a href="/releve?tout=1">Afficher tout l'historique</a></p>
+% end
 % if entries:
 <div class="table-wrap"><table>
   <caption>Factures et paiements, le plus récent en premier</caption>
