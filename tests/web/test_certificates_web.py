@@ -9,7 +9,6 @@ The clock is pinned on Wednesday 02/12/2026 at 09:00.
 from __future__ import annotations
 
 import io
-import os
 import zlib
 from datetime import date, datetime, timedelta
 
@@ -40,9 +39,8 @@ UPLOAD_HEADERS = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy"
 
 @pytest.fixture(autouse=True)
 def frozen_clock():
-    clock.pin(NOW)
-    yield
-    clock.pin(os.environ["PORTAL_NOW"])  # the suite's pinned instant (tests/conftest.py)
+    with clock.pinned(NOW):
+        yield
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ The clock is pinned on Wednesday 02/12/2026 at 09:00 (the demo's school year run
 """
 from __future__ import annotations
 
-import os
 import time
 from datetime import datetime
 
@@ -32,9 +31,8 @@ SERVICE_SPAN = "Le service est ouvert du 01/09/2026 au 03/07/2027 : choisissez d
 
 @pytest.fixture(autouse=True)
 def frozen_clock():
-    clock.pin(NOW)
-    yield
-    clock.pin(os.environ["PORTAL_NOW"])  # the suite's pinned instant (tests/conftest.py)
+    with clock.pinned(NOW):
+        yield
 
 
 @pytest.fixture
