@@ -4,6 +4,7 @@ from __future__ import annotations
 import copy
 
 from storage.documents import SCHEMA_VERSION, DocumentStore
+from storage.mail.config import MAIL_DEFAULTS
 
 DEFAULT_SETTINGS = {
     "schema": SCHEMA_VERSION,
@@ -30,6 +31,8 @@ DEFAULT_SETTINGS = {
         "simulator": False,
     },
     "secure_cookies": False,
+    # E-mail (storage/mail/): the SMTP server; PORTAL_SMTP_* environment variables win over these (see Portal).
+    "mail": MAIL_DEFAULTS,
 }
 
 
