@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bottle import Bottle
 
-from routes import (agent_account, agent_billing, agent_families, agent_home, agent_ledger, agent_messages,
+from routes import (agent_account, agent_billing, agent_families, agent_home, agent_ledger, agent_mail, agent_messages,
                     agent_requests, agent_settings, auth, family_account, family_enrolments, family_home,
                     family_invoices, family_messages, family_record, family_requests, online_payment, preregistration,
                     static_files, web)
@@ -23,18 +23,22 @@ from storage.documents import DocumentStore
 from storage.enrolments import ENROLMENT_REQUEST_KINDS
 from storage.families import Families
 from storage.index import FamilyIndex
+from storage.mail.config import mail_environment
+from storage.mail.outbox import Outbox
+from storage.mail.sender import MailSender
 from storage.passwords import generate_password, hash_password
 from storage.photos import FamilyFiles
 from storage.preregistrations import Preregistrations
 from storage.requests import register_request_kind
 from storage.services import Services
 from storage.sessions import SessionStore
-from storage.settings import Settings
+from storage.settings import Settings, merged
 from storage.throttle import LoginThrottle
 
 ROUTE_MODULES = (auth, family_home, family_record, family_requests, family_invoices, family_messages, family_account,
                  family_enrolments, online_payment, agent_home, agent_requests, agent_messages, agent_families,
-                 agent_ledger, agent_billing, agent_settings, agent_account, preregistration, static_files)
+                 agent_ledger, agent_billing, agent_settings, agent_account, preregistration, static_files,
+                 agent_mail)
 log = logging.getLogger("portal")
 
 
@@ -49,7 +53,9 @@ class Portal:
         remove_stale_temp_files(data_dir)
         self.index = FamilyIndex(self.families)
         self.index.rebuild()
-        self.settings = Settings(self.documents, settings)
+        # SMTP settings from PORTAL_SMTP_* win over the stored ones (the Paramètres page shows them read-only).
+        self.mail_environment = mail_environment()
+        self.settings = Settings(self.documents, merged({"mail": self.mail_environment}, settings or {}))
         self.sessions = SessionStore(self.documents)
         self.agents = Agents(self.documents)
         self.photos = FamilyFiles(data_dir, "photos")
@@ -58,6 +64,9 @@ class Portal:
         self.numbers = Numbers(self.documents, self.families)
         self.preregistrations = Preregistrations(self.documents)
         self.throttle = LoginThrottle()
+        self.outbox = Outbox(data_dir / "outbox", commune=lambda: self.settings["commune"])
+        self.mail_sender = MailSender(self.outbox, lambda: self.settings.values)
+        self.jobs = [self.mail_sender]  # background threads, started by create_app(start_jobs=True)
 
 
 def register_request_kinds() -> None:
@@ -66,15 +75,25 @@ def register_request_kinds() -> None:
         register_request_kind(section, kind)
 
 
-def create_app(data_dir: str | Path = "data", settings: dict | None = None) -> Bottle:
-    """A fresh portal app over data_dir; settings override what data/settings.json holds."""
+def create_app(data_dir: str | Path = "data", settings: dict | None = None, *, start_jobs: bool = False) -> Bottle:
+    """A fresh portal app over data_dir; settings override what data/settings.json holds. start_jobs starts the
+    background threads (the mail sender); stop them with stop_jobs(app)."""
     register_request_kinds()
     app = Bottle()
     app.portal = Portal(Path(data_dir), settings)
     web.install(app)
     for module in ROUTE_MODULES:
         app.merge(module.app)
+    if start_jobs:
+        for job in app.portal.jobs:
+            job.start()
     return app
+
+
+def stop_jobs(app: Bottle) -> None:
+    """Stop the background threads cleanly (each finishes what it is doing)."""
+    for job in app.portal.jobs:
+        job.stop()
 
 
 def ensure_agent_account(portal: Portal) -> str | None:
@@ -134,14 +153,17 @@ def main(argv: list[str] | None = None) -> None:
         if seed_demo(data_dir):
             print("Données de démonstration créées (Ville de Démo).")
     overrides = {"secure_cookies": True} if args.secure_cookies else None
-    app = create_app(data_dir, overrides)
+    app = create_app(data_dir, overrides, start_jobs=True)
     first_password = ensure_agent_account(app.portal)
     if first_password:
         print("Compte agent créé. Identifiant : agent   Mot de passe (affiché une seule fois) :", first_password)
     print(f"Portail Famille prêt en {time.perf_counter() - started:.2f} s, "
           f"{len(app.portal.index)} famille(s) : http://{args.host}:{args.port}/", flush=True)
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="PortailFamille",
-                   max_request_body_size=web.MAX_BODY_BYTES + 65536, connection_limit=1000, _quiet=True)
+    try:
+        waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="PortailFamille",
+                       max_request_body_size=web.MAX_BODY_BYTES + 65536, connection_limit=1000, _quiet=True)
+    finally:
+        stop_jobs(app)
 
 
 if __name__ == "__main__":

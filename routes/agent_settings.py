@@ -5,6 +5,7 @@ import re
 
 from bottle import Bottle, abort, request
 
+from routes.agent_mail import mail_settings_view, posted_mail_settings
 from routes.web import flash, form_text, portal, posted_form, redirect, render, require_agent
 from storage.services import WEEKDAYS, clean_service_form
 
@@ -42,19 +43,23 @@ def settings_page():
     errors = {}
     commune = dict(portal().settings["commune"])
     paybox = dict(portal().settings["paybox"])
+    mail = None  # e-mail block: the stored SMTP settings, or those just typed
     if request.method == "POST":
         commune = {name: form_text(name, 120) for name, _ in COMMUNE_FIELDS}
         errors = {name: "Ce champ est obligatoire." for name in ("name", "address1", "postcode", "city") if not commune[name]}
         paybox, paybox_errors = clean_paybox_form(paybox)
         errors.update(paybox_errors)
+        mail, mail_errors = posted_mail_settings()
+        errors.update(mail_errors)
         if not errors:
-            portal().settings.save({"commune": commune, "paybox": paybox,
+            portal().settings.save({"commune": commune, "paybox": paybox, "mail": mail,
                                     "modules": {key: request.forms.get(key) == "1" for key, _ in MODULES}})
+            portal().mail_sender.wake()  # new SMTP settings: pending mails go now
             flash("Paramètres enregistrés.")
             redirect("/agent/parametres")
     return render("agent/settings.tpl", title="Paramètres", commune=commune, fields=COMMUNE_FIELDS, modules=MODULES,
                   enabled=portal().settings["modules"], errors=errors, services=portal().services.all(),
-                  weekdays=WEEKDAYS, paybox=paybox, paybox_fields=PAYBOX_FIELDS)
+                  weekdays=WEEKDAYS, paybox=paybox, paybox_fields=PAYBOX_FIELDS, **mail_settings_view(mail))
 
 
 def _service_as_form(service: dict) -> dict:

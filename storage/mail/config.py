@@ -94,7 +94,8 @@ def smtp_config(mail_settings: dict) -> SmtpConfig:
 
 
 MAIL_FIELDS = (("host", "Serveur SMTP (nom ou adresse)"), ("port", "Port (vide : selon la sécurité)"),
-               ("user", "Identifiant SMTP (vide : sans authentification)"),
+               ("security", "Sécurité de la connexion"), ("user", "Identifiant SMTP (vide : sans authentification)"),
+               ("password", "Nouveau mot de passe SMTP"),
                ("mail_from", "Adresse d'expédition (par exemple portail@ma-commune.fr)"),
                ("ca_file", "Certificat du serveur à accepter (fichier PEM, facultatif)"))
 # The form's names of the fields whose names could clash with other settings blocks on the same page.

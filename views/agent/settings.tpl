@@ -34,8 +34,10 @@
       <input id="f-hmac_key_hex" name="hmac_key_hex" value="" autocomplete="off" maxlength="300"></div>
     <label class="check"><input type="checkbox" name="simulator" value="1"{{!' checked' if paybox.get('simulator') else ''}}> Simulateur de banque intégré (démonstration uniquement : aucun paiement réel)</label>
   </fieldset>
+  % include('agent/_mail_settings.tpl')
   <button type="submit" class="button">Enregistrer</button>
 </form>
+% include('agent/_mail_test.tpl')
 <h2>Services proposés aux familles</h2>
 % if services:
 <div class="table-wrap"><table>
