@@ -90,9 +90,10 @@ class MailSender:
         now = self.clock()
         config = self.current_config()
         if config != self._config:
-            if self._config is not None:  # new settings: what failed with the old ones is tried again now
-                self._hurry = set(self.outbox.due(float("inf")))
-                self.outbox.forget_schedule()
+            # First pass (a start or restart) or new settings: what failed before is tried again now, not at its
+            # planned time, so that mails left by a crash or a wrong setting leave as soon as they can.
+            self._hurry = set(self.outbox.due(float("inf")))
+            self.outbox.forget_schedule()
             self._config = config
         if not config.ready:
             return POLL_SECONDS  # mails stay pending, shown "non envoyé (SMTP non configuré)"

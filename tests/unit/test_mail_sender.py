@@ -244,3 +244,18 @@ def test_a_line_break_in_the_smtp_settings_stops_sending(changes):
     config = smtp_config(dict({"host": "127.0.0.1", "port": 25, "security": "none",
                                "mail_from": "portail@ville-demo.fr"}, **changes))
     assert not config.ready and config.problem
+
+
+def test_after_a_restart_mails_waiting_for_their_next_attempt_are_tried_at_once(tmp_path):
+    server = SmtpServer(tmp_path)
+    before = Portal(tmp_path / "outbox", server.settings())
+    mail_id = before.queue()
+    before.sender.deliver_due()  # server down: next attempt planned in a minute
+    assert before.outbox.get(mail_id)["next_attempt_ts"] == START + 60
+    server.start()
+    try:
+        after = Portal(tmp_path / "outbox", server.settings(), clock=before.clock)  # the clock has not moved
+        after.sender.deliver_due()
+        assert after.status(mail_id) == "sent" and len(server.mailbox.received) == 1
+    finally:
+        server.stop()

@@ -166,6 +166,10 @@ def test_smtp_values_from_the_environment_win_and_are_shown_read_only(demo_dir, 
     assert app.portal.settings["mail"]["host"] == "relay.example.org"
     assert app.portal.settings["mail"]["password"] == "from-the-environment"
     assert "smtp_host" not in settings_form(agent.get("/agent/parametres"))
+    monkeypatch.delenv("PORTAL_SMTP_HOST")
+    monkeypatch.delenv("PORTAL_SMTP_PASSWORD")
+    stored = create_app(demo_dir).portal.settings["mail"]  # what the form stored: nothing for the fixed values
+    assert (stored["host"], stored["password"]) == ("", "")
 
 
 def test_the_test_mail_shows_the_smtp_servers_answer(demo_dir, smtp_server):
