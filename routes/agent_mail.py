@@ -23,7 +23,6 @@ TEST_MAIL_TIMEOUT_SECONDS = 10.0
 MAIL_ID_RULE = MAIL_ID.pattern.strip("^$")
 STATUS_FILTERS = {"": ("Tous", None), "en-attente": ("En attente", "pending"), "envoye": ("Envoyés", "sent"),
                   "echec": ("En échec", "failed")}
-KIND_LABELS = {"test": "Essai"}  # the other kinds name themselves (their code), until events register theirs
 ATTEMPT_RESULTS = {"accepted": "accepté", "temporary": "refus temporaire, nouvel essai prévu",
                    "permanent": "refus définitif", "abandoned": "abandon après 3 jours d'essais"}
 
@@ -50,7 +49,7 @@ def mail_row(mail: dict, config: SmtpConfig) -> dict:
     label, css = status_of(mail, config)
     return {"id": mail["id"], "created_at": mail["created_at"], "family_id": mail.get("family_id") or "",
             "to": mail["to"], "subject": mail["subject"], "status": label, "status_class": css,
-            "attempts": len(mail["attempts"]), "kind": KIND_LABELS.get(mail["kind"], mail["kind"]),
+            "attempts": len(mail["attempts"]), "kind": mail["kind"],
             "failed": mail["status"] == "failed", "last_error": mail.get("last_error") or ""}
 
 
@@ -119,10 +118,10 @@ def mail_settings_view(typed: dict | None = None) -> dict:
     password_set = bool(portal().settings["mail"].get("password"))
     values.pop("password", None)
     problem = smtp_now().problem
+    state = f"les courriels ne partent pas ({problem.rstrip('.')})." if problem else "prêt, les courriels partent."
     return {"mail": values, "mail_password_set": password_set, "mail_fields": MAIL_FIELDS, "mail_names": FORM_NAMES,
             "mail_locked": {key: ENVIRONMENT[key] for key in portal().mail_environment},
-            "security_modes": SECURITY_MODES,
-            "mail_state": f"les courriels ne partent pas ({problem.rstrip('.')})." if problem else "prêt, les courriels partent."}
+            "security_modes": SECURITY_MODES, "mail_state": state}
 
 
 @app.post("/agent/parametres/courriel-essai")

@@ -11,11 +11,12 @@ import email.policy
 import ipaddress
 import ssl
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
-import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
@@ -73,7 +74,7 @@ def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
                    .serial_number(x509.random_serial_number())
                    .not_valid_before(now - datetime.timedelta(minutes=5))
@@ -115,7 +116,7 @@ class SmtpServer:
         context.load_cert_chain(self.cert_path, self.key_path)
         return context
 
-    def start(self) -> "SmtpServer":
+    def start(self) -> SmtpServer:
         options = {}
         if self.tls == "starttls":
             options = dict(tls_context=self._server_context(), require_starttls=True, auth_required=True,
@@ -149,9 +150,11 @@ class SmtpServer:
                 "PORTAL_MAIL_FROM": "portail@ville-demo.fr"}
 
 
-@pytest.fixture
-def smtp_server(tmp_path):
-    """A plain SMTP server on 127.0.0.1, started; stopped after the test."""
-    server = SmtpServer(tmp_path).start()
-    yield server
-    server.stop()
+@contextmanager
+def running_smtp_server(folder: Path, tls: str | None = None) -> Iterator[SmtpServer]:
+    """An SMTP server started for the block (a test module's fixture: `with running_smtp_server(tmp_path) as s`)."""
+    server = SmtpServer(folder, tls).start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -115,7 +115,8 @@ def clean_mail_settings(form: dict, current: dict, locked: set[str]) -> tuple[di
         if key in values and wrong:
             errors.setdefault(FORM_NAMES[key], text)
 
-    check("host", not _HOST.fullmatch(values.get("host") or "x"), "Nom de serveur invalide (lettres, chiffres, points et tirets).")
+    check("host", not _HOST.fullmatch(values.get("host") or "x"),
+          "Nom de serveur invalide (lettres, chiffres, points et tirets).")
     port = values.get("port") or "1"
     check("port", not (_PORT.fullmatch(port) and 0 < int(port) < 65536), "Le port est un nombre entre 1 et 65535.")
     check("security", values.get("security") not in SECURITY_MODES, "Choisissez une sécurité dans la liste.")

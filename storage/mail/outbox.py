@@ -14,9 +14,9 @@ import re
 import secrets
 import threading
 import unicodedata
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 from storage import clock as calendar
 from storage.atomic import write_atomically
@@ -159,7 +159,7 @@ class Outbox:
     def _new_id(self, now: float, family_id: str | None) -> str:
         microseconds = max(int(now * 1_000_000), self._last_microseconds + 1)  # strictly increasing
         self._last_microseconds = microseconds
-        moment = datetime.fromtimestamp(microseconds // 1_000_000, timezone.utc)
+        moment = datetime.fromtimestamp(microseconds // 1_000_000, UTC)
         return f"{moment:%Y%m%dT%H%M%S}-{microseconds % 1_000_000:06d}-{family_id or NO_FAMILY}"
 
     def _path(self, status: str, mail_id: str) -> Path:
@@ -280,6 +280,6 @@ class Outbox:
 
 
 def _id_microseconds(mail_id: str) -> int:
-    moment = datetime.strptime(mail_id[:15], "%Y%m%dT%H%M%S").replace(tzinfo=timezone.utc)
+    moment = datetime.strptime(mail_id[:15], "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
     return int(moment.timestamp()) * 1_000_000 + int(mail_id[16:22])
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from storage.mail.addresses import valid_email
 from storage.mail.config import SEND_TIMEOUT_SECONDS, SmtpConfig, smtp_config

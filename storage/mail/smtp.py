@@ -94,8 +94,8 @@ def log_in(client: smtplib.SMTP, config: SmtpConfig) -> None:
     offered = (client.esmtp_features.get("auth") or "").upper().split()
     mechanism = next((name for name in AUTH_MECHANISMS if name in offered), None)
     if mechanism is None:
-        raise SmtpFailure(f"Le serveur SMTP {config.host}:{config.port} ne propose pas l'authentification "
-                          "(AUTH) sur cette connexion : vérifiez la sécurité choisie, ou laissez l'identifiant vide.")
+        raise SmtpFailure(f"Le serveur SMTP {config.host}:{config.port} ne propose pas l'authentification (AUTH) "
+                          "sur cette connexion : vérifiez la sécurité choisie, ou laissez l'identifiant vide.")
     client.user, client.password = config.user, config.password
     client.auth(mechanism, getattr(client, "auth_" + mechanism.lower().replace("-", "_")))
 

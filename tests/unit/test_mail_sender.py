@@ -3,13 +3,16 @@ server down or a 4xx is retried on the back-off schedule, a 5xx fails at once, S
 self-signed certificate, and a restart sends what was pending exactly once. Time is a FakeClock: no test sleeps."""
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from email.utils import parseaddr, parsedate_to_datetime
+from itertools import pairwise
 
 import pytest
 
 from helpers import FakeClock
-from mail_server import SMTP_PASSWORD, SmtpServer, smtp_server  # noqa: F401 (fixture)
+from mail_server import SmtpServer, running_smtp_server
+from storage import clock as calendar
 from storage.mail import Outbox
 from storage.mail.config import smtp_config
 from storage.mail.sender import GIVE_UP_AFTER_SECONDS, MailSender
@@ -18,6 +21,12 @@ START = datetime(2026, 12, 2, 9, 0).timestamp()
 COMMUNE = {"name": "Ville de Démo", "email": "enfance@ville-demo.fr"}
 TO = "sophie.martin@example.fr"
 
+
+@pytest.fixture
+def smtp_server(tmp_path):
+    """A plain SMTP server on 127.0.0.1 for the test."""
+    with running_smtp_server(tmp_path) as server:
+        yield server
 
 class Portal:
     """The two things a sender needs from the portal: an outbox and settings that can change."""
@@ -64,7 +73,8 @@ def test_a_queued_mail_arrives_once_with_the_right_headers(tmp_path, smtp_server
     assert message["Auto-Submitted"] == "auto-generated"
     assert message["Message-ID"].startswith(f"<{mail_id}.") and message["Message-ID"].endswith("@ville-demo.fr>")
     assert parsedate_to_datetime(message["Date"]).timestamp() == pytest.approx(START)
-    assert message.get_body(("plain",)).get_content().replace("\r\n", "\n") == "Bonjour,\nVotre changement d'adresse a été validé.\n"
+    text = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert text == "Bonjour,\nVotre changement d'adresse a été validé.\n"
     assert message.get_body(("html",)).get_content().strip() == "<p>Bonjour,</p>"
     mail = portal.outbox.get(mail_id)
     assert mail["status"] == "sent" and [a["answer"] for a in mail["attempts"]] == ["250 2.0.0 Ok: queued as TEST"]
@@ -109,7 +119,7 @@ def test_retries_back_off_then_give_up_three_days_after_the_mail_was_queued(tmp_
     portal = Portal(tmp_path / "outbox", SmtpServer(tmp_path).settings())  # a server that never answers
     mail_id = portal.queue()
     times = portal.run_until(mail_id, "failed")
-    gaps = [round(later - earlier) for earlier, later in zip(times, times[1:])]
+    gaps = [round(later - earlier) for earlier, later in pairwise(times)]
     assert gaps[:5] == [60, 300, 1800, 7200, 21600]
     assert all(gap <= 21600 for gap in gaps[5:])
     assert times[-1] == START + GIVE_UP_AFTER_SECONDS
@@ -227,7 +237,7 @@ def test_a_restart_sends_pending_mails_exactly_once(tmp_path, smtp_server):
 
 
 def test_the_sender_thread_delivers_without_being_asked_and_stops_cleanly(tmp_path, smtp_server):
-    portal = Portal(tmp_path / "outbox", smtp_server.settings(), clock=Outbox.__init__.__defaults__[0])
+    portal = Portal(tmp_path / "outbox", smtp_server.settings(), clock=calendar.timestamp)
     portal.sender.start()
     try:
         portal.queue()
@@ -259,3 +269,14 @@ def test_after_a_restart_mails_waiting_for_their_next_attempt_are_tried_at_once(
         assert after.status(mail_id) == "sent" and len(server.mailbox.received) == 1
     finally:
         server.stop()
+
+
+def test_the_sending_rate_can_be_bounded(tmp_path, smtp_server):
+    portal = Portal(tmp_path / "outbox", smtp_server.settings())
+    portal.sender.max_per_second = 20
+    for number in range(5):
+        portal.queue(to=f"parent{number}@example.fr")
+    started = time.monotonic()
+    portal.sender.deliver_due()
+    assert len(smtp_server.mailbox.received) == 5
+    assert time.monotonic() - started >= 5 / 20

@@ -13,6 +13,7 @@ from storage.mail.outbox import MAIL_ID
 
 START = datetime(2026, 12, 2, 9, 0).timestamp()
 COMMUNE = {"name": "Ville de Démo", "email": "enfance@ville-demo.fr"}
+REFUSED = {"at": "2026-12-02T09:00:00", "ts": START, "answer": "550 non", "result": "permanent"}
 
 
 def outbox_at(root, clock=None, commune=COMMUNE) -> Outbox:
@@ -57,7 +58,7 @@ def test_page_lists_newest_first_filtered_by_family_and_status(tmp_path):
     for number in range(5):
         ids.append(queue(outbox, family_id="770400070" if number % 2 == 0 else "770400080", subject=f"Objet {number}"))
         clock.advance(60)
-    outbox.mark_failed(outbox.pending_mail(ids[1]), {"at": "x", "ts": clock(), "answer": "550 non", "result": "permanent"})
+    outbox.mark_failed(outbox.pending_mail(ids[1]), REFUSED)
     mails, total = outbox.page()
     assert total == 5 and [m["id"] for m in mails] == ids[::-1]
     mails, total = outbox.page(family_id="770400070")
@@ -96,7 +97,8 @@ def test_a_line_break_in_the_communes_name_or_address_refuses_the_mail(tmp_path,
 
 
 @pytest.mark.parametrize("address", ["", "sophie", "sophie@", "@example.fr", "sophie@example", "so phie@example.fr",
-                                     "sophie@@example.fr", "a@b@example.fr", "sophie@exa mple.fr", "<sophie@example.fr>",
+                                     "sophie@@example.fr", "a@b@example.fr", "sophie@exa mple.fr",
+                                     "<sophie@example.fr>",
                                      "Sophie <sophie@example.fr>", "sophie@example.fr, eve@example.org",
                                      "sophie.@example.fr", "sophie@-example.fr", "andré@example.fr",
                                      "x" * 244 + "@example.fr"], ids=repr)
@@ -142,7 +144,7 @@ def test_a_retry_interrupted_by_a_crash_keeps_the_newer_file(tmp_path):
     clock = FakeClock(START)
     outbox = outbox_at(tmp_path, clock)
     mail_id = queue(outbox)
-    outbox.mark_failed(outbox.pending_mail(mail_id), {"at": "x", "ts": clock(), "answer": "550 non", "result": "permanent"})
+    outbox.mark_failed(outbox.pending_mail(mail_id), REFUSED)
     failed = (tmp_path / "failed" / f"{mail_id}.json").read_bytes()
     assert outbox.retry(mail_id)
     (tmp_path / "failed" / f"{mail_id}.json").write_bytes(failed)  # the crash came before the failed file went
@@ -156,7 +158,7 @@ def test_retry_makes_a_failed_mail_pending_and_due_now(tmp_path):
     outbox = outbox_at(tmp_path, clock)
     mail_id = queue(outbox)
     assert not outbox.retry(mail_id)  # pending: nothing to retry
-    outbox.mark_failed(outbox.pending_mail(mail_id), {"at": "x", "ts": clock(), "answer": "550 non", "result": "permanent"})
+    outbox.mark_failed(outbox.pending_mail(mail_id), REFUSED)
     clock.advance(3600)
     assert outbox.retry(mail_id)
     mail = outbox.get(mail_id)

@@ -10,12 +10,19 @@ from bs4 import BeautifulSoup
 from webtest import TestApp
 
 from helpers import DEMO_FAMILY, csrf_from, logged_in
-from mail_server import SmtpServer, smtp_server  # noqa: F401 (fixture)
+from mail_server import SmtpServer, running_smtp_server
 from portal import create_app, stop_jobs
 from storage.demo import DEMO_AGENT
 from tests.perf.live import form_fields
 
 FAMILY, OTHER = DEMO_FAMILY[0], "770400080"
+
+
+@pytest.fixture
+def smtp_server(tmp_path):
+    """A plain SMTP server on 127.0.0.1 for the test."""
+    with running_smtp_server(tmp_path) as server:
+        yield server
 
 
 def queue(app, family_id=FAMILY, **changes) -> str:
@@ -54,7 +61,8 @@ def test_agent_sees_a_queued_mail_waiting_for_smtp_settings(demo_app, agent):
     assert rows(page) == [["02/12/2026 à 09h00", FAMILY, "sophie.martin@example.fr", "Votre demande a été validée",
                            "En attente — non envoyé (SMTP non configuré)", "0"]]
     assert page.html.find("a", string="Votre demande a été validée")["href"] == f"/agent/courriels/{mail_id}"
-    assert page.html.find("nav", class_="main-nav").find("a", href="/agent/courriels").get_text(strip=True) == "Courriels"
+    menu = page.html.find("nav", class_="main-nav")
+    assert menu.find("a", href="/agent/courriels").get_text(strip=True) == "Courriels"
 
 
 def test_agent_filters_mails_by_family_and_status(demo_app, agent):
@@ -148,7 +156,8 @@ def test_wrong_smtp_settings_are_refused_next_to_their_field(demo_app, agent):
     errors = {e.find_parent("div").find("label").get_text(strip=True): e.get_text(strip=True)
               for e in page.html.select(".error-text")}
     assert errors["Port (vide : selon la sécurité)"] == "Le port est un nombre entre 1 et 65535."
-    assert errors["Adresse d'expédition (par exemple portail@ma-commune.fr)"].startswith("Adresse d'expédition invalide")
+    assert errors["Adresse d'expédition (par exemple portail@ma-commune.fr)"].startswith(
+        "Adresse d'expédition invalide")
     assert "Sécurité de la connexion" in errors and "Identifiant SMTP (vide : sans authentification)" in errors
     assert demo_app.portal.settings["mail"]["port"] == ""
 
@@ -176,7 +185,8 @@ def test_the_test_mail_shows_the_smtp_servers_answer(demo_dir, smtp_server):
     app = create_app(demo_dir, {"mail": smtp_server.settings()})
     agent = logged_in(app, *DEMO_AGENT, agent=True)
     page = agent.get("/agent/parametres")
-    answer = agent.post("/agent/parametres/courriel-essai", {"csrf_token": csrf_from(page), "adresse": "agent@example.fr"})
+    answer = agent.post("/agent/parametres/courriel-essai",
+                        {"csrf_token": csrf_from(page), "adresse": "agent@example.fr"})
     assert answer.status_int == 303 and answer.location.endswith("/agent/parametres#courriel-essai")
     assert "Réponse du serveur : 250 2.0.0 Ok: queued as TEST" in flashes(answer.follow())
     [received] = smtp_server.mailbox.received
