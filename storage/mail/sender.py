@@ -19,6 +19,7 @@ LATER_EVERY_SECONDS = 6 * 3600
 GIVE_UP_AFTER_SECONDS = 3 * 24 * 3600
 POLL_SECONDS = 60.0  # the longest sleep: settings saved elsewhere are seen within a minute
 MAILS_PER_CONNECTION = 100  # many servers close a session after about a hundred messages
+MAILS_PER_PASS = 200  # then the settings and the queue are looked at again
 log = logging.getLogger("portal.mail")
 
 
@@ -86,7 +87,8 @@ class MailSender:
         return smtp_config(self._settings()["mail"])
 
     def deliver_due(self) -> float:
-        """Send every mail that is due; returns the seconds until the next one is (at most POLL_SECONDS)."""
+        """Send the mails that are due (MAILS_PER_PASS at most); returns the seconds until the next one is due (0 when
+        more are waiting, at most POLL_SECONDS)."""
         now = self.clock()
         config = self.current_config()
         if config != self._config:
@@ -99,7 +101,7 @@ class MailSender:
             return POLL_SECONDS  # mails stay pending, shown "non envoyé (SMTP non configuré)"
         client, on_client, failure = None, 0, None
         try:
-            for mail_id in self.outbox.due(now):
+            for mail_id in self.outbox.due(now)[:MAILS_PER_PASS]:
                 if self._stop.is_set():
                     break
                 mail = self.outbox.pending_mail(mail_id)

@@ -280,3 +280,15 @@ def test_the_sending_rate_can_be_bounded(tmp_path, smtp_server):
     portal.sender.deliver_due()
     assert len(smtp_server.mailbox.received) == 5
     assert time.monotonic() - started >= 5 / 20
+
+
+def test_a_long_queue_is_sent_in_passes_that_each_look_at_the_settings_again(tmp_path, smtp_server, monkeypatch):
+    monkeypatch.setattr("storage.mail.sender.MAILS_PER_PASS", 3)
+    portal = Portal(tmp_path / "outbox", smtp_server.settings())
+    for number in range(5):
+        portal.queue(to=f"parent{number}@example.fr")
+    assert portal.sender.deliver_due() == 0  # more are due: the thread comes back at once
+    assert len(smtp_server.mailbox.received) == 3
+    portal.settings["mail"] = {}  # SMTP switched off between two passes
+    portal.sender.deliver_due()
+    assert len(smtp_server.mailbox.received) == 3 and portal.outbox.counts()["pending"] == 2
