@@ -3,8 +3,8 @@ before queue() returns, moved between folders as the sender delivers it.
 
 A mail's id starts with its creation instant (UTC, to the microsecond) and ends with its family number, so that a
 folder listing sorted by name is the mail list sorted by age, and filtering by family needs no file read. Request
-threads queue; only the sender thread (storage/mail/sender.py) moves pending mails. One lock orders the moves and
-the listings, so a listing never shows a mail twice or not at all.
+threads queue mails and retry failed ones; only the sender thread (storage/mail/sender.py) moves pending mails. One
+lock orders the moves and the listings, so a listing never shows a mail twice or not at all.
 """
 from __future__ import annotations
 
@@ -153,7 +153,7 @@ class Outbox:
         for name, body in (("text", text), ("html", html)):
             if body is not None and (not isinstance(body, str) or len(body) > MAX_BODY):
                 raise MailRefused(name, f"Le texte du courriel doit faire au plus {MAX_BODY} caractères.")
-        if not text.strip():
+        if not isinstance(text, str) or not text.strip():
             raise MailRefused("text", "Le texte du courriel est vide.")
 
     def _new_id(self, now: float, family_id: str | None) -> str:
