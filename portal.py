@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bottle import Bottle
 
-from routes import (agent_account, agent_billing, agent_families, agent_home, agent_ledger, agent_messages,
+from routes import (agent_account, agent_billing, agent_families, agent_home, agent_ledger, agent_mail, agent_messages,
                     agent_requests, agent_settings, auth, family_account, family_enrolments, family_home,
                     family_invoices, family_messages, family_record, family_requests, online_payment, preregistration,
                     static_files, web)
@@ -25,6 +25,9 @@ from storage.documents import DocumentStore
 from storage.enrolments import ENROLMENT_REQUEST_KINDS
 from storage.families import Families
 from storage.index import FamilyIndex
+from storage.mail.config import mail_environment
+from storage.mail.outbox import Outbox
+from storage.mail.sender import MailSender
 from storage.passwords import generate_password, hash_password
 from storage.photos import FamilyFiles
 from storage.portal_log import attach_log_file, detach_log_file, mask_sensitive_data_on
@@ -33,7 +36,7 @@ from storage.requests import register_request_kind
 from storage.public_address import clean_public_url, configured_public_url, parse_host_list
 from storage.services import Services
 from storage.sessions import SessionStore
-from storage.settings import Settings
+from storage.settings import Settings, merged
 from storage.protection.addresses import clean_trusted_proxies
 from storage.protection.signing import Signer, data_folder_secret
 from storage.protection.submissions import PreregistrationGuard
@@ -41,7 +44,8 @@ from storage.protection.throttle import LoginThrottle
 
 ROUTE_MODULES = (auth, family_home, family_record, family_requests, family_invoices, family_messages, family_account,
                  family_enrolments, online_payment, agent_home, agent_requests, agent_messages, agent_families,
-                 agent_ledger, agent_billing, agent_settings, agent_account, preregistration, static_files)
+                 agent_ledger, agent_billing, agent_settings, agent_account, preregistration, static_files,
+                 agent_mail)
 log = logging.getLogger("portal")
 
 
@@ -61,7 +65,9 @@ class Portal:
         self.families = Families(self.documents)
         self.index = FamilyIndex(self.families)
         self.index.rebuild()
-        self.settings = Settings(self.documents, settings)
+        # SMTP settings from PORTAL_SMTP_* win over the stored ones (the Paramètres page shows them read-only).
+        self.mail_environment = mail_environment()
+        self.settings = Settings(self.documents, merged({"mail": self.mail_environment}, settings or {}))
         self.sessions = SessionStore(self.documents)
         self.agents = Agents(self.documents)
         self.photos = FamilyFiles(data_dir, "photos")
@@ -73,6 +79,9 @@ class Portal:
         self.signer = Signer(data_folder_secret(data_dir))
         self.throttle = LoginThrottle(clock)
         self.preregistration_guard = PreregistrationGuard(self.signer, clock)
+        self.outbox = Outbox(data_dir / "outbox", commune=lambda: self.settings["commune"])
+        self.mail_sender = MailSender(self.outbox, lambda: self.settings.values)
+        self.jobs = [self.mail_sender]  # background threads, started by create_app(start_jobs=True)
 
     def close(self) -> None:
         """Release the data folder (another process may then open it) and stop writing to its log file."""
@@ -87,15 +96,26 @@ def register_request_kinds() -> None:
         register_request_kind(section, kind)
 
 
-def create_app(data_dir: str | Path = "data", settings: dict | None = None, clock=time.time) -> Bottle:
-    """A fresh portal app over data_dir; settings override what data/settings.json holds."""
+def create_app(data_dir: str | Path = "data", settings: dict | None = None, clock=time.time, *,
+               start_jobs: bool = False) -> Bottle:
+    """A fresh portal app over data_dir; settings override what data/settings.json holds. start_jobs starts the
+    background threads (the mail sender); stop them with stop_jobs(app)."""
     register_request_kinds()
     app = Bottle()
     app.portal = Portal(Path(data_dir), settings, clock)
     web.install(app)
     for module in ROUTE_MODULES:
         app.merge(module.app)
+    if start_jobs:
+        for job in app.portal.jobs:
+            job.start()
     return app
+
+
+def stop_jobs(app: Bottle) -> None:
+    """Stop the background threads cleanly (each finishes what it is doing)."""
+    for job in app.portal.jobs:
+        job.stop()
 
 
 def ensure_agent_account(portal: Portal) -> str | None:
@@ -199,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         from storage.demo import seed_demo
         if seed_demo(data_dir):
             print("Données de démonstration créées (Ville de Démo).")
-    app = create_app(data_dir, start_up_settings(args) or None)
+    app = create_app(data_dir, start_up_settings(args) or None, start_jobs=True)
     hold.release()  # the app holds the folder from now on
     first_password = ensure_agent_account(app.portal)
     if first_password:
@@ -209,9 +229,12 @@ def main(argv: list[str] | None = None) -> int:
           f"{len(app.portal.index)} famille(s) : {address}", flush=True)
     # Waitress would drop X-Forwarded-* before the app sees them: routes/web.py decides what to believe (the
     # trusted-proxies setting for X-Forwarded-For; X-Forwarded-Host must name an allowed host).
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="PortailFamille",
-                   max_request_body_size=web.MAX_BODY_BYTES + 65536, connection_limit=1000,
-                   clear_untrusted_proxy_headers=False, _quiet=True)
+    try:
+        waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="PortailFamille",
+                       max_request_body_size=web.MAX_BODY_BYTES + 65536, connection_limit=1000,
+                       clear_untrusted_proxy_headers=False, _quiet=True)
+    finally:
+        stop_jobs(app)
     return 0
 
 

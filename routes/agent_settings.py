@@ -5,6 +5,7 @@ import re
 
 from bottle import Bottle, abort, request
 
+from routes.agent_mail import mail_settings_view, posted_mail_settings
 from routes.web import flash, form_text, portal, posted_form, redirect, render, require_agent
 from storage.public_address import allowed_host_names, clean_public_url, configured_public_url, host_name
 from storage.protection.addresses import clean_trusted_proxies
@@ -72,6 +73,7 @@ def settings_page():
     paybox = dict(portal().settings["paybox"])
     public_url = configured_public_url(portal().settings)
     trusted_proxies = ", ".join(portal().settings["trusted_proxies"])
+    mail = None  # e-mail block: the stored SMTP settings, or those just typed
     if request.method == "POST":
         commune = {name: form_text(name, 120) for name, _ in COMMUNE_FIELDS}
         errors = {name: "Ce champ est obligatoire." for name in ("name", "address1", "postcode", "city") if not commune[name]}
@@ -83,10 +85,13 @@ def settings_page():
         errors.update(access_errors)
         if access_errors:
             trusted_proxies = typed_proxies
+        mail, mail_errors = posted_mail_settings()
+        errors.update(mail_errors)
         if not errors:
-            portal().settings.save(merged({"commune": commune, "paybox": paybox, **access,
+            portal().settings.save(merged({"commune": commune, "paybox": paybox, "mail": mail, **access,
                                            "modules": {key: request.forms.get(key) == "1" for key, _ in MODULES}},
                                           address))
+            portal().mail_sender.wake()  # new SMTP settings: pending mails go now
             flash("Paramètres enregistrés.")
             redirect("/agent/parametres")
     return render("agent/settings.tpl", title="Paramètres", commune=commune, fields=COMMUNE_FIELDS, modules=MODULES,
@@ -94,7 +99,7 @@ def settings_page():
                   weekdays=WEEKDAYS, paybox=paybox, paybox_fields=PAYBOX_FIELDS, public_url=public_url,
                   public_url_fixed=portal().settings.fixed_at_start("public_url"),
                   allowed_hosts=sorted(allowed_host_names(portal().settings)), trusted_proxies=trusted_proxies,
-                  trusted_proxies_fixed=portal().settings.fixed_at_start("trusted_proxies"))
+                  trusted_proxies_fixed=portal().settings.fixed_at_start("trusted_proxies"), **mail_settings_view(mail))
 
 
 def _service_as_form(service: dict) -> dict:

@@ -254,7 +254,8 @@ def navigation(session) -> tuple[str, list[tuple[str, str, int | None]]]:
             ("/agent/messages", "Messages", index.awaiting_reply_count() or None), ("/agent/familles", "Familles", None),
             ("/agent/factures/import", "Import factures", None),
             *([("/agent/facturation", "Facturation", None)] if enrolments else []),
-            ("/agent/journal", "Journal", None), ("/agent/parametres", "Paramètres", None)]
+            ("/agent/journal", "Journal", None), ("/agent/courriels", "Courriels", None),
+            ("/agent/parametres", "Paramètres", None)]
     return "Espace famille", [
         ("/accueil", "Accueil", None), ("/mes-informations", "Mes informations", None),
         ("/mes-demandes", "Mes demandes", None), *([("/inscriptions", "Inscriptions", None)] if enrolments else []),

@@ -53,3 +53,9 @@ def today() -> date:
 
 
 pin(os.environ.get("PORTAL_NOW") or None)
+
+
+def timestamp() -> float:
+    """now() as seconds since the epoch, unrounded: the time source of schedules that must agree with the calendar
+    (the outbox's ids, dates and retries)."""
+    return time.time() + _offset.total_seconds()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import copy
 
 from storage.documents import SCHEMA_VERSION, DocumentStore
+from storage.mail.config import MAIL_DEFAULTS
 
 DEFAULT_SETTINGS = {
     "schema": SCHEMA_VERSION,
@@ -38,6 +39,8 @@ DEFAULT_SETTINGS = {
     # Reverse proxies whose X-Forwarded-For header is believed (addresses or networks); empty: the TCP peer is the
     # client. Set with --trusted-proxy / PORTAL_TRUSTED_PROXIES or in Paramètres.
     "trusted_proxies": [],
+    # E-mail (storage/mail/): the SMTP server; PORTAL_SMTP_* environment variables win over these (see Portal).
+    "mail": MAIL_DEFAULTS,
 }
 
 

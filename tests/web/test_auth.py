@@ -11,7 +11,7 @@ from helpers import (DEMO_FAMILY, OTHER_FAMILY, PUBLIC_ROUTES, FakeClock, concre
                      login_agent, login_family)
 from webtest import TestApp
 
-from tests.perf.live import CSRF_INPUT, Client, Server
+from tests.perf.live import CSRF_INPUT, Client, Server, form_fields
 from portal import create_app, parse_args, start_up_settings
 from routes import auth as auth_routes
 from routes.web import SESSION_COOKIE
@@ -490,14 +490,14 @@ def test_trusted_proxies_set_at_start_up_are_shown_read_only_in_parametres(demo_
     field = page.html.find(id="f-trusted_proxies")
     assert field["value"] == "10.0.0.1" and field.has_attr("readonly") and not field.get("name")
     assert "PORTAL_TRUSTED_PROXIES" in page.html.find(id="f-trusted_proxies-fixed").get_text()
-    form = {i["name"]: i.get("value", "") for i in page.html.select("form[action='/agent/parametres'] input[name]")}
+    form = form_fields(page.text, "/agent/parametres")
     assert agent.post("/agent/parametres", dict(form, trusted_proxies="192.0.2.1")).status_int == 303
     assert app.portal.settings["trusted_proxies"] == ["10.0.0.1"]
 
 
 def test_agent_sets_trusted_proxies_in_parametres(agent_client, demo_app):
     page = agent_client.get("/agent/parametres")
-    form = {i["name"]: i.get("value", "") for i in page.html.select("form[action='/agent/parametres'] input[name]")}
+    form = form_fields(page.text, "/agent/parametres")
     assert form["trusted_proxies"] == ""
     bad = agent_client.post("/agent/parametres", dict(form, trusted_proxies="10.0.0.1, proxy.mairie"), status="*")
     assert bad.status_int == 200

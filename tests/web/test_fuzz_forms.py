@@ -18,7 +18,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Callable
 from urllib.parse import quote, urlsplit
 
@@ -32,6 +32,7 @@ from webtest import TestApp
 from demo_usage import NEW_FAMILY
 from helpers import DEMO_FAMILY, FakeClock, csrf_from, login_agent, login_family
 from portal import create_app
+from routes.agent_mail import MAIL_ID_RULE
 from routes.web import ERROR_TEXTS
 from storage import clock
 from storage.demo import DEMO_AGENT
@@ -102,6 +103,22 @@ def more_pending_requests(app) -> None:
                    services.get("cantine"), datetime(2026, 11, 27, 18, 30))
     submit_enrolments(families, OTHER, {"children": ["1"], "service_id": "vacances-noel", "start": "2026-12-21",
                                         "end": "2027-01-01", "weekdays": [0, 1, 2, 3, 4]}, services.get("vacances-noel"))
+
+
+FAILED_MAIL_AT = datetime(2026, 12, 1, 7, 30, tzinfo=timezone.utc).timestamp()
+FAILED_MAIL_ID = "20261201T073000-000000-770400070"
+
+
+def failed_mail(app) -> None:
+    """A mail the SMTP server refused for good, whose page shows the Renvoyer form (its id fixed by the clock)."""
+    outbox = app.portal.outbox
+    outbox.clock = lambda: FAILED_MAIL_AT
+    mail_id = outbox.queue(kind="decision", to="sophie.martin@example.fr", subject="Votre demande a été validée",
+                           text="Bonjour.", family_id=FAMILY)
+    assert mail_id == FAILED_MAIL_ID
+    outbox.mark_failed(outbox.pending_mail(mail_id), {"at": "2026-12-01T08:30:00", "ts": FAILED_MAIL_AT,
+                                                      "server": "127.0.0.1:25", "answer": "550 5.1.1 Mailbox unknown",
+                                                      "result": "permanent"})
 
 
 # --- the table: one line per POST route ---------------------------------------------------------------------------
@@ -223,6 +240,9 @@ FORMS: dict[str, Form] = {
     "/agent/factures/import/<token:re:[0-9a-f]{32}>/confirmer": Form("agent", import_preview),
     "/agent/facturation": Form("agent", "/agent/facturation?mois=2026-12"),
     "/agent/parametres": Form("agent", "/agent/parametres"),
+    "/agent/parametres/courriel-essai": Form("agent", "/agent/parametres", valid={"adresse": "agent@ville-demo.fr"}),
+    f"/agent/courriels/<mail_id:re:{MAIL_ID_RULE}>/renvoyer": Form("agent", "/agent/courriels/{mail_id}",
+                                                                  ids={"mail_id": [FAILED_MAIL_ID]}, setup=failed_mail),
     "/agent/services/nouveau": Form("agent", "/agent/services/nouveau", valid={
         "id": "etude", "name": "Étude surveillée", "weekdays": ["0", "1"], "periods": "01/12/2026 - 18/12/2026",
         "brackets": "; 2,50"}),

@@ -65,8 +65,10 @@
       % end
     </div>
   </fieldset>
+  % include('agent/_mail_settings.tpl')
   <button type="submit" class="button">Enregistrer</button>
 </form>
+% include('agent/_mail_test.tpl')
 <h2>Services proposés aux familles</h2>
 % if services:
 <div class="table-wrap"><table>
