@@ -11,6 +11,8 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
+from storage.protection.submissions import MIN_FILL_SECONDS
+
 from demo_usage import next_school_day, photo_png
 
 pytestmark = pytest.mark.parametrize("javascript", [False], ids=["nojs"])  # the `page` fixture, JavaScript off
@@ -292,6 +294,7 @@ def test_visitor_preregisters_the_agent_creates_the_family_and_prints_the_letter
     child.get_by_label(re.compile("^Nom")).fill("SANSJS")
     child.get_by_label(re.compile("^Date de naissance")).fill("2019-03-04")
     child.get_by_label(re.compile("^Sexe")).select_option("M")
+    page.wait_for_timeout(MIN_FILL_SECONDS * 1000)  # a form sent faster than a person types is refused
     page.get_by_role("button", name=re.compile("^Envoyer")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Pré-inscription envoyée")
 
@@ -299,7 +302,9 @@ def test_visitor_preregisters_the_agent_creates_the_family_and_prints_the_letter
     try:
         log_in(agent, "agent")
         nav(agent, "Gestion des demandes")
-        agent.get_by_role("row").filter(has_text="SANSJS").get_by_role("link", name="Examiner la pré-inscription").click()
+        agent.get_by_role("link", name="Examiner les pré-inscriptions").click()
+        agent.get_by_role("row").filter(has_text="SANSJS").get_by_role("link", name=re.compile(
+            "^Examiner la pré-inscription")).click()
         agent.get_by_role("button", name="Valider : créer la famille et son compte").click()
         expect(agent.get_by_role("heading", level=1)).to_contain_text("créée")
         with agent.expect_response(lambda answer: "courrier-acces.pdf" in answer.url) as letter:
