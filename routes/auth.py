@@ -12,7 +12,7 @@ from routes.web import (client_address, current_session, end_session, form_text,
 from storage.families import account_of, is_family_id
 from storage.passwords import hash_password, verify_password
 from storage.protection.refusals import Refusal
-from storage.protection.throttle import ACCOUNT_LOCKED, ADDRESS_PAUSED, KNOWN_SECONDS, Attempt
+from storage.protection.throttle import ACCOUNT_LOCKED, ADDRESS_BUSY, ADDRESS_PAUSED, KNOWN_SECONDS, Attempt
 from views.formats import wait_fr
 
 app = Bottle()
@@ -99,7 +99,11 @@ def log_in(area: str, identifiant: str, password: str, check: Callable[[str, str
     attempt = throttle.attempt(account, client_address(), known_client=from_local_machine() or known_device(area, account))
     if isinstance(attempt, Refusal):
         return refused(area, identifiant, attempt)
-    right, reason = check(identifiant, password)
+    try:
+        right, reason = check(identifiant, password)
+    except BaseException:
+        throttle.failed(attempt)  # a check that broke counts as a failure, never as an attempt still in flight
+        raise
     if not right:
         throttle.failed(attempt)
         log_wrong_credentials(area, identifiant)
@@ -141,6 +145,8 @@ def refusal_message(refusal: Refusal) -> str:
         return (f"Trop d'essais infructueux : ce compte est bloqué pendant {wait_fr(refusal.wait_seconds)} pour les "
                 "connexions depuis un appareil inconnu. Réessayez plus tard, connectez-vous depuis l'appareil que vous "
                 "utilisez d'habitude, ou contactez la mairie.")
+    if refusal.reason == ADDRESS_BUSY:
+        return "Trop de connexions en cours depuis votre adresse. Patientez une seconde puis réessayez."
     if refusal.reason == ADDRESS_PAUSED:
         return (f"Trop d'essais infructueux depuis votre connexion. Patientez {wait_fr(refusal.wait_seconds)} "
                 "avant de réessayer.")

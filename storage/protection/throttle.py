@@ -12,8 +12,11 @@ The policy (also in the README):
   of this account (set at a successful login), or the address logged in to this account in the last KNOWN_SECONDS,
   or the request comes from the local machine (not through a reverse proxy). So an outsider can slow down his own
   address and shut the account's door to strangers, but not lock the agent or a family out of their usual device.
-- An attempt is counted as a failure before the password is checked, under the lock, and un-counted when it
-  succeeds: N parallel guesses cannot all be checked.
+- Against an account, an attempt is counted as a failure before the password is checked, under the lock, and
+  un-counted when it succeeds: N parallel guesses at one account cannot all be checked. Against an address, an
+  attempt is *in flight* until its answer: at most MAX_IN_FLIGHT_PER_ADDRESS at once (no more than Waitress's
+  threads), and only finished failures slow the address down, so that many families logging in at the same time
+  behind one address (a school, a town hall, a mobile operator's NAT) are not refused.
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ from storage.protection.addresses import address_group
 from storage.protection.refusals import OncePer, Refusal
 
 FREE_ADDRESS_FAILURES = 5
+MAX_IN_FLIGHT_PER_ADDRESS = 8
 ADDRESS_MAX_PAUSE_SECONDS = 15 * 60
 ADDRESS_FORGET_SECONDS = 3600
 FREE_ACCOUNT_FAILURES = 3
@@ -38,6 +42,7 @@ MAX_TRACKED = 20_000  # addresses, accounts and known (account, address) pairs r
 REPORT_EVERY_SECONDS = 15 * 60  # one log line per refused address (or account) and reason in this time
 
 ADDRESS_PAUSED = "address_paused"
+ADDRESS_BUSY = "address_busy"
 ACCOUNT_PAUSED = "account_paused"
 ACCOUNT_LOCKED = "account_locked"
 
@@ -58,6 +63,7 @@ class Attempt:
 class _Failures:
     count: int
     last: float  # time of the last failure
+    in_flight: int = 0  # attempts of this address whose password is being checked (addresses only)
 
 
 class LoginThrottle:
@@ -83,7 +89,7 @@ class LoginThrottle:
             if refusal is not None:
                 self._report_refusal(refusal, key, group, now)
                 return refusal
-            self._count(self._addresses, group, now, ADDRESS_FORGET_SECONDS)
+            self._start(group, now)
             if not known:
                 self._count(self._accounts, key, now, self._account_forget_seconds(key))
             self._keep_bounded(now)
@@ -92,17 +98,17 @@ class LoginThrottle:
     def succeeded(self, attempt: Attempt) -> None:
         """The password was right: un-count this attempt, clear the account's failures, remember the address."""
         with self._lock:
-            failures = self._addresses.get(attempt.address)
-            if failures is not None and failures.count > 0:
-                # only this attempt: logging in to one's own account must not wash away failures on others
-                failures.count -= 1
+            self._finish(attempt)  # only this attempt: logging in to one's own account keeps failures on others
             self._accounts.pop(attempt.account, None)
             self._known[(attempt.account, attempt.address)] = self._clock()
             self._keep_bounded(self._clock())
 
     def failed(self, attempt: Attempt) -> None:
-        """The password was wrong (already counted): report when this failure starts a pause or a lock."""
+        """The password was wrong (or its check failed): count it against the address; report when this failure
+        starts a pause or a lock."""
         with self._lock:
+            self._finish(attempt)
+            self._count(self._addresses, attempt.address, self._clock(), ADDRESS_FORGET_SECONDS)
             address = self._addresses.get(attempt.address)
             account = self._accounts.get(attempt.account) if attempt.against_account else None
         if address is not None and address.count == FREE_ADDRESS_FAILURES:
@@ -116,6 +122,8 @@ class LoginThrottle:
 
     def _address_refusal(self, group: str, now: float) -> Refusal | None:
         failures = self._addresses.get(group)
+        if failures is not None and failures.in_flight >= MAX_IN_FLIGHT_PER_ADDRESS:
+            return Refusal.waiting(ADDRESS_BUSY, 1)
         if failures is None or failures.count < FREE_ADDRESS_FAILURES:
             return None
         pause = min(ADDRESS_MAX_PAUSE_SECONDS, 2 ** min(failures.count - FREE_ADDRESS_FAILURES + 1, 20))
@@ -140,6 +148,18 @@ class LoginThrottle:
             return ACCOUNT_LOCK_SECONDS
         return ACCOUNT_FORGET_SECONDS
 
+    def _start(self, group: str, now: float) -> None:
+        """One more attempt of this address in flight (an address seen for the first time has no failure yet)."""
+        failures = self._addresses.get(group)
+        if failures is None or (now - failures.last >= ADDRESS_FORGET_SECONDS and not failures.in_flight):
+            failures = self._addresses[group] = _Failures(0, now)
+        failures.in_flight += 1
+
+    def _finish(self, attempt: Attempt) -> None:
+        failures = self._addresses.get(attempt.address)
+        if failures is not None and failures.in_flight > 0:
+            failures.in_flight -= 1
+
     def _known_address(self, key: str, group: str, now: float) -> bool:
         last = self._known.get((key, group))
         return last is not None and now - last < KNOWN_SECONDS
@@ -148,7 +168,7 @@ class LoginThrottle:
     def _count(table: dict[str, _Failures], key: str, now: float, forget_after: float) -> None:
         failures = table.get(key)
         if failures is None or now - failures.last >= forget_after:
-            table[key] = _Failures(1, now)
+            table[key] = _Failures(1, now, failures.in_flight if failures else 0)
         else:
             failures.count += 1
             failures.last = now

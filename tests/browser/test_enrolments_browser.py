@@ -60,7 +60,8 @@ def ensure_test_service(agent, first: date, last: date) -> None:
     if agent.locator(f'a[href="/agent/services/{SERVICE_ID}"]').count():
         return
     agent.get_by_role("link", name="Ajouter un service").click()
-    agent.get_by_label(re.compile("^Identifiant")).fill(SERVICE_ID)
+    expect(agent.get_by_role("heading", level=1)).to_have_text("Nouveau service")  # boosted: wait for the page
+    agent.get_by_label(re.compile(r"^Identifiant \(lettres")).fill(SERVICE_ID)
     agent.get_by_label("Nom", exact=True).fill(SERVICE_NAME)
     for day in WEEKDAYS_FR[:5]:
         agent.get_by_label(day, exact=True).check()

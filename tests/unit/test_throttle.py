@@ -189,12 +189,25 @@ def test_parallel_attempts_are_counted_before_any_password_is_checked(throttle):
     assert sum(isinstance(r, Attempt) for r in results) == throttle_module.FREE_ACCOUNT_FAILURES
 
 
-def test_an_attempt_counts_as_a_failure_until_it_succeeds(throttle):
+def test_attempts_in_flight_from_one_address_are_bounded_but_not_counted_as_failures(throttle):
+    """Many families behind one address logging in at once are not slowed down; parallel guesses are bounded."""
     attempts = [throttle.attempt(f"famille:{770400010 + 10 * n}", OUTSIDER)
-                for n in range(throttle_module.FREE_ADDRESS_FAILURES)]
-    assert isinstance(throttle.attempt("famille:770400900", OUTSIDER), Refusal)  # none reported yet: all counted
-    throttle.succeeded(attempts[0])
-    assert isinstance(throttle.attempt("famille:770400900", OUTSIDER), Attempt)
+                for n in range(throttle_module.MAX_IN_FLIGHT_PER_ADDRESS)]
+    assert all(isinstance(a, Attempt) for a in attempts)  # more than FREE_ADDRESS_FAILURES at once: allowed
+    busy = throttle.attempt("famille:770400900", OUTSIDER)
+    assert isinstance(busy, Refusal) and busy.reason == throttle_module.ADDRESS_BUSY and busy.wait_seconds == 1
+    for attempt in attempts:
+        throttle.succeeded(attempt)
+    assert isinstance(throttle.attempt("famille:770400900", OUTSIDER), Attempt)  # successes leave no failure
+
+
+def test_finished_failures_of_parallel_attempts_slow_the_address(throttle):
+    attempts = [throttle.attempt(f"famille:{770400010 + 10 * n}", OUTSIDER)
+                for n in range(throttle_module.MAX_IN_FLIGHT_PER_ADDRESS)]
+    for attempt in attempts:
+        throttle.failed(attempt)
+    refusal = throttle.attempt("famille:770400900", OUTSIDER)
+    assert isinstance(refusal, Refusal) and refusal.reason == throttle_module.ADDRESS_PAUSED
 
 
 # --- memory and log -----------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from webtest import TestApp
 from helpers import csrf_from as csrf
 from helpers import logged_in as log_in
 from storage import clock
+from tests.perf.live import form_fields
 from storage.demo import DEMO_ACCOUNTS, DEMO_AGENT
 from storage.families import record_of
 
@@ -513,11 +514,10 @@ def test_family_cannot_open_the_billing_run(family):
 
 def set_modules(agent, **modules):
     page = agent.get("/agent/parametres")
-    html = soup(page)
-    fields = {name: html.find(id=f"f-{name}")["value"] for name in
-              ("name", "service", "address1", "postcode", "city", "phone", "email")}
+    fields = {name: value for name, value in form_fields(page.text, "/agent/parametres").items()
+              if name not in modules}  # the whole form as the browser sends it, the modules' boxes as asked
     fields.update({key: "1" for key, on in modules.items() if on})
-    answer = agent.post("/agent/parametres", dict(fields, csrf_token=csrf(page)))
+    answer = agent.post("/agent/parametres", fields)
     assert answer.status_int == 303
     assert "Paramètres enregistrés." in flashes(answer.follow())
 

@@ -12,10 +12,18 @@ from webtest import TestApp
 from helpers import DEMO_FAMILY, csrf_from, logged_in
 from mail_server import SmtpServer, running_smtp_server
 from portal import create_app, stop_jobs
+from storage import clock
 from storage.demo import DEMO_AGENT
 from tests.perf.live import form_fields
 
 FAMILY, OTHER = DEMO_FAMILY[0], "770400080"
+
+
+@pytest.fixture(autouse=True)
+def nine_o_clock():
+    """Dates shown on the Courriels pages are checked to the minute: the clock stands at 02/12/2026 09:00."""
+    with clock.pinned(datetime(2026, 12, 2, 9, 0)):
+        yield
 
 
 @pytest.fixture
