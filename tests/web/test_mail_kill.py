@@ -59,7 +59,9 @@ def test_kill_9_with_mails_pending_loses_none_and_sends_none_twice(tmp_path):
         portal.start(timeout=SERVER_START_SECONDS)
         try:
             # well before the minute the failed ones were told to wait: a restart tries them at once
-            wait_until(lambda: len(list((outbox_dir / "sent").glob("*.json"))) == MAILS, 30, "every mail sent")
+            # (a sent mail is written to sent/ first, then its pending file removed: wait for both)
+            wait_until(lambda: len(list((outbox_dir / "sent").glob("*.json"))) == MAILS
+                       and not any((outbox_dir / "pending").iterdir()), 30, "every mail sent")
         finally:
             portal.stop()
         received = smtp.mailbox.received
