@@ -23,6 +23,8 @@ AGENT_RESET = "agent_reset"          # the town hall reset the password ("Réini
 FORGOTTEN = "forgotten"              # the family asked on "Mot de passe oublié"
 LIFETIME_SECONDS = {ACCOUNT_OPENED: 7 * 24 * 3600, AGENT_RESET: 7 * 24 * 3600, FORGOTTEN: 3600}
 TOKEN = re.compile(r"^([0-9]{1,12})\.([A-Za-z0-9_-]{43})$")
+_SECRET_IN_TEXT = re.compile(r"(/mot-de-passe/[0-9]{1,12}\.)[A-Za-z0-9_-]+")
+HIDDEN_SECRET = "[secret masqué]"
 
 
 def token_digest(token: str) -> str:
@@ -86,3 +88,9 @@ def use_link(families: Families, token: str, password_hash: str) -> str | None:
         db.table("account").update({"password_hash": password_hash, "password_changed_at": now_iso(),
                                     "temporary_password": False, "password_link": None}, doc_ids=[RECORD_ID])
     return family_id
+
+
+def hide_link_secrets(text: str) -> str:
+    """text with the secret of every password link replaced, for the agent's view of a mail: the link is the
+    family's alone (the agent resets a password in the open, with "Réinitialiser le mot de passe")."""
+    return _SECRET_IN_TEXT.sub(lambda match: match.group(1) + HIDDEN_SECRET, text or "")

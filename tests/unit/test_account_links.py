@@ -285,3 +285,10 @@ def test_the_export_leaves_out_the_links_digest(families):
     issue_link(families, FAMILY, FORGOTTEN)
     exported = json.dumps(family_export(families, FAMILY))
     assert "sha256" not in exported and '"purpose": "forgotten"' in exported
+
+
+def test_a_links_secret_never_reaches_the_log(families):
+    from storage.portal_log import redact
+    token, _ = issue_link(families, FAMILY, FORGOTTEN)
+    line = redact(f"Erreur 500 sur POST /mot-de-passe/{token}?x=1")
+    assert token.split(".")[1] not in line and line == f"Erreur 500 sur POST /mot-de-passe/{FAMILY}.[masqué]?x=1"

@@ -15,15 +15,15 @@ from bs4 import BeautifulSoup
 from webtest import TestApp
 
 from demo_usage import NEW_FAMILY
-from helpers import DEMO_FAMILY, OTHER_FAMILY, FakeClock, csrf_from, logged_in, login_family, tool_missing
+from helpers import DEMO_FAMILY, FakeClock, csrf_from, logged_in, login_family, tool_missing
 from portal import create_app
 from storage import clock
 from storage.demo import DEMO_AGENT
+from storage.mail import MailRefused
 from storage.preregistrations import clean_preregistration
 from storage.requests import edit_record_directly
 
 FAMILY, FAMILY_PASSWORD = DEMO_FAMILY
-OTHER = OTHER_FAMILY[0]
 HOLDER = "sophie.martin@example.fr"
 PUBLIC = "https://famille.ville-demo.fr"
 LINK = re.compile(re.escape(PUBLIC) + r"(/mot-de-passe/[0-9]+\.[A-Za-z0-9_-]{43})(?=\s)")
@@ -131,6 +131,19 @@ def test_paper_instead_gives_a_temporary_password_and_the_mailed_link_dies(app, 
     family = TestApp(app)
     assert login_family(family, FAMILY, password).headers["Location"].endswith("/accueil")
     assert family.get("/accueil", status="*").headers["Location"].endswith("/mon-compte")  # temporary: its own first
+
+
+def test_a_mail_the_outbox_refuses_gives_way_to_a_temporary_password(app, agent, monkeypatch):
+    def refuse(**mail):
+        raise MailRefused("from_name", "Le nom de la commune contient un retour à la ligne.")
+    monkeypatch.setattr(app.portal.outbox, "queue", refuse)
+    shown = post(agent, f"/agent/familles/{FAMILY}/mot-de-passe").follow()
+    password = shown.html.select_one("dl.data-list code").get_text(strip=True)
+    assert "Le courriel n'a pas pu être préparé (Le nom de la commune contient un retour à la ligne.) : un mot de " \
+           "passe provisoire a été créé à la place." in text(shown)
+    account = app.portal.families.account(FAMILY)
+    assert account["password_link"] is None and account["temporary_password"]
+    assert login_family(TestApp(app), FAMILY, password).status_int == 303
 
 
 def test_a_family_without_an_address_keeps_the_temporary_password(app, agent):

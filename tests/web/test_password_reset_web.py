@@ -12,11 +12,12 @@ import pytest
 from bs4 import BeautifulSoup
 from webtest import TestApp
 
-from helpers import DEMO_FAMILY, OTHER_FAMILY, FakeClock, csrf_from, login_family
+from helpers import DEMO_FAMILY, OTHER_FAMILY, FakeClock, csrf_from, login_agent, login_family
 from portal import create_app
 from routes import password_reset
 from storage import clock
 from storage.accounts.password_links import token_digest
+from storage.demo import DEMO_AGENT
 from storage.families import set_family_active
 from storage.passwords import verify_password
 from storage.requests import edit_record_directly
@@ -283,3 +284,14 @@ def test_forged_links_are_refused_in_french(app, link, forged):
     page = TestApp(app).get(f"/mot-de-passe/{forged}", status="*")
     assert page.status_int == 410 and "Lien expiré ou déjà utilisé" in text(page)
     assert choose(TestApp(app), f"/mot-de-passe/{forged}").status_int == 410
+
+
+def test_the_agent_reads_the_mail_but_not_the_links_secret(app, link):
+    agent = TestApp(app)
+    assert login_agent(agent, *DEMO_AGENT).status_int == 303
+    [mail] = mails(app)
+    page = agent.get(f"/agent/courriels/{mail['id']}")
+    secret = link.rsplit(".", 1)[1]
+    assert secret not in page.text
+    assert f"{PUBLIC}/mot-de-passe/{FAMILY}.[secret masqué]" in text(page)
+    assert "Votre identifiant : 770400070" in text(page)
