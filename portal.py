@@ -53,7 +53,8 @@ log = logging.getLogger("portal")
 class Portal:
     """Everything the routes share: the data folder's stores, the index, sessions and settings.
 
-    clock gives the time for durations (login throttling, the pre-registration form's limits); tests move it."""
+    clock gives the time for durations (login throttling, the limits of the pre-registration and "Mot de passe oublié"
+    forms); tests move it."""
 
     def __init__(self, data_dir: Path, settings: dict | None = None, clock=time.time):
         data_dir = Path(data_dir)
