@@ -15,8 +15,8 @@ from bottle import Bottle
 
 from routes import (agent_account, agent_billing, agent_families, agent_home, agent_ledger, agent_mail, agent_messages,
                     agent_requests, agent_settings, auth, family_account, family_enrolments, family_home,
-                    family_invoices, family_messages, family_record, family_requests, online_payment, preregistration,
-                    static_files, web)
+                    family_invoices, family_messages, family_record, family_requests, online_payment, password_reset,
+                    preregistration, static_files, web)
 from storage.agents import Agents
 from storage.certificates import certificate_files
 from storage.counters import Numbers
@@ -38,6 +38,7 @@ from storage.services import Services
 from storage.sessions import SessionStore
 from storage.settings import Settings, merged
 from storage.protection.addresses import clean_trusted_proxies
+from storage.protection.password_reset import PasswordResetLimits
 from storage.protection.signing import Signer, data_folder_secret
 from storage.protection.submissions import PreregistrationGuard
 from storage.protection.throttle import LoginThrottle
@@ -45,14 +46,15 @@ from storage.protection.throttle import LoginThrottle
 ROUTE_MODULES = (auth, family_home, family_record, family_requests, family_invoices, family_messages, family_account,
                  family_enrolments, online_payment, agent_home, agent_requests, agent_messages, agent_families,
                  agent_ledger, agent_billing, agent_settings, agent_account, preregistration, static_files,
-                 agent_mail)
+                 agent_mail, password_reset)
 log = logging.getLogger("portal")
 
 
 class Portal:
     """Everything the routes share: the data folder's stores, the index, sessions and settings.
 
-    clock gives the time for durations (login throttling, the pre-registration form's limits); tests move it."""
+    clock gives the time for durations (login throttling, the limits of the pre-registration and "Mot de passe oublié"
+    forms); tests move it."""
 
     def __init__(self, data_dir: Path, settings: dict | None = None, clock=time.time):
         data_dir = Path(data_dir)
@@ -79,6 +81,7 @@ class Portal:
         self.signer = Signer(data_folder_secret(data_dir))
         self.throttle = LoginThrottle(clock)
         self.preregistration_guard = PreregistrationGuard(self.signer, clock)
+        self.password_reset_limits = PasswordResetLimits(clock)
         self.outbox = Outbox(data_dir / "outbox", commune=lambda: self.settings["commune"])
         self.mail_sender = MailSender(self.outbox, lambda: self.settings.values)
         self.jobs = [self.mail_sender]  # background threads, started by create_app(start_jobs=True)

@@ -8,13 +8,17 @@ from bottle import Bottle, HTTPResponse, abort, request
 
 from routes.display import SECTION_SLUGS, SLUG_SECTIONS, section_rows
 from routes.family_record import send_photo
-from routes.preregistration import form_groups, show_access_codes
+from routes.account_mail import hand_over_access, mail_email_change
+from routes.preregistration import form_groups
 from routes.record_forms import section_form
 from routes.web import flash, portal, posted_form, redirect, render, require_agent
 from storage.export import family_export
-from storage.families import account_of, record_of, set_family_active, set_family_password
+from storage.accounts.access import holder_email, reset_access
+from storage.accounts.email_change import email_change
+from storage.accounts.mails import masked_email
+from storage.accounts.password_links import ACCOUNT_OPENED, AGENT_RESET
+from storage.families import account_of, record_of, set_family_active
 from storage.ledger import balance_cents
-from storage.passwords import generate_password, hash_password
 from storage.preregistrations import clean_preregistration, create_family_account
 from storage.requests import AUDIT_LABELS, RequestRefused, edit_record_directly, pending_requests, recent_audit
 from storage.sections import SECTIONS, child_label, current_values, find_target, person_label
@@ -53,6 +57,7 @@ def family_page(family_id: str):
     audit = recent_audit(db, 50)
     return render("agent/family.tpl", title=f"Famille {family_id}", family_id=family_id, record=record,
                   account=account_of(db), pending=len(pending_requests(db)),
+                  mailed_to=masked_email(holder_email(record)),
                   balance=balance_cents(portal().families.read_ledger(family_id)), sections=sections,
                   children=children, persons=persons, person_label=person_label, audit=audit,
                   audit_labels=AUDIT_LABELS, all_sections=SECTIONS)
@@ -65,8 +70,9 @@ def _direct_form(family_id: str, section_key: str, target_id=None, *, action: st
     _, record = _family(family_id)
 
     def save(values: dict, label: str) -> None:
-        edit_record_directly(portal().families, family_id, section_key, values, agent=agent, target_id=target_id,
-                             action=action, target_label=label)
+        changes = edit_record_directly(portal().families, family_id, section_key, values, agent=agent,
+                                       target_id=target_id, action=action, target_label=label)
+        mail_email_change(family_id, email_change(section_key, changes))
 
     return section_form(record, section_key, target_id, save=save, done=SAVED, back_url=f"/agent/familles/{family_id}",
                         form_url=form_url, heading=heading, action=action, target_label=target_label,
@@ -157,12 +163,13 @@ def set_active(family_id: str, change: str):
 
 @app.post("/agent/familles/<family_id>/mot-de-passe")
 def reset_password(family_id: str):
+    """The old password stops working and the family's sessions end; a link to choose a new one goes to the account
+    holder's e-mail address, or (no address, or acces=papier) a temporary password is shown once for the letter."""
     require_agent()
-    _, record = _family(family_id)
-    password = generate_password(10)
-    set_family_password(portal().families, family_id, hash_password(password), temporary=True)
+    _family(family_id)
+    access = reset_access(portal().families, family_id, AGENT_RESET, paper=request.forms.get("acces") == "papier")
     portal().sessions.end_all("family", family_id)
-    show_access_codes(family_id, password, reset=True)
+    hand_over_access(access, AGENT_RESET, reset=True)
 
 
 @app.get("/agent/familles/<family_id>/export.json")
@@ -182,8 +189,7 @@ def new_family():
         values = posted_form()
         clean, errors = clean_preregistration(values)
         if not errors:
-            family_id, password = create_family_account(portal().families, portal().numbers, clean)
-            show_access_codes(family_id, password)
+            hand_over_access(create_family_account(portal().families, portal().numbers, clean), ACCOUNT_OPENED)
     return render("agent/family_new.tpl", title="Nouvelle famille", groups=form_groups(),
                   values=values, errors=errors, refusal=None)
 

@@ -9,6 +9,7 @@ from bottle import Bottle, request
 
 from routes.web import flash, form_text, found, portal, posted_form, redirect, render, require_agent
 from storage import clock
+from storage.accounts.password_links import hide_link_secrets
 from storage.mail.addresses import EMAIL_ERROR, valid_email
 from storage.mail.config import (ENVIRONMENT, FORM_NAMES, MAIL_FIELDS, SECURITY_MODES, SmtpConfig,
                                  clean_mail_settings, smtp_config)
@@ -82,6 +83,7 @@ def mails_page():
 def mail_page(mail_id: str):
     require_agent()
     mail, config = found(portal().outbox.get(mail_id)), smtp_now()
+    mail = dict(mail, text=hide_link_secrets(mail["text"]), html=mail.get("html") and hide_link_secrets(mail["html"]))
     sender = f"{mail.get('from_name') or ''} <{config.mail_from or 'adresse d’expédition non configurée'}>".strip()
     headers = [("De", sender), ("À", mail["to"]), ("Répondre à", mail.get("reply_to") or "—"),
                ("Objet", mail["subject"]), ("Date", mail["created_at"]), ("Auto-Submitted", "auto-generated")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from bottle import Bottle, abort
 from bottle import request as http_request
 
+from routes.account_mail import confirm_email_change
 from routes.display import change_rows, request_title, status_label
 from routes.family_record import send_photo
 from routes.web import (flash, form_text, is_fragment, portal, redirect, render, render_page, require_agent,
@@ -110,6 +111,7 @@ def validate(family_id: str, request_id: int):
                                     options={"services": portal().services, "billing": form_text("facturation") or "auto"})
     except KeyError:
         abort(404)
+    confirm_email_change(family_id, decision)
     return _after_decision(family_id, decision)
 
 
@@ -131,6 +133,7 @@ def validate_all(family_id: str):
     for request in pending_requests(db):
         decision = validate_request(portal().families, family_id, request.doc_id, agent,
                                     options={"services": portal().services})
+        confirm_email_change(family_id, decision)
         for name in decision.obsolete_files:
             portal().photos.delete(family_id, name)
         if decision.outcome == "validated":

@@ -40,7 +40,8 @@ def family_login_form():
     session = current_session()
     if session is not None and session.kind == "family":
         redirect("/accueil")
-    return login_page("family", "")
+    asked = request.query.get("identifiant", "")  # after choosing a password by a mailed link
+    return login_page("family", asked if is_family_id(asked) else "")
 
 
 @app.post("/connexion")

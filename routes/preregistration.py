@@ -6,8 +6,12 @@ from dataclasses import replace
 
 from bottle import Bottle, abort, request, response
 
+from routes.account_mail import hand_over_access
 from routes.web import (client_address, current_session, flash, found, form_text, page_of, pdf_response, portal,
                         portal_address_for_letters, posted_form, redirect, render, require_agent)
+from storage.accounts.access import holder_email
+from storage.accounts.mails import masked_email
+from storage.accounts.password_links import ACCOUNT_OPENED
 from storage.preregistrations import CHILD_IDENTITY, CHILD_ROWS, MESSAGE, clean_preregistration
 from storage.protection.refusals import Refusal
 from storage.protection.submissions import ADDRESS_QUOTA, FORM_EXPIRED, FORM_TOO_FAST, TOTAL_QUOTA
@@ -130,11 +134,11 @@ def preregistration_detail(preregistration_id: int):
 def preregistration_validate(preregistration_id: int):
     agent = require_agent()
     _preregistration(preregistration_id)
-    created = portal().preregistrations.validate(preregistration_id, agent, portal().families, portal().numbers)
-    if created is None:
+    access = portal().preregistrations.validate(preregistration_id, agent, portal().families, portal().numbers)
+    if access is None:
         flash("Cette pré-inscription a déjà été traitée ; rien n'a été modifié.", "warning")
         redirect(f"/agent/pre-inscriptions/{preregistration_id}")
-    show_access_codes(*created)
+    hand_over_access(access, ACCOUNT_OPENED)
 
 
 @app.post("/agent/pre-inscriptions/<preregistration_id:int>/annuler")
@@ -150,26 +154,24 @@ def preregistration_cancel(preregistration_id: int):
 
 @app.post("/agent/familles/<family_id>/courrier-acces.pdf")
 def account_letter(family_id: str):
-    """The letter with the family's codes; the password comes from the page that showed it once."""
+    """The letter with the family's codes: the temporary password comes from the page that showed it once; without
+    one, the letter gives the identifiant and sends the family to the mailed link (or to the town hall)."""
     require_agent()
     record = portal().families.record(family_id)
     if record is None:
         abort(404)
     return pdf_response(account_letter_pdf(portal().settings["commune"], record, form_text("mot_de_passe", 40),
-                                           portal_address_for_letters()), f"codes-acces-{family_id}.pdf")
-
-
-def show_access_codes(family_id: str, password: str, *, reset: bool = False) -> None:
-    """After creating an account or resetting its password: 303 to the page that shows the codes, once."""
-    current_session().show_once(f"codes:{family_id}", {"password": password, "reset": reset})
-    redirect(f"/agent/familles/{family_id}/codes-acces")
+                                           portal_address_for_letters(), masked_email(holder_email(record))),
+                        f"codes-acces-{family_id}.pdf")
 
 
 @app.get("/agent/familles/<family_id>/codes-acces")
 def access_codes(family_id: str):
-    """The one-time password, shown on the first GET after the POST that made it; a refresh shows it no more."""
+    """How the family gets in, on the first GET after the POST that opened or reset the account: the one-time
+    password, or the address the link was mailed to; a refresh shows the password no more."""
     require_agent()
     record = found(portal().families.record(family_id))
-    codes = current_session().take_shown_once(f"codes:{family_id}")
+    codes = current_session().take_shown_once(f"codes:{family_id}") or {}
     return render("agent/access_codes.tpl", title="Codes d'accès", family_id=family_id, record=record,
-                  password=codes and codes["password"], reset=bool(codes and codes["reset"]))
+                  password=codes.get("password", ""), mailed_to=codes.get("mailed_to", ""),
+                  reset=bool(codes.get("reset")))

@@ -103,8 +103,9 @@ class Families:
             yield db
 
     def create(self, family_id: str, record: dict, password_hash: str, active: bool = True,
-               temporary_password: bool = False) -> None:
-        """Store a new family and its account; refuses a number already in use."""
+               temporary_password: bool = False, password_link: dict | None = None) -> None:
+        """Store a new family and its account (with its link to choose a password, if any); refuses a number
+        already in use."""
         path = self.path(family_id)
         with self.documents.transaction(path) as db:
             if db.table("record").contains(doc_id=RECORD_ID):
@@ -115,6 +116,7 @@ class Families:
             db.table("account").insert(_with_id({
                 "schema": SCHEMA_VERSION, "password_hash": password_hash, "active": active,
                 "password_changed_at": now_iso(), "temporary_password": temporary_password,
+                "password_link": password_link,
             }))
 
 
@@ -140,10 +142,11 @@ def child_by_id(record: dict, child_id: str) -> dict | None:
 
 
 def set_family_password(families: Families, family_id: str, password_hash: str, *, temporary: bool = False) -> None:
-    """Replace the family's password hash (the caller ends the family's other sessions)."""
+    """Replace the family's password hash (the caller ends the family's other sessions); a link to choose a password
+    that was still waiting no longer works."""
     with families.transaction(family_id) as db:
         db.table("account").update({"password_hash": password_hash, "password_changed_at": now_iso(),
-                                    "temporary_password": temporary}, doc_ids=[RECORD_ID])
+                                    "temporary_password": temporary, "password_link": None}, doc_ids=[RECORD_ID])
 
 
 def set_family_active(families: Families, family_id: str, active: bool) -> None:

@@ -14,8 +14,8 @@ from stdnum import bic as stdnum_bic
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError
 from storage import clock
+from storage.mail.addresses import valid_email
 
-EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -94,7 +94,9 @@ def clean_field(field: Field, raw, today: date | None = None):
 
 
 def _clean_email(text):
-    return text.lower(), (None if EMAIL.match(text) else "Adresse e-mail invalide (exemple : nom@exemple.fr).")
+    # The rule of the outbox (storage/mail/addresses.py): an address accepted here can always receive the portal's mails.
+    text = text.lower()
+    return text, (None if valid_email(text) else "Adresse e-mail invalide (exemple : nom@exemple.fr).")
 
 
 def _clean_phone(text):

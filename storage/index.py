@@ -64,6 +64,7 @@ class FamilySummary:
     unread_from_agent: int = 0  # the town hall's messages the family has not opened
     member_since: str = ""  # account creation: older announcements count as read
     announcements_read: int = 0
+    holder_email: str = ""  # the account holder's (parent 1's) e-mail, lower-case: "Mot de passe oublié" finds it
 
     @property
     def awaiting_reply(self) -> int:
@@ -110,6 +111,7 @@ def summarise(family_id: str, db: TinyDB) -> FamilySummary:
         threads=summarise_threads(db),
         unread_from_agent=unread_for_family(db),
         member_since=member_since(db), announcements_read=len(db.table("announcement_reads")),
+        holder_email=str((record.get("parent1") or {}).get("email") or "").strip().lower(),
     )
 
 
@@ -229,6 +231,15 @@ class FamilyIndex:
             summaries = list(self._by_id.values())
         found = [s for s in summaries if all(w in s.search_text for w in words)]
         return sorted(found, key=lambda s: s.name)[:limit]
+
+    def families_with_holder_email(self, address: str, limit: int = 5) -> list[str]:
+        """Numbers of the families whose account holder has this e-mail address (any case), at most limit."""
+        wanted = address.strip().lower()
+        if not wanted:
+            return []
+        with self._lock:
+            summaries = list(self._by_id.values())
+        return sorted(s.family_id for s in summaries if s.holder_email == wanted)[:limit]
 
     def recent_audit(self, limit: int = 200) -> list[dict]:
         """The latest decisions across families, newest first (each family keeps its last few here)."""

@@ -36,6 +36,8 @@ _SENSITIVE_VALUES = (
     re.compile(rf"(?i)(['\"]{_NAME}['\"]\s*:\s*)(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^,}}\s]+)"),
     # name: value, one per line (headers, "key: value" dumps)
     re.compile(rf"(?im)(^\s*{_NAME}\s*:\s)[^\n]*"),
+    # the secret of a link to choose a password, in a logged path (/mot-de-passe/<family number>.<secret>)
+    re.compile(r"(/mot-de-passe/[0-9]{1,12}\.)[A-Za-z0-9_-]+"),
 )
 
 

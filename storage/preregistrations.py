@@ -11,9 +11,10 @@ from datetime import date
 
 from storage.counters import Numbers
 from storage.documents import SCHEMA_VERSION, DocumentStore
-from storage.families import Families, now_iso, set_family_password
+from storage.accounts.access import Access, prepare_access
+from storage.accounts.password_links import ACCOUNT_OPENED
+from storage.families import RECORD_ID, Families, now_iso
 from storage.fields import Field, clean_form
-from storage.passwords import generate_password, hash_password
 from storage.sections import CHILD_IDENTITY as BIRTH_IDENTITY
 from storage.sections import SECTIONS, clean_section
 
@@ -63,24 +64,24 @@ def family_record_from(people: dict) -> dict:
             "persons": [], "children": children}
 
 
-def create_family_account(families: Families, numbers: Numbers, people: dict) -> tuple[str, str]:
-    """Create a family and its login account under a new number.
-
-    Returns (family number, initial password); the password is not kept anywhere in clear.
-    """
-    family_id = numbers.next_family_number()
-    return family_id, open_family_account(families, family_id, people)
+def create_family_account(families: Families, numbers: Numbers, people: dict) -> Access:
+    """Create a family and its login account under a new number; returns how the family gets in (a link for the
+    mail, or a temporary password that is not kept anywhere in clear)."""
+    return open_family_account(families, numbers.next_family_number(), people)
 
 
-def open_family_account(families: Families, family_id: str, people: dict) -> str:
-    """Create the family under family_id with a new password, returned; if an interrupted validation already created
-    it, give it a new password instead (the first one was never shown)."""
-    password = generate_password(10)
+def open_family_account(families: Families, family_id: str, people: dict) -> Access:
+    """Create the family under family_id with its access (storage/accounts/access.py), returned; if an interrupted
+    validation already created it, give it a new access instead (the first one was never handed over)."""
+    record = family_record_from(people)
+    access, fields = prepare_access(family_id, record, ACCOUNT_OPENED)
     if families.exists(family_id):
-        set_family_password(families, family_id, hash_password(password), temporary=True)
+        with families.transaction(family_id) as db:
+            db.table("account").update(dict(fields, password_changed_at=now_iso()), doc_ids=[RECORD_ID])
     else:
-        families.create(family_id, family_record_from(people), hash_password(password), temporary_password=True)
-    return password
+        families.create(family_id, record, fields["password_hash"], temporary_password=fields["temporary_password"],
+                        password_link=fields["password_link"])
+    return access
 
 
 def _next_number(db) -> int:
@@ -124,8 +125,9 @@ class Preregistrations:
                 raise KeyError(preregistration_id)
             yield table, doc if doc["status"] == "pending" else None
 
-    def validate(self, preregistration_id: int, agent: str, families: Families, numbers: Numbers) -> tuple[str, str] | None:
-        """Create the family and its account; returns (family number, initial password), None if already decided.
+    def validate(self, preregistration_id: int, agent: str, families: Families, numbers: Numbers) -> Access | None:
+        """Create the family and its account; returns its Access (a link to mail, or a temporary password), None if
+        already decided.
 
         Idempotent: the family number is reserved and written on the pre-registration before the family is created,
         so a validation interrupted after creating the family (a crash, a full disk) is finished by the next one,
@@ -135,9 +137,9 @@ class Preregistrations:
             if reserved is None:
                 return None
             family_id, doc = reserved
-            password = open_family_account(families, family_id, doc)
+            access = open_family_account(families, family_id, doc)
             self._mark_validated(preregistration_id, agent)
-        return family_id, password
+        return access
 
     def _reserve_family_number(self, preregistration_id: int, numbers: Numbers) -> tuple[str, dict] | None:
         """(the family number of this pre-registration, reserved now or by an interrupted validation, the document);

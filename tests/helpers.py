@@ -99,7 +99,7 @@ def demo_server(folder: Path):
 
 # Pages anyone may open; every other route needs a family or an agent session.
 PUBLIC_ROUTES = re.compile(r"^/($|connexion$|agent/connexion$|deconnexion$|agent/deconnexion$|static/|pre-inscription"
-                           r"|paiement-en-ligne/(notification|retour/|simulateur))")
+                           r"|paiement-en-ligne/(notification|retour/|simulateur)|mot-de-passe-oublie|mot-de-passe/)")
 SAMPLE_VALUES = {"family_id": DEMO_FAMILY[0], "token": "0" * 32, "path": "css/portal.css"}
 
 

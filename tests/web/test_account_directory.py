@@ -181,9 +181,9 @@ def test_agent_changes_own_password_with_the_rule_and_other_sessions_end(demo_ap
 
 # --- agent: reset, deactivate, reactivate --------------------------------------------------------------------------
 
-def test_agent_resets_a_family_password(demo_app, agent):
+def test_agent_resets_a_family_password_on_paper(demo_app, agent):
     family = family_login(demo_app)
-    posted = agent_post(agent, f"/agent/familles/{FAMILY}/mot-de-passe")
+    posted = agent_post(agent, f"/agent/familles/{FAMILY}/mot-de-passe", {"acces": "papier"})
     assert posted.status_int == 303 and posted.headers["Location"].endswith(f"/agent/familles/{FAMILY}/codes-acces")
     answer = posted.follow()
     temporary = BeautifulSoup(answer.text, "html.parser").select_one("dl.data-list code").get_text(strip=True)
@@ -202,7 +202,7 @@ def test_agent_resets_a_family_password(demo_app, agent):
 
 
 def test_a_temporary_password_must_be_replaced_before_anything_else(demo_app, agent):
-    posted = agent_post(agent, f"/agent/familles/{FAMILY}/mot-de-passe")
+    posted = agent_post(agent, f"/agent/familles/{FAMILY}/mot-de-passe", {"acces": "papier"})
     temporary = BeautifulSoup(posted.follow().text, "html.parser").select_one("dl.data-list code").get_text(strip=True)
     family = family_login(demo_app, FAMILY, temporary)
     for url in ("/accueil", "/mes-informations", "/factures", "/messages", "/mon-compte/mes-donnees.json"):
@@ -287,11 +287,11 @@ def test_directory_lists_the_new_family_at_once(demo_app, agent):
     posted = agent_post(agent, "/agent/familles/nouvelle", fields, page_url="/agent/familles/nouvelle")
     assert posted.status_int == 303  # a refresh or a double click cannot create a second family
     done = posted.follow()
-    assert "créée" in page_text(done)
-    soup = BeautifulSoup(done.text, "html.parser")
-    family_id = soup.select_one("dl.data-list dd strong").get_text(strip=True)
-    password = soup.select_one("dl.data-list code").get_text(strip=True)
+    assert "créée" in page_text(done) and "Un courriel a été envoyé à e…@example.fr" in page_text(done)
+    family_id = BeautifulSoup(done.text, "html.parser").select_one("dl.data-list dd strong").get_text(strip=True)
     assert search(agent, "anais") == [family_id] and search(agent, "lefevre etienne") == [family_id]
+    paper = agent_post(agent, f"/agent/familles/{family_id}/mot-de-passe", {"acces": "papier"}).follow()
+    password = BeautifulSoup(paper.text, "html.parser").select_one("dl.data-list code").get_text(strip=True)
     newcomer = family_login(demo_app, family_id, password)
     assert change_password(newcomer, password, NEW_PASSWORD).status_int == 303  # first login: its own password
     assert "Bonjour Étienne Lefèvre" in page_text(newcomer.get("/accueil"))
@@ -406,7 +406,7 @@ def test_family_downloads_its_own_data_without_password_hash(family_client):
 
 
 def test_agent_exports_a_familys_data_without_password_hash(demo_app, agent):
-    agent_post(agent, f"/agent/familles/{OTHER}/mot-de-passe")  # an account with more fields set
+    agent_post(agent, f"/agent/familles/{OTHER}/mot-de-passe", {"acces": "papier"})  # more fields set
     data = check_export(agent.get(f"/agent/familles/{OTHER}/export.json"), OTHER)
     assert data["account"]["temporary_password"] is True
     assert [c["first_name"] for c in data["record"]["children"]] == ["Olivia", "Ahmed"]

@@ -26,6 +26,8 @@ NOT_LINKED = {
     "/paiement-en-ligne/retour/<outcome:re:effectue|refuse|annule|attente>": "where the bank sends the browser back",
     "/pre-inscription/envoyee": "reached by the 303 after sending the pre-registration (POST)",
     "/agent/familles/<family_id>/codes-acces": "reached by the 303 after creating an account or resetting a password",
+    "/mot-de-passe-oublie/envoye": "reached by the 303 after asking for a reset link (POST)",
+    "/mot-de-passe/<token>": "opened from the link in a mail (account opened, reset, Mot de passe oublié)",
 }
 START_PAGES = {"family": "/accueil", "agent": "/agent", "visitor": "/connexion", "visitor (agent)": "/agent/connexion"}
 LOGIN_PAGES = re.compile(r"^/(agent/)?connexion(\?|$)")

@@ -35,6 +35,7 @@ from portal import create_app
 from routes.agent_mail import MAIL_ID_RULE
 from routes.web import ERROR_TEXTS
 from storage import clock
+from storage.accounts.password_links import FORGOTTEN, issue_link
 from storage.demo import DEMO_AGENT
 from storage.enrolments import submit_absence, submit_enrolments
 from storage.invoice_import import decode as decode_csv
@@ -82,7 +83,14 @@ def import_preview(client: TestApp, ids: dict) -> str:
 def new_password_page(client: TestApp, ids: dict) -> str:
     """The page showing a family's new temporary password once, with the access letter form."""
     page = client.get(f"/agent/familles/{ids['family_id']}")
-    return client.post(f"/agent/familles/{ids['family_id']}/mot-de-passe", {"csrf_token": csrf_from(page)}).follow().text
+    return client.post(f"/agent/familles/{ids['family_id']}/mot-de-passe",
+                       {"csrf_token": csrf_from(page), "acces": "papier"}).follow().text
+
+
+def password_link_page(client: TestApp, ids: dict) -> str:
+    """The page a mailed link opens, where the family chooses its password (a link issued for the demo family)."""
+    token, _ = issue_link(client.app.portal.families, FAMILY, FORGOTTEN)
+    return client.get(f"/mot-de-passe/{token}").text
 
 
 def pending_preregistration(app) -> None:
@@ -166,6 +174,11 @@ FORMS: dict[str, Form] = {
                              valid=dict(zip(("identifiant", "mot_de_passe"), DEMO_AGENT))),
     "/pre-inscription": Form("visitor", "/pre-inscription", saved=r"/pre-inscription/envoyee$", valid=NEW_FAMILY,
                              statuses=frozenset({429})),
+    "/mot-de-passe-oublie": Form("visitor", "/mot-de-passe-oublie", saved=r"/mot-de-passe-oublie/envoye$",
+                                 valid={"identifiant": FAMILY}, statuses=frozenset({429})),
+    "/mot-de-passe/<token>": Form("visitor", password_link_page, saved=r"/connexion\?mot-de-passe=choisi",
+                                  valid={"nouveau": "Soleil2027", "confirmation": "Soleil2027"},
+                                  statuses=frozenset({410})),
     # the family
     "/deconnexion": Form("family", "/accueil", relogin=True),
     "/mes-informations/<slug:re:responsable|conjoint|donnees-fiscales|caf|coordonnees-bancaires>/modifier":

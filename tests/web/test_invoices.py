@@ -554,37 +554,58 @@ def test_agent_validates_a_preregistration_and_the_family_logs_in(demo_app, agen
     assert posted.status_int == 303
     done = posted.follow()
     family_id = BeautifulSoup(done.text, "html.parser").select_one("dl.data-list dd strong").get_text(strip=True)
-    password = BeautifulSoup(done.text, "html.parser").select_one("dl.data-list code").get_text(strip=True)
     assert re.fullmatch(r"[0-9]{9}", family_id) and family_id not in (FAMILY, OTHER, "770400090")
-    assert "le mot de passe ne sera plus affiché" in page_text(done)
+    assert "Un courriel a été envoyé à z…@example.fr avec un lien pour choisir le mot de passe" in page_text(done)
     record = demo_app.portal.families.record(family_id)
     assert [(c["first_name"], c["last_name"], c["extra"]["school"]) for c in record["children"]] == \
            [("Maëlle", "HÉBERT", "École Jules Ferry"), ("Noé", "HÉBERT", "")]
     assert record["parent1"]["email"] == "zoe.hebert@example.fr"
     assert demo_app.portal.preregistrations.get(doc.doc_id)["family_id"] == family_id
+    assert "Validée" in page_text(agent.get(f"/agent/pre-inscriptions/{doc.doc_id}"))
 
-    shown_again = agent.get(f"/agent/pre-inscriptions/{doc.doc_id}")
-    assert password not in shown_again.text and "Validée" in page_text(shown_again)
-    stored = demo_app.portal.families.read(family_id).table("account").all()[0]
-    assert password not in str(stored)  # only its hash is kept
-
-    letter = agent.post(f"/agent/familles/{family_id}/courrier-acces.pdf",
-                        {"csrf_token": csrf_from(done), "mot_de_passe": password})
+    letter = agent.post(f"/agent/familles/{family_id}/courrier-acces.pdf", {"csrf_token": csrf_from(done)})
     assert_pdf(letter, "Vos codes d'accès au portail famille", "Mme Zoé Hébert", "5 rue du Château",
-               f"Identifiant {family_id}", f"Mot de passe provisoire {password}", "Ville de Démo")
+               f"Identifiant {family_id}", "courriel envoyé à z…@example.fr", "Mot de passe oublié", "Ville de Démo",
+               absent=("Mot de passe provisoire",))
 
     again = agent.post(f"/agent/pre-inscriptions/{doc.doc_id}/valider", {"csrf_token": csrf_from(detail)})
     assert again.status_int == 303 and any("déjà été traitée" in f for f in flashes(again.follow()))
     assert sum(1 for _ in demo_app.portal.families.ids()) == 4
 
+    [mail] = demo_app.portal.outbox.page(family_id=family_id)[0]  # the family chooses its password by the link
+    newcomer = TestApp(demo_app)
+    link = re.search(r"http://localhost:80(/mot-de-passe/\S+)", mail["text"])[1]
+    form = newcomer.get(link)
+    chosen = newcomer.post(link, {"csrf_token": csrf_from(form), "nouveau": "Soleil2027", "confirmation": "Soleil2027"})
+    assert chosen.headers["Location"].endswith(f"/connexion?mot-de-passe=choisi&identifiant={family_id}")
+    newcomer = client_for(demo_app, family_id, "Soleil2027")
+    home = page_text(newcomer.get("/accueil"))
+    assert "Bonjour Zoé Hébert" in home and "Maëlle" in home and "Noé" in home
+
+
+def test_a_preregistration_validated_with_paper_access_prints_the_temporary_password(demo_app, agent):
+    submit_preregistration(TestApp(demo_app))
+    [doc] = demo_app.portal.preregistrations.all()
+    detail = agent.get(f"/agent/pre-inscriptions/{doc.doc_id}")
+    done = agent.post(f"/agent/pre-inscriptions/{doc.doc_id}/valider", {"csrf_token": csrf_from(detail)}).follow()
+    family_id = BeautifulSoup(done.text, "html.parser").select_one("dl.data-list dd strong").get_text(strip=True)
+    paper = agent.post(f"/agent/familles/{family_id}/mot-de-passe", {"csrf_token": csrf_from(done), "acces": "papier"})
+    shown = paper.follow()
+    password = BeautifulSoup(shown.text, "html.parser").select_one("dl.data-list code").get_text(strip=True)
+    assert "le mot de passe ne sera plus affiché" in page_text(shown)
+    assert password not in agent.get(f"/agent/familles/{family_id}/codes-acces").text  # shown once
+    stored = demo_app.portal.families.read(family_id).table("account").all()[0]
+    assert password not in str(stored) and stored["password_link"] is None  # only its hash; the mailed link is dead
+    letter = agent.post(f"/agent/familles/{family_id}/courrier-acces.pdf",
+                        {"csrf_token": csrf_from(shown), "mot_de_passe": password})
+    assert_pdf(letter, "Vos codes d'accès au portail famille", "Mme Zoé Hébert", "5 rue du Château",
+               f"Identifiant {family_id}", f"Mot de passe provisoire {password}", "Ville de Démo")
     newcomer = client_for(demo_app, family_id, password)
     assert newcomer.get("/accueil").headers["Location"].endswith("/mon-compte")  # first its own password
     chosen = newcomer.post("/mon-compte/mot-de-passe", {"csrf_token": csrf_from(newcomer.get("/mon-compte")),
                                                         "actuel": password, "nouveau": "Soleil2027",
                                                         "confirmation": "Soleil2027"})
     assert chosen.headers["Location"].endswith("/accueil")
-    home = page_text(newcomer.get("/accueil"))
-    assert "Bonjour Zoé Hébert" in home and "Maëlle" in home and "Noé" in home
 
 
 def test_agent_cancels_a_preregistration_with_a_reason(demo_app, agent):

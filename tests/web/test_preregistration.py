@@ -14,7 +14,9 @@ from demo_usage import NEW_FAMILY
 from helpers import DEMO_FAMILY, FakeClock, csrf_from, logged_in
 from portal import create_app
 from storage import documents as documents_module
+from storage.accounts.password_links import use_link
 from storage.demo import DEMO_AGENT
+from storage.passwords import hash_password
 from storage.preregistrations import clean_preregistration
 from storage.protection import submissions
 from storage.protection.signing import SECRET_FILE, Signer, data_folder_secret
@@ -303,12 +305,15 @@ def test_a_validation_interrupted_after_creating_the_family_is_finished_without_
     with pytest.raises(OSError):
         portal.preregistrations.validate(preregistration_id, "agent", portal.families, portal.numbers)
     assert crashed and len(new_families(app)) == 1
-    family_id, password = portal.preregistrations.validate(preregistration_id, "agent", portal.families, portal.numbers)
+    access = portal.preregistrations.validate(preregistration_id, "agent", portal.families, portal.numbers)
+    family_id = access.family_id
     assert new_families(app) == {family_id}
     doc = portal.preregistrations.get(preregistration_id)
     assert (doc["status"], doc["family_id"]) == ("validated", family_id)
     assert portal.families.record(family_id)["parent1"]["last_name"] == NEW_FAMILY["p1_last_name"]
-    assert logged_in(app, family_id, password)  # the password given at the end is the one that works
+    assert access.by_mail and access.email == NEW_FAMILY["p1_email"]
+    assert use_link(portal.families, access.token, hash_password("Soleil2027")) == family_id  # the link given at the end
+    assert logged_in(app, family_id, "Soleil2027")
     assert portal.preregistrations.validate(preregistration_id, "agent", portal.families, portal.numbers) is None
 
 

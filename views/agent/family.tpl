@@ -68,10 +68,18 @@
 <section aria-labelledby="h-compte">
   <h2 id="h-compte">Compte de connexion</h2>
   <p>Identifiant : <strong>{{family_id}}</strong> · mot de passe changé le {{fmt.date_fr(account.get('password_changed_at'))}}{{' (provisoire)' if account.get('temporary_password') else ''}}</p>
+  % link = account.get('password_link') or {}
+  % if link:
+  <p>Lien pour choisir le mot de passe envoyé le {{fmt.date_fr(link.get('created_at'))}}, valable jusqu'au {{fmt.date_fr(link.get('expires_at'))}} s'il n'a pas encore servi.</p>
+  % end
+  <p class="hint">{{'Réinitialiser : un lien pour choisir un nouveau mot de passe est envoyé à ' + mailed_to + '.' if mailed_to else "Réinitialiser : la famille n'a pas d'adresse e-mail valable, un mot de passe provisoire s'affichera pour le courrier."}}</p>
   <div class="decision">
     <form method="post" action="/agent/familles/{{family_id}}/mot-de-passe">
       <input type="hidden" name="csrf_token" value="{{csrf_token}}">
       <button type="submit" class="button button-secondary">Réinitialiser le mot de passe</button>
+      % if mailed_to:
+      <button type="submit" name="acces" value="papier" class="button button-secondary">Mot de passe provisoire (courrier papier)</button>
+      % end
     </form>
     <form method="post" action="/agent/familles/{{family_id}}/{{'desactiver' if account.get('active', True) else 'reactiver'}}">
       <input type="hidden" name="csrf_token" value="{{csrf_token}}">

@@ -1,7 +1,9 @@
 % rebase('layout.tpl', title=title)
 <p class="aside"><a href="/agent/familles">← Familles</a></p>
 <h1>Nouvelle famille</h1>
-<p class="lead">Crée la famille, ses enfants et son compte ; l'identifiant et un mot de passe provisoire s'affichent une seule fois.</p>
+<p class="lead">Crée la famille, ses enfants et son compte. Le responsable reçoit à son adresse e-mail son identifiant et un
+  lien pour choisir son mot de passe ; si la famille préfère le papier, la page suivante donne un mot de passe
+  provisoire, affiché une seule fois.</p>
 % include('_form_errors.tpl')
 <form method="post" action="/agent/familles/nouvelle" class="form form-wide" novalidate>
   <input type="hidden" name="csrf_token" value="{{csrf_token}}">

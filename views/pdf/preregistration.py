@@ -35,7 +35,9 @@ def _blank_lines(pdf: PortalPDF, labels) -> None:
         pdf.ln(8)
 
 
-def account_letter_pdf(commune: dict, record: dict, password: str, portal_url: str) -> bytes:
+def account_letter_pdf(commune: dict, record: dict, password: str, portal_url: str, mailed_to: str = "") -> bytes:
+    """The letter giving a family its access: the identifiant with the temporary password when there is one; without
+    one, the identifiant and the way to choose the password (the link mailed to mailed_to, or the town hall)."""
     parent = record.get("parent1") or {}
     pdf = PortalPDF(commune, "Vos codes d'accès au portail famille")
     name = f"{parent.get('title', '')} {parent.get('first_name', '')} {parent.get('last_name', '')}".strip()
@@ -50,9 +52,21 @@ def account_letter_pdf(commune: dict, record: dict, password: str, portal_url: s
         f"Bonjour,\n\nVotre pré-inscription a été validée. Vous pouvez désormais consulter vos informations, vos "
         f"factures et écrire à la mairie sur le portail famille : {portal_url}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    pdf.key_values([("Identifiant", record.get("family_id", "")), ("Mot de passe provisoire", password)])
+    if password:
+        pdf.key_values([("Identifiant", record.get("family_id", "")), ("Mot de passe provisoire", password)])
+        pdf.ln(4)
+        pdf.multi_cell(0, 6, pdf_text(
+            "Changez ce mot de passe dès votre première connexion (rubrique « Mon compte »). Il comporte de 8 à 20 "
+            "lettres et chiffres. Conservez ce courrier en lieu sûr."), new_x="LMARGIN", new_y="NEXT")
+        return pdf.output_bytes()
+    pdf.key_values([("Identifiant", record.get("family_id", ""))])
     pdf.ln(4)
-    pdf.multi_cell(0, 6, pdf_text(
-        "Changez ce mot de passe dès votre première connexion (rubrique « Mon compte »). Il comporte de 8 à 20 "
-        "lettres et chiffres. Conservez ce courrier en lieu sûr."), new_x="LMARGIN", new_y="NEXT")
+    phone = str(commune.get("phone") or "").strip()
+    town_hall = f"la mairie au {phone}" if phone else "la mairie"
+    how = (f"Pour choisir votre mot de passe, ouvrez le lien du courriel envoyé à {mailed_to} (il est valable 7 jours "
+           "et ne sert qu'une fois). Lien expiré ou courriel introuvable : sur la page de connexion du portail, "
+           f"cliquez sur « Mot de passe oublié ? », ou contactez {town_hall}." if mailed_to else
+           f"Pour recevoir votre mot de passe, contactez {town_hall}.")
+    pdf.multi_cell(0, 6, pdf_text(how + " Le mot de passe comporte de 8 à 20 lettres et chiffres. Conservez ce "
+                                  "courrier en lieu sûr."), new_x="LMARGIN", new_y="NEXT")
     return pdf.output_bytes()
