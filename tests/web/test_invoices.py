@@ -218,7 +218,8 @@ def test_child_sheets_simple_and_complete(family):
     simple = family.get("/mes-informations/enfants/1/fiche-simple.pdf")
     assert_pdf(simple, "Fiche enfant simple", "Léa MARTIN", "École Jules Ferry", "CE2", "21/06/2017",
                "Mme Sophie MARTIN", "06 12 34 56 78", "Personnes autorisées", "Jeanne DUPONT", "Grand-mère",
-               "Ville de Démo", absent=("Données sanitaires", "Données complémentaires", "Arachide"))
+               "Ville de Démo", "Arachide",  # allergies are in the box on page 1 of both sheets
+               absent=("Données sanitaires", "Données complémentaires", "Dr Claire Morel"))
     complete = family.get("/mes-informations/enfants/1/fiche-complete.pdf")
     assert_pdf(complete, "Fiche enfant complète", "Léa MARTIN", "Personnes autorisées", "Données complémentaires",
                "Données sanitaires", "Dr Claire Morel", "Arachide", "Œdème", "PAI alimentaire", "DTP", "12/03/2024")

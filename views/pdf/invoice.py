@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timezone
 
 from storage.ledger import billed_to
 from views.formats import date_fr, month_fr
-from views.pdf.base import PortalPDF, pdf_euros, pdf_text
+from views.pdf.base import FAMILY, PortalPDF, pdf_euros, pdf_text
 
 
 def invoice_pdf(commune: dict, record: dict, invoice: dict) -> bytes:
@@ -14,15 +14,15 @@ def invoice_pdf(commune: dict, record: dict, invoice: dict) -> bytes:
                     created=datetime.combine(date.fromisoformat(invoice["issued_on"]), time(12), timezone.utc))
     billed = invoice.get("billed_to") or billed_to(record)  # invoices from before the address was frozen
     top = pdf.get_y()
-    pdf.set_font("helvetica", "B", 16)
+    pdf.set_font(FAMILY, "B", 16)
     pdf.cell(90, 8, pdf_text(f"Facture n° {invoice['number']}"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("helvetica", "", 10)
+    pdf.set_font(FAMILY, "", 10)
     for line in (f"Période : {month_fr(invoice['period'])}", f"Émise le : {date_fr(invoice['issued_on'])}",
                  f"À payer avant le : {date_fr(invoice['due_on'])}", f"Famille n° {billed['family_id']}"):
         pdf.cell(90, 5.5, pdf_text(line), new_x="LMARGIN", new_y="NEXT")
     bottom = pdf.get_y()
     pdf.set_xy(115, top)
-    pdf.set_font("helvetica", "", 11)
+    pdf.set_font(FAMILY, "", 11)
     pdf.multi_cell(0, 5.5, pdf_text("\n".join([billed["name"], *billed["address"]])), new_x="LMARGIN", new_y="NEXT")
     pdf.set_y(max(bottom, pdf.get_y()) + 6)
 
@@ -37,11 +37,11 @@ def invoice_pdf(commune: dict, record: dict, invoice: dict) -> bytes:
                invoice["amount_due_cents"], True)]
     for label, cents, bold in totals:
         pdf.set_x(100)
-        pdf.set_font("helvetica", "B" if bold else "", 12 if bold else 10)
+        pdf.set_font(FAMILY, "B" if bold else "", 12 if bold else 10)
         pdf.cell(60, 7, pdf_text(label), border="T" if bold else 0)
         pdf.cell(0, 7, pdf_euros(cents), border="T" if bold else 0, align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
-    pdf.set_font("helvetica", "", 9)
+    pdf.set_font(FAMILY, "", 9)
     pdf.multi_cell(0, 4.5, pdf_text(
         "Le solde antérieur reprend ce qui restait dû sur les factures précédentes, paiements déduits. "
         "Règlement : en ligne sur le portail famille lorsque le service est proposé, par prélèvement, par chèque "
