@@ -347,7 +347,7 @@ INVALID_INPUTS = [
      {"allergies_consequence_1": "Urticaire", "allergies_action_1": "Appeler les parents", "remarks": "Lunettes"},
      "allergies_allergen_1", "Ce champ est obligatoire"),
     ("doctor-phone", FAMILY_A, "/mes-informations/enfants/2/sanitaires",
-     {"doctor_phone": "+44 20 7946 0000", "treatments": "Ventoline\nle matin"}, "doctor_phone",
+     {"doctor_phone": "+44 20 79", "treatments": "Ventoline\nle matin"}, "doctor_phone",
      "Numéro de téléphone invalide"),
 ]
 
@@ -483,3 +483,13 @@ def test_a_quotient_familial_of_zero_can_be_requested_where_none_was_known(demo_
     assert answer.status_int == 303, "refused as 'Aucune modification'"
     (request,) = pending_of(demo_app, "770400090")
     assert request["changes"] == [{"field": "qf", "label": "Quotient familial (€)", "before": None, "after": 0}]
+
+
+def test_a_foreign_phone_number_is_accepted_and_kept_in_international_format(demo_app):
+    """A grandmother living in Brussels: her Belgian mobile, typed with 0032, is stored as +32 470 12 34 56."""
+    client = family_client(demo_app)
+    answer = submit_form(client, "/mes-informations/personnes/ajouter", dict(NEW_PERSON, phone_mobile="0032 470 12 34 56"))
+    assert answer.status_int == 303
+    (request,) = [r for r in pending_of(demo_app, FAMILY_A) if r["section"] == "person"]
+    assert {c["field"]: c["after"] for c in request["changes"]}["phone_mobile"] == "+32 470 12 34 56"
+    assert "+32 470 12 34 56" in text(BeautifulSoup(client.get("/mes-demandes").text, "html.parser"))
