@@ -1,10 +1,11 @@
-"""The invoice PDF: lines, period total, solde antérieur and amount due."""
+"""The invoice PDF, as issued: lines, montant de la facture, solde antérieur and montant à payer à l'émission (it
+never shows what was paid since: the archived document stays the same)."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
 
 from storage.ledger import billed_to
-from views.formats import date_fr, month_fr
+from views.formats import amount_due_fr, amount_fr, date_fr, month_fr
 from views.pdf.base import FAMILY, PortalPDF, pdf_euros, pdf_text
 
 
@@ -31,15 +32,14 @@ def invoice_pdf(commune: dict, record: dict, invoice: dict) -> bytes:
     pdf.table_rows(["Enfant", "Prestation", "Détail", "Qté", "Prix unitaire", "Montant"], rows,
                    (28, 50, 30, 14, 26, 26), align_right={3, 4, 5})
     pdf.ln(4)
-    totals = [("Total de la période", invoice["total_cents"], False),
-              ("Solde antérieur", invoice["previous_balance_cents"], False),
-              ("Montant à payer" if invoice["amount_due_cents"] > 0 else "Solde (en votre faveur si négatif)",
-               invoice["amount_due_cents"], True)]
-    for label, cents, bold in totals:
-        pdf.set_x(100)
+    totals = [("Montant de la facture", amount_fr(invoice["total_cents"]), False),
+              ("Solde antérieur", amount_fr(invoice["previous_balance_cents"]), False),
+              ("Montant à payer", amount_due_fr(invoice["amount_due_cents"]), True)]
+    for label, amount, bold in totals:
+        pdf.set_x(92)
         pdf.set_font(FAMILY, "B" if bold else "", 12 if bold else 10)
-        pdf.cell(60, 7, pdf_text(label), border="T" if bold else 0)
-        pdf.cell(0, 7, pdf_euros(cents), border="T" if bold else 0, align="R", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(48, 7, pdf_text(label), border="T" if bold else 0)
+        pdf.cell(0, 7, pdf_text(amount), border="T" if bold else 0, align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     pdf.set_font(FAMILY, "", 9)
     pdf.multi_cell(0, 4.5, pdf_text(
