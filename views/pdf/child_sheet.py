@@ -65,15 +65,21 @@ def emergency_calls(record: dict, child: dict) -> list[str]:
     calls = []
     for key, role in (("parent1", "responsable"), ("parent2", "conjoint")):
         parent = record.get(key) or {}
-        phones = " / ".join(x for x in (parent.get("phone_mobile"), parent.get("phone_home"), parent.get("phone_work")) if x)
+        phones = " / ".join(unbroken(x) for x in (parent.get("phone_mobile"), parent.get("phone_home"),
+                                                  parent.get("phone_work")) if x)
         if parent and phones:
             name = f"{parent.get('title', '')} {parent.get('first_name', '')} {parent.get('last_name', '')}".strip()
             calls.append(f"{name} ({role}) : {phones}")
     for person in record.get("persons") or []:
         if person.get("emergency_contact") and str(child.get("id")) in [str(c) for c in person.get("children", [])]:
-            phones = " / ".join(x for x in (person.get("phone_mobile"), person.get("phone_home")) if x)
+            phones = " / ".join(unbroken(x) for x in (person.get("phone_mobile"), person.get("phone_home")) if x)
             calls.append(f"{person_label(person)} ({(person.get('relationship') or '').lower()}) : {phones}")
     return calls or ["Aucun numéro indiqué."]
+
+
+def unbroken(phone: str) -> str:
+    """A phone number that never wraps in the middle (no-break spaces)."""
+    return phone.replace(" ", "\u00a0")
 
 
 def _complete_parts(pdf: PortalPDF, child: dict) -> None:

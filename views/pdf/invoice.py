@@ -35,11 +35,16 @@ def invoice_pdf(commune: dict, record: dict, invoice: dict) -> bytes:
     totals = [("Montant de la facture", amount_fr(invoice["total_cents"]), False),
               ("Solde antérieur", amount_fr(invoice["previous_balance_cents"]), False),
               ("Montant à payer", amount_due_fr(invoice["amount_due_cents"]), True)]
-    for label, amount, bold in totals:
+    for label, amount, bold in totals:  # "rien à payer" and "(1,00 € en crédit)" on two lines
         pdf.set_x(92)
         pdf.set_font(FAMILY, "B" if bold else "", 12 if bold else 10)
-        pdf.cell(48, 7, pdf_text(label), border="T" if bold else 0)
-        pdf.cell(0, 7, pdf_text(amount), border="T" if bold else 0, align="R", new_x="LMARGIN", new_y="NEXT")
+        top = pdf.get_y()
+        pdf.multi_cell(0, 7, pdf_text(amount.replace(" (", "\n(")), border="T" if bold else 0, align="R",
+                       new_x="LMARGIN", new_y="NEXT", padding=(0, 0, 0, 48))
+        bottom = pdf.get_y()
+        pdf.set_xy(92, top)
+        pdf.cell(48, 7, pdf_text(label))
+        pdf.set_y(bottom)
     pdf.ln(6)
     pdf.set_font(FAMILY, "", 9)
     pdf.multi_cell(0, 4.5, pdf_text(
