@@ -13,9 +13,8 @@ from storage import clock
 from storage.atomic import write_atomically
 from storage.families import child_by_id, record_of
 from storage.invoice_import import COLUMNS, import_invoices, parse_invoice_csv
-from storage.ledger import (COUNTER_METHODS, INVOICE_LINE_ROWS, PAYMENT_METHODS, PAYMENT_STATUS_LABELS, add_invoice,
-                            add_payment, balance_cents, clean_invoice_form, clean_payment_form, invoice_by_id,
-                            invoice_payment_status,
+from storage.ledger import (COUNTER_METHODS, INVOICE_LINE_ROWS, PAYMENT_METHODS, account_figures, add_invoice,
+                            add_payment, clean_invoice_form, clean_payment_form, invoice_by_id,
                             invoices, payments, reverse_payment, statement)
 from views.pdf import child_sheet_pdf, invoice_pdf
 
@@ -32,10 +31,11 @@ def _family(family_id: str):
 
 def _account_page(family_id: str, payment_form=None, payment_errors=None):
     record, ledger = _family(family_id)
+    figures = account_figures(ledger)
     return render("agent/account.tpl", title=f"Compte de la famille {family_id}", family_id=family_id, record=record,
-                  invoices=invoices(ledger), statuses=invoice_payment_status(ledger), payments=payments(ledger),
-                  statement=list(reversed(statement(ledger))), balance=balance_cents(ledger),
-                  status_labels=PAYMENT_STATUS_LABELS, methods={m: PAYMENT_METHODS[m] for m in COUNTER_METHODS},
+                  invoices=invoices(ledger), figures=figures.invoices, payments=payments(ledger),
+                  statement=list(reversed(statement(ledger))), balance=figures.balance_cents,
+                  methods={m: PAYMENT_METHODS[m] for m in COUNTER_METHODS},
                   all_methods=PAYMENT_METHODS,
                   payment=payment_form or {"paid_on": clock.today().isoformat()}, errors=payment_errors or {})
 

@@ -6,8 +6,8 @@ from bottle import Bottle, abort, request
 from routes.web import found, pdf_response, portal, render, require_family
 from storage import clock
 from storage.families import child_by_id
-from storage.ledger import (PAYMENT_STATUS_LABELS, STATEMENT_MONTHS, balance_cents, invoice_by_id, invoice_payment_status,
-                            invoices, recent_statement_start, statement, statement_since)
+from storage.ledger import (STATEMENT_MONTHS, account_figures, balance_cents, invoice_by_id, invoices,
+                            recent_statement_start, statement, statement_since)
 from views.pdf import child_sheet_pdf, invoice_pdf
 
 app = Bottle()
@@ -21,9 +21,9 @@ def _ledger():
 @app.get("/factures")
 def invoice_list():
     family_id, ledger = _ledger()
-    statuses = invoice_payment_status(ledger)
-    return render("family/invoices.tpl", title="Mes factures", invoices=invoices(ledger), statuses=statuses,
-                  status_labels=PAYMENT_STATUS_LABELS, balance=balance_cents(ledger))
+    figures = account_figures(ledger)
+    return render("family/invoices.tpl", title="Mes factures", invoices=invoices(ledger), figures=figures.invoices,
+                  balance=figures.balance_cents)
 
 
 def _own_invoice(ledger, invoice_id: int) -> dict:
@@ -34,9 +34,8 @@ def _own_invoice(ledger, invoice_id: int) -> dict:
 def invoice_detail(invoice_id: int):
     family_id, ledger = _ledger()
     invoice = _own_invoice(ledger, invoice_id)
-    paid, status = invoice_payment_status(ledger)[invoice["number"]]
-    return render("family/invoice.tpl", title=f"Facture {invoice['number']}", invoice=invoice, paid=paid,
-                  status=PAYMENT_STATUS_LABELS[status])
+    return render("family/invoice.tpl", title=f"Facture {invoice['number']}", invoice=invoice,
+                  figures=account_figures(ledger).invoices[invoice["number"]])
 
 
 @app.get("/factures/<invoice_id:int>/facture.pdf")

@@ -30,7 +30,7 @@ def section_form(record: dict, section_key: str, target_id, *, save: Callable[[d
         for name in secret_fields:
             if not form.get(name, "").strip() and current.get(name):
                 form[name] = current[name]
-        values, errors = clean_section(section, form, record)
+        values, errors = clean_section(section, form, record, target_id=target_id)
         if not errors:
             try:
                 save(values, target_label or (person_label(values) if section.key == "person" else ""))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+import phonenumbers
 from stdnum import bic as stdnum_bic
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError
@@ -100,14 +101,35 @@ def _clean_email(text):
 
 
 def _clean_phone(text):
-    digits = re.sub(r"[\s.\-()]", "", text.replace("(0)", ""))
-    if digits.startswith("+33"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("0033"):
-        digits = "0" + digits[4:]
-    if not re.fullmatch(r"0[1-9][0-9]{8}", digits):
-        return text, "Numéro de téléphone invalide : 10 chiffres commençant par 0 (exemple : 06 12 34 56 78)."
-    return " ".join(digits[i:i + 2] for i in range(0, 10, 2)), None
+    """French numbers as '06 12 34 56 78' (also from +33 / 0033), foreign ones (+32, +41, +44 …) checked by the
+    phonenumbers library and written in international format: '+32 470 12 34 56'."""
+    compact = re.sub(r"[\s.\-()/]", "", text.replace("(0)", ""))
+    if compact.startswith("00"):
+        compact = "+" + compact[2:]
+    if compact.startswith("+33"):
+        compact = "0" + compact[3:]
+    if re.fullmatch(r"0[1-9][0-9]{8}", compact):  # the French plan, overseas departments included (0590, 0692…)
+        return " ".join(compact[i:i + 2] for i in range(0, 10, 2)), None
+    if not re.fullmatch(r"\+[1-9][0-9]{4,16}", compact):
+        return text, ("Numéro de téléphone invalide : 10 chiffres commençant par 0 (exemple : 06 12 34 56 78), ou + et "
+                      "l'indicatif du pays pour un numéro étranger (exemple : +32 470 12 34 56).")
+    return _clean_foreign_phone(text, compact)
+
+
+def _clean_foreign_phone(text, compact):
+    try:
+        number = phonenumbers.parse(compact, None)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        region = phonenumbers.region_code_for_country_code(number.country_code) if number else "ZZ"
+        example = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE) \
+            if region != "ZZ" else None
+        if example is None:
+            return text, "Numéro de téléphone invalide : indicatif de pays inconnu (exemple : +32 470 12 34 56)."
+        return text, (f"Numéro de téléphone invalide pour l'indicatif +{number.country_code} (exemple : "
+                      f"{phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.INTERNATIONAL)}).")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL), None
 
 
 def _clean_postcode(text):

@@ -1,11 +1,20 @@
-"""A family's account: invoices and payments in its ledger file, amounts in integer cents.
+"""A family's account: invoices and payments in its ledger file, amounts in integer cents, said with one vocabulary
+(account_figures() computes it all, views/formats.py says it):
 
-An invoice always carries the solde antérieur: what the family still owed before it (earlier invoices
-minus every payment and credit), so amount due = solde antérieur + the period's total.
+- montant de la facture: what was billed for the period (the lines' total; negative for a credit note, an avoir);
+- solde antérieur: what the family still owed when the invoice was issued (earlier invoices minus every payment and
+  credit), frozen on the invoice;
+- montant à payer à l'émission = solde antérieur + montant de la facture, as printed on the archived PDF;
+- reste à payer: what is still unpaid on the invoice today, money received and credit notes settling the oldest
+  invoices first;
+- solde du compte = all invoices - all payments, said "à payer" or "en crédit", never as a bare negative number.
+
+Invariant: solde du compte = sum of the restes à payer - the credit that no invoice has used (unallocated credit).
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from tinydb import TinyDB
@@ -87,24 +96,56 @@ def invoice_line(child: str, service: str, quantity: int, unit_price_cents: int,
             "unit_price_cents": unit_price_cents, "amount_cents": quantity * unit_price_cents}
 
 
-def invoice_payment_status(ledger: TinyDB) -> dict[str, tuple[int, str]]:
-    """number -> (cents paid, 'paid' | 'partial' | 'unpaid'), paying the oldest invoices first."""
-    invoices_by_date = sorted(ledger.table("invoices").all(), key=lambda d: (d["issued_on"], d.doc_id))
-    credit_notes = -sum(doc["total_cents"] for doc in invoices_by_date if doc["total_cents"] <= 0)
-    available = sum(doc["amount_cents"] for doc in ledger.table("payments").all()) + credit_notes
-    statuses = {}
-    for invoice in invoices_by_date:
-        total = invoice["total_cents"]
-        if total <= 0:  # a credit note: its amount already counts as money available above
-            statuses[invoice["number"]] = (total, "paid")
-            continue
-        paid = max(0, min(total, available))
-        available -= paid
-        statuses[invoice["number"]] = (paid, "paid" if paid == total else "partial" if paid else "unpaid")
-    return statuses
+INVOICE_STATES = {"paid": "Payée", "partial": "Partiellement payée", "unpaid": "À payer", "credit_note": "Avoir"}
 
 
-PAYMENT_STATUS_LABELS = {"paid": "Payée", "partial": "Partiellement payée", "unpaid": "À payer"}
+@dataclass(frozen=True)
+class InvoiceFigures:
+    """One invoice in the portal's money words (cents)."""
+    number: str
+    amount_cents: int            # montant de la facture
+    previous_balance_cents: int  # solde antérieur, at issue
+    due_at_issue_cents: int      # montant à payer à l'émission
+    remaining_cents: int         # reste à payer, today
+    state: str                   # a key of INVOICE_STATES
+
+    @property
+    def state_label(self) -> str:
+        return INVOICE_STATES[self.state]
+
+
+@dataclass(frozen=True)
+class AccountFigures:
+    """The whole account today: each invoice's figures (by number), the solde du compte and the unallocated credit."""
+    invoices: dict[str, InvoiceFigures]
+    balance_cents: int
+    unallocated_credit_cents: int
+
+
+def account_figures(ledger: TinyDB) -> AccountFigures:
+    """Every figure the pages and documents show, from one reading of the ledger.
+
+    The money available to settle invoices is every payment (net of reversals) plus every credit note; it settles
+    the invoices in the order they were issued; what is left over is the unallocated credit."""
+    in_order = sorted(ledger.table("invoices").all(), key=lambda d: (d["issued_on"], d.doc_id))
+    available = sum(doc["amount_cents"] for doc in ledger.table("payments").all())
+    available -= sum(doc["total_cents"] for doc in in_order if doc["total_cents"] < 0)
+    figures = {}
+    for doc in in_order:
+        settled = max(0, min(doc["total_cents"], available))
+        available -= settled
+        figures[doc["number"]] = InvoiceFigures(
+            doc["number"], doc["total_cents"], doc["previous_balance_cents"], doc["amount_due_cents"],
+            max(0, doc["total_cents"] - settled), invoice_state(doc["total_cents"], settled))
+    return AccountFigures(figures, balance_cents(ledger), available)
+
+
+def invoice_state(amount_cents: int, settled_cents: int) -> str:
+    if amount_cents < 0:
+        return "credit_note"
+    if settled_cents == amount_cents:
+        return "paid"
+    return "partial" if settled_cents else "unpaid"
 
 
 STATEMENT_MONTHS = 12  # what the family's relevé shows first: its cost stays the same after years of invoices
@@ -133,12 +174,15 @@ def statement_since(ledger: TinyDB, first_day: str) -> tuple[list[dict], int]:
 
 
 def statement(ledger: TinyDB) -> list[dict]:
-    """The relevé de compte: invoices and payments in date order, each with the balance after it."""
+    """The relevé de compte: invoices and payments in date order, each with the balance after it (positive: owed).
+
+    Débit and crédit are never negative: a credit note (avoir) is a crédit, the reversal of a payment a débit."""
     entries = [{"date": doc["issued_on"], "order": (0, doc.doc_id), "kind": "invoice",
-                "label": f"Facture {doc['number']}", "period": doc["period"], "debit_cents": doc["total_cents"],
-                "credit_cents": 0, "number": doc["number"]} for doc in ledger.table("invoices").all()]
-    entries += [{"date": doc["paid_on"], "order": (1, doc.doc_id), "kind": "payment",
-                 "label": payment_label(doc), "debit_cents": 0, "credit_cents": doc["amount_cents"]}
+                "label": f"{'Avoir' if doc['total_cents'] < 0 else 'Facture'} {doc['number']}", "period": doc["period"],
+                "debit_cents": max(0, doc["total_cents"]), "credit_cents": max(0, -doc["total_cents"]),
+                "number": doc["number"]} for doc in ledger.table("invoices").all()]
+    entries += [{"date": doc["paid_on"], "order": (1, doc.doc_id), "kind": "payment", "label": payment_label(doc),
+                 "debit_cents": max(0, -doc["amount_cents"]), "credit_cents": max(0, doc["amount_cents"])}
                 for doc in ledger.table("payments").all()]
     entries.sort(key=lambda e: (e["date"], e["order"]))
     balance = 0

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field as dc_field
 from datetime import date
+from typing import Callable
 
+from storage import clock
 from storage.fields import Field, clean_field, clean_form
 
 CIVILITES = (("Mme", "Madame"), ("M.", "Monsieur"))
@@ -190,11 +192,16 @@ def person_label(person: dict) -> str:
     return f"{person.get('first_name', '')} {(person.get('last_name') or '').upper()}".strip()
 
 
-def clean_section(section: Section, form: dict, record: dict, today: date | None = None) -> tuple[dict, dict]:
-    """(clean values, errors) for a posted section form; list fields are read row by row."""
+def clean_section(section: Section, form: dict, record: dict, today: date | None = None,
+                  target_id=None) -> tuple[dict, dict]:
+    """(clean values, errors) for a posted section form; list fields are read row by row. target_id: the person or
+    child the section is about (a child's vaccinations lie between its birth and today)."""
+    today = today or clock.today()
     clean, errors = clean_form(section.fields, form, today)
+    child = find_target(record, section, target_id) if section.target == "child" else None
     for list_field in section.lists:
-        rows, row_errors = clean_rows(list_field, form, today)
+        check = vaccination_check((child or {}).get("birth_date"), today) if list_field is VACCINATIONS else None
+        rows, row_errors = clean_rows(list_field, form, today, check)
         clean[list_field.name] = rows
         errors.update(row_errors)
     if section.key == "person":
@@ -213,8 +220,25 @@ def clean_section(section: Section, form: dict, record: dict, today: date | None
     return clean, errors
 
 
-def clean_rows(list_field: ListField, form: dict, today: date | None = None) -> tuple[list, dict]:
-    """Rows of a list field; a row whose inputs are all empty is dropped."""
+def vaccination_check(birth_date: str | None, today: date) -> Callable[[dict], dict]:
+    """A row check for vaccinations: the date lies between the child's birth and today (column -> French error)."""
+    def check(row: dict) -> dict:
+        day = row.get("date")
+        if not day:
+            return {}
+        if day > today.isoformat():
+            return {"date": "La date de vaccination ne peut pas être dans le futur."}
+        if birth_date and day < birth_date:
+            return {"date": "La date de vaccination ne peut pas précéder la naissance de l'enfant "
+                            f"({date.fromisoformat(birth_date).strftime('%d/%m/%Y')})."}
+        return {}
+    return check
+
+
+def clean_rows(list_field: ListField, form: dict, today: date | None = None,
+               check: Callable[[dict], dict] | None = None) -> tuple[list, dict]:
+    """Rows of a list field; a row whose inputs are all empty is dropped. check(row) gives more errors by column
+    for a row whose values are each valid."""
     rows, errors = [], {}
     index = 0
     while any(f"{list_field.name}_{c.name}_{index}" in form for c in list_field.columns) and index < 50:
@@ -228,6 +252,9 @@ def clean_rows(list_field: ListField, form: dict, today: date | None = None) -> 
                     errors[f"{list_field.name}_{column.name}_{index}"] = error
             if not row[list_field.columns[0].name]:
                 errors[f"{list_field.name}_{list_field.columns[0].name}_{index}"] = "Ce champ est obligatoire."
+            for column, error in (check(row) if check else {}).items():
+                errors.setdefault(f"{list_field.name}_{column}_{index}", error)
+                row[column] = raw[column]  # shown again as typed
             rows.append(row)
         index += 1
     return rows, errors

@@ -14,6 +14,29 @@ def euros(cents: int | None) -> str:
     return format_euros(cents)
 
 
+def balance_fr(cents: int) -> str:
+    """A solde (of the account, or a running balance) as people say it: '273,45 € à payer', '19,80 € en crédit' or
+    'rien à payer'; never a bare negative number."""
+    if cents > 0:
+        return f"{euros(cents)} à payer"
+    if cents < 0:
+        return f"{euros(-cents)} en crédit"
+    return "rien à payer"
+
+
+def amount_fr(cents: int) -> str:
+    """An amount billed or owed (montant de la facture, solde antérieur): '86,85 €'; below zero it is money in the
+    family's favour: '19,80 € en crédit'."""
+    return euros(cents) if cents >= 0 else balance_fr(cents)
+
+
+def amount_due_fr(cents: int) -> str:
+    """The montant à payer of an invoice: '273,45 €', 'rien à payer' or 'rien à payer (9,80 € en crédit)'."""
+    if cents > 0:
+        return euros(cents)
+    return "rien à payer" + (f" ({euros(-cents)} en crédit)" if cents < 0 else "")
+
+
 def date_fr(value: str | None) -> str:
     """'2026-11-28' -> '28/11/2026'; '2026-11-28T09:05:00' -> '28/11/2026 à 09h05'."""
     if not value:

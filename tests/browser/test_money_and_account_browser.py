@@ -27,11 +27,13 @@ def log_in(page, identifiant: str, password: str, agent: bool = False, lands_on:
 
 
 def cents(text: str) -> int:
-    """'1 234,56 € à payer' -> 123456; '19,80 € en votre faveur' -> -1980; '0,00 € rien à payer' -> 0."""
-    match = re.search(r"(-?[0-9][0-9\s\u202f\u00a0]*),([0-9]{2})", text)
+    """'1 234,56 € à payer' -> 123456; '19,80 € en crédit' -> -1980; 'rien à payer' -> 0."""
+    if text.strip() == "rien à payer":
+        return 0
+    match = re.search(r"([0-9][0-9\s\u202f\u00a0]*),([0-9]{2})", text)
     assert match, text
     value = int(re.sub(r"\D", "", match[1])) * 100 + int(match[2])
-    return -value if "en votre faveur" in text else value
+    return -value if "en crédit" in text else value
 
 
 def euros(amount: int) -> str:
@@ -70,16 +72,17 @@ def test_family_reads_invoices_an_invoice_its_pdf_and_the_statement(page, javasc
     expect(page).to_have_url(re.compile(r"/factures$"))
     rows = page.locator("table tbody tr")
     expect(rows).to_have_count(3)
-    expect(rows.first).to_contain_text("2026-11001")
-    expect(rows.first).to_contain_text("273,45\u00a0€")
+    expect(rows.first).to_contain_text("F2026-000007")
+    expect(rows.first).to_contain_text("131,70\u00a0€")
     expect(rows.nth(1)).to_contain_text("Partiellement payée")
+    expect(rows.nth(1)).to_contain_text("40,50\u00a0€")  # what is left of October's 81,00 €
     shot(page, "family-invoices", javascript)
 
     page.get_by_role("link", name="novembre 2026").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Facture n° 2026-11001")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Facture n° F2026-000007")
     expect(page).to_have_url(re.compile(r"/factures/3$"))
-    expect(page.get_by_role("row", name=re.compile("^Solde antérieur"))).to_contain_text("86,85\u00a0€")
-    expect(page.get_by_role("row", name=re.compile("^Montant à payer"))).to_contain_text("273,45\u00a0€")
+    expect(page.get_by_role("row", name=re.compile("^Solde antérieur"))).to_contain_text("40,50\u00a0€")
+    expect(page.get_by_role("row", name=re.compile("^Montant à payer à l'émission"))).to_contain_text("172,20\u00a0€")
     shot(page, "family-invoice", javascript)
 
     # The PDF behind the two buttons, fetched with the family's session cookie.
@@ -92,8 +95,8 @@ def test_family_reads_invoices_an_invoice_its_pdf_and_the_statement(page, javasc
     page.get_by_role("navigation", name="Espace famille").get_by_role("link", name="Relevé de compte").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Relevé de compte")
     first = page.locator("table tbody tr").first
-    expect(first).to_contain_text("Facture 2026-11001 (novembre 2026)")
-    expect(first).to_contain_text("273,45\u00a0€")
+    expect(first).to_contain_text("Facture F2026-000007 (novembre 2026)")
+    expect(first).to_contain_text("172,20\u00a0€ à payer")
     expect(page.locator("table tbody tr")).to_have_count(5)
     shot(page, "family-statement", javascript)
     assert page.problems == []
@@ -108,7 +111,7 @@ def test_clicking_the_invoice_pdf_buttons_opens_and_downloads_the_pdf(page, java
         assert not javascript or boost != "true", f"{name}: hx-boost={boost}"
     with page.expect_download(timeout=5_000) as download:
         page.get_by_role("link", name="Archiver (télécharger le PDF)").click()
-    assert download.value.suggested_filename == "facture-2026-11001.pdf"
+    assert download.value.suggested_filename == "facture-F2026-000007.pdf"
     with open(download.value.path(), "rb") as saved:
         assert saved.read(5) == b"%PDF-"
     page.goto("/factures/3")
@@ -152,7 +155,7 @@ def test_agent_records_a_payment_and_the_family_sees_the_new_balance(page, brows
         after = before - 1_234
         family.goto("/accueil")
         expect(family.locator("#h-solde ~ p.amount")).to_contain_text(euros(after))
-        expect(family.locator("#h-solde ~ p.amount")).to_contain_text("en votre faveur" if after < 0 else "à payer")
+        expect(family.locator("#h-solde ~ p.amount")).to_contain_text("en crédit" if after < 0 else "à payer")
         family.get_by_role("link", name="Relevé de compte").first.click()
         expect(family.get_by_role("heading", level=1)).to_have_text("Relevé de compte")
         expect(family.locator("table tbody tr").filter(has_text=reference)).to_contain_text("12,34\u00a0€")

@@ -27,7 +27,7 @@ def log_in_and_go_to_the_bank(page, javascript, screenshot=None):
     expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Sophie MARTIN")
     if screenshot:
         screenshot("payment-home")
-    page.get_by_role("button", name=re.compile("^Payer en ligne 273,45")).click()
+    page.get_by_role("button", name=re.compile("^Payer en ligne 172,20")).click()
     if not javascript:  # the page stays on the redirect form: the visible button sends it
         expect(page.get_by_role("heading", level=1)).to_have_text("Paiement en ligne")
         if screenshot:
@@ -35,19 +35,19 @@ def log_in_and_go_to_the_bank(page, javascript, screenshot=None):
         page.get_by_role("button", name="Continuer vers le paiement sécurisé").click()
     expect(page).to_have_url(re.compile(r"/paiement-en-ligne/simulateur$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Paiement sécurisé")
-    expect(page.get_by_text("273,45")).to_be_visible()
+    expect(page.get_by_text("172,20")).to_be_visible()
 
 
 def test_family_pays_online_and_sees_it_at_once(page, screenshot, javascript):
     log_in_and_go_to_the_bank(page, javascript, screenshot)
     screenshot("payment-simulator")
     page.get_by_role("button", name="Accepter le paiement").click()
-    expect(page).to_have_url(re.compile(r"/paiement-en-ligne/retour/effectue\?montant=27345&"))
+    expect(page).to_have_url(re.compile(r"/paiement-en-ligne/retour/effectue\?montant=17220&"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Paiement accepté")
-    expect(page.get_by_role("status")).to_contain_text("Votre paiement de 273,45")
+    expect(page.get_by_role("status")).to_contain_text("Votre paiement de 172,20")
     screenshot("payment-accepted")
     page.get_by_role("link", name="Voir mon relevé de compte").click()
-    expect(page.get_by_text("votre compte est à jour")).to_be_visible()
+    expect(page.get_by_text("Solde du compte : rien à payer")).to_be_visible()
     expect(page.get_by_role("cell", name=re.compile(r"^Paiement \(carte bancaire\)"))).to_be_visible()
     expect(page.get_by_role("button", name=re.compile("^Payer en ligne"))).to_have_count(0)
     assert page.problems == []
@@ -59,9 +59,9 @@ def test_refused_payment_is_explained_and_nothing_is_recorded(page, screenshot, 
     expect(page.get_by_role("heading", level=1)).to_have_text("Paiement refusé")
     expect(page.get_by_role("alert")).to_have_text("Paiement refusé par votre banque. Aucun montant n'a été débité.")
     screenshot("payment-refused")
-    expect(page.get_by_role("button", name=re.compile("^Payer en ligne 273,45"))).to_be_visible()  # try again
+    expect(page.get_by_role("button", name=re.compile("^Payer en ligne 172,20"))).to_be_visible()  # try again
     page.get_by_role("link", name="Retour à l'accueil").click()
-    expect(page.get_by_role("button", name=re.compile("^Payer en ligne 273,45"))).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("^Payer en ligne 172,20"))).to_be_visible()
     assert page.problems == []
 
 

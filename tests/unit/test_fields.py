@@ -69,10 +69,38 @@ def test_french_phone_numbers_are_accepted_and_normalised(raw):
     assert accepted("phone", raw) == "06 12 34 56 78"
 
 
-@pytest.mark.parametrize("raw", ["12345", "06 12 34 56", "00 12 34 56 78", "+44 20 7946 0958", "06 12 34 56 78 9",
-                                 "telephone"])
+@pytest.mark.parametrize("raw", ["12345", "06 12 34 56", "00 12 34 56 78", "06 12 34 56 78 9", "telephone",
+                                 "+33 6 12 34", "+", "++32 470 12 34 56"])
 def test_bad_phone_numbers_are_refused_in_french(raw):
     assert "Numéro de téléphone invalide" in refused("phone", raw)
+
+
+@pytest.mark.parametrize("raw, shown", [
+    ("+32 470 12 34 56", "+32 470 12 34 56"),     # Belgium, mobile
+    ("0032470123456", "+32 470 12 34 56"),
+    ("+41 79 123 45 67", "+41 79 123 45 67"),     # Switzerland
+    ("0041 (0)79 123 45 67", "+41 79 123 45 67"),
+    ("+44 7911 123456", "+44 7911 123456"),       # United Kingdom, mobile
+    ("+44 20 7946 0958", "+44 20 7946 0958"),     # London
+    ("+49 1512 3456789", "+49 1512 3456789"),     # Germany
+    ("+262 692 12 34 56", "+262 692 12 34 56"),   # La Réunion, dialled from abroad
+])
+def test_foreign_phone_numbers_are_accepted_in_international_format(raw, shown):
+    assert accepted("phone", raw) == shown
+
+
+@pytest.mark.parametrize("raw", ["0690 12 34 56", "05.90.12.34.56", "02 62 12 34 56"])
+def test_overseas_french_numbers_keep_the_french_format(raw):
+    assert accepted("phone", raw) == " ".join(raw.replace(".", "").replace(" ", "")[i:i + 2] for i in range(0, 10, 2))
+
+
+def test_a_foreign_number_too_short_for_its_country_is_refused_with_an_example_of_that_country():
+    assert refused("phone", "+32 470 12") == ("Numéro de téléphone invalide pour l'indicatif +32 "
+                                              "(exemple : +32 450 00 12 34).")
+    assert refused("phone", "+999 123 456") == ("Numéro de téléphone invalide : indicatif de pays inconnu "
+                                                "(exemple : +32 470 12 34 56).")
+    assert refused("phone", "12345").startswith("Numéro de téléphone invalide : 10 chiffres commençant par 0 "
+                                                "(exemple : 06 12 34 56 78), ou + et l'indicatif du pays")
 
 
 @pytest.mark.parametrize("raw", ["77000", "01000", "97411"])

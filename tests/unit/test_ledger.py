@@ -18,7 +18,7 @@ from storage.counters import Numbers
 from storage.documents import DocumentStore
 from storage.families import Families
 from storage.invoice_import import COLUMNS, import_invoices, parse_invoice_csv
-from storage.ledger import (add_invoice, add_payment, balance_cents, invoice_line, invoice_payment_status, invoices,
+from storage.ledger import (account_figures, add_invoice, add_payment, balance_cents, invoice_line, invoices,
                             reverse_payment, statement, statement_since)
 
 FAMILY = "770400070"
@@ -147,22 +147,29 @@ def check_statement_since(ledger, entries: list[dict], first_day: str) -> None:
         assert shown[-1]["balance_cents"] == balance_cents(ledger)
 
 
+def paid_on(figures, ledger) -> dict[str, int]:
+    """number -> what payments and credit notes settled of each invoice (amount - reste à payer)."""
+    return {doc["number"]: doc["total_cents"] - figures.invoices[doc["number"]].remaining_cents
+            for doc in ledger.table("invoices").all() if doc["total_cents"] >= 0}
+
+
 def check_fifo_statuses(families: Families) -> None:
     """Positive invoices only: payments settle the oldest first, exactly as far as the net payments go."""
     ledger = families.read_ledger(FAMILY)
-    statuses = invoice_payment_status(ledger)
+    figures = account_figures(ledger)
+    paid = paid_on(figures, ledger)
     net_paid = sum(p["amount_cents"] for p in ledger.table("payments").all())
     available = net_paid
     for doc in sorted(ledger.table("invoices").all(), key=lambda d: (d["issued_on"], d.doc_id)):
-        paid, status = statuses[doc["number"]]
         expected = max(0, min(doc["total_cents"], available))
         available -= expected
-        assert paid == expected, (doc["number"], paid, expected)
-        assert status == ("paid" if paid == doc["total_cents"] else "partial" if paid else "unpaid")
-        assert is_int(paid)
-    assert sum(paid for paid, _ in statuses.values()) <= max(0, net_paid)
+        state = figures.invoices[doc["number"]].state
+        assert paid[doc["number"]] == expected, (doc["number"], paid, expected)
+        assert state == ("paid" if expected == doc["total_cents"] else "partial" if expected else "unpaid")
+        assert is_int(paid[doc["number"]])
+    assert sum(paid.values()) <= max(0, net_paid)
     if balance_cents(ledger) <= 0:
-        assert all(status == "paid" for _, status in statuses.values())
+        assert all(f.state == "paid" for f in figures.invoices.values())
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -193,10 +200,8 @@ def test_solde_anterieur_and_statement_hold_with_credit_notes_and_backdated_entr
         check_invoices_and_balance(families, model)
         check_statement(families)
         ledger = families.read_ledger(FAMILY)
-        statuses = invoice_payment_status(ledger)
         credits = -sum(d["total_cents"] for d in ledger.table("invoices").all() if d["total_cents"] < 0)
-        positive_paid = sum(paid for number, (paid, _) in statuses.items()
-                            if ledger.table("invoices").get(lambda d: d["number"] == number)["total_cents"] > 0)
+        positive_paid = sum(paid_on(account_figures(ledger), ledger).values())
         assert 0 <= positive_paid <= max(0, model["paid_net"]) + credits
 
 
@@ -210,8 +215,9 @@ def test_overpayment_leaves_the_family_in_credit_and_the_next_invoice_deducts_it
                              due_on="2026-11-25", lines=[invoice_line("Léa", "Cantine", 4, 385)])
         assert second["previous_balance_cents"] == -1_150
         assert second["amount_due_cents"] == 1_540 - 1_150 == 390
-        statuses = invoice_payment_status(families.read_ledger(FAMILY))
-        assert statuses == {"A1": (3_850, "paid"), "A2": (1_150, "partial")}
+        figures = account_figures(families.read_ledger(FAMILY)).invoices
+        assert (figures["A1"].remaining_cents, figures["A1"].state) == (0, "paid")
+        assert (figures["A2"].remaining_cents, figures["A2"].state) == (390, "partial")
 
 
 def test_a_credit_note_settles_the_older_invoice_when_the_account_is_even():
@@ -223,7 +229,8 @@ def test_a_credit_note_settles_the_older_invoice_when_the_account_is_even():
                     lines=[invoice_line("Léa", "Remboursement absences", 1, -5_000)])
         ledger = families.read_ledger(FAMILY)
         assert balance_cents(ledger) == 0
-        assert invoice_payment_status(ledger)["A1"][1] == "paid"
+        assert account_figures(ledger).invoices["A1"].state == "paid"
+        assert account_figures(ledger).invoices["AV1"].state == "credit_note"
 
 
 def test_a_reversal_is_a_negative_entry_and_a_payment_cannot_be_reversed_twice():

@@ -301,7 +301,7 @@ def test_family_page_shows_record_children_persons_account_and_audit(demo_app, a
     pending = sum(1 for r in demo_app.portal.families.read(FAMILY).table("requests").all() if r["status"] == "pending")
     page = agent.get(f"/agent/familles/{FAMILY}")
     text = page_text(page)
-    for expected in ("Famille 770400070 — MARTIN Sophie", "Solde 273,45 €", f"Demandes en attente {pending}",
+    for expected in ("Famille 770400070 — MARTIN Sophie", "Solde 172,20 € à payer", f"Demandes en attente {pending}",
                      "Responsable", "06 12 34 56 78", "sophie.martin@example.fr", "Conjoint", "Karim",
                      "Données fiscales", "41 250 €", "C.A.F.", "1234567", "Coordonnées bancaires", "AGRIFRPP",
                      "Personnes autorisées", "Jeanne DUPONT", "Grand-mère", "Enfants", "Léa MARTIN", "Tom MARTIN",
@@ -397,8 +397,8 @@ def check_export(answer, family_id: str) -> dict:
 def test_family_downloads_its_own_data_without_password_hash(family_client):
     data = check_export(family_client.get("/mon-compte/mes-donnees.json"), FAMILY)
     assert data["record"]["parent1"]["first_name"] == "Sophie"
-    assert [i["number"] for i in data["invoices"]] == ["2026-09001", "2026-10001", "2026-11001"]
-    assert [p["amount_cents"] for p in data["payments"]] == [16_080, 8_685]
+    assert [i["number"] for i in data["invoices"]] == ["F2026-000001", "F2026-000004", "F2026-000007"]
+    assert [p["amount_cents"] for p in data["payments"]] == [13_770, 4_050]
     assert len(data["requests"]) == len(family_client.app.portal.families.read(FAMILY).table("requests")) >= 1
     assert any(m["subject"] == "Prélèvement d'octobre" for m in data["messages"])
     assert "Nadia" not in json.dumps(data, ensure_ascii=False)  # nothing of another family
@@ -423,8 +423,8 @@ def test_home_shows_balance_pending_requests_unread_messages_and_children_with_s
     page = family_client.get("/accueil")
     text = page_text(page)
     assert "Bonjour Sophie MARTIN" in text and "Famille n° 770400070" in text
-    assert "273,45 € à payer" in text
-    assert "Dernière facture : novembre 2026 (273,45 € à payer avant le 25/12/2026)" in text
+    assert "172,20 € à payer" in text
+    assert "Dernière facture : novembre 2026 (131,70 €) : reste 131,70 € à payer avant le 25/12/2026" in text
     soup = BeautifulSoup(page.text, "html.parser")
     links = {a["href"] for a in soup.select("main a[href]")}
     assert {"/releve", "/factures", "/factures/3", "/mes-demandes", "/mes-informations/enfants/1/fiche-simple.pdf",
@@ -441,7 +441,8 @@ def test_home_shows_balance_pending_requests_unread_messages_and_children_with_s
 def test_home_of_a_family_with_nothing_due_nor_pending(demo_app):
     page = family_login(demo_app, "770400090", "demo2028").get("/accueil")
     text = page_text(page)
-    assert "19,80 € en votre faveur" in text  # paid 118,80 € for 99,00 €
+    assert "4,00 € en crédit" in text  # paid a 40,00 € cheque for a 36,00 € invoice
+    assert "Dernière facture : novembre 2026 (36,00 €) : payée" in text
     assert "Aucune demande en attente." in text
     assert "/mes-informations/enfants/1/fiche-complete.pdf" in page.text
     assert "/mes-informations/enfants/2/" not in page.text

@@ -2,8 +2,9 @@
 (and only its own); the agent's counter payments, reversals, invoices by hand and CSV import; the public
 pre-registration and the agent's decision on it.
 
-Demo family 770400070 (Sophie MARTIN): invoices 1-3 (septembre, octobre, novembre 2026), payments 160,80 € and
-86,85 €; the November invoice 2026-11001 is 186,60 € with a solde antérieur of 86,85 €, so 273,45 € is due.
+Demo family 770400070 (Sophie MARTIN), the demo created on the suite's day (02/12/2026): invoices 1-3 of its ledger
+F2026-000001, -000004, -000007 (septembre, octobre, novembre 2026: 137,70 €, 81,00 €, 131,70 €), direct debits of
+137,70 € and 40,50 € (half of October); the November invoice has a solde antérieur of 40,50 €, so 172,20 € is due.
 """
 from __future__ import annotations
 
@@ -106,25 +107,27 @@ def test_invoice_list_shows_french_amounts_amount_due_and_payment_states(family,
     page = family.get("/factures")
     rows = [[norm(td.get_text(" ")) for td in tr.find_all("td")]
             for tr in BeautifulSoup(page.text, "html.parser").select("tbody tr")]
-    assert [row[:5] for row in rows] == [
-        ["décembre 2026", "F2026-000900", "1 259,56 €", "1 533,01 €", "À payer"],
-        ["novembre 2026", "2026-11001", "186,60 €", "273,45 €", "À payer"],
-        ["octobre 2026", "2026-10001", "173,70 €", "173,70 €", "Partiellement payée"],
-        ["septembre 2026", "2026-09001", "160,80 €", "160,80 €", "Payée"],
+    assert [row[:5] for row in rows] == [  # montant de la facture, reste à payer, état
+        ["décembre 2026", "F2026-000900", "1 259,56 €", "1 259,56 €", "À payer"],
+        ["novembre 2026", "F2026-000007", "131,70 €", "131,70 €", "À payer"],
+        ["octobre 2026", "F2026-000004", "81,00 €", "40,50 €", "Partiellement payée"],
+        ["septembre 2026", "F2026-000001", "137,70 €", "0,00 €", "Payée"],
     ]
-    assert "Solde actuel de votre compte : 1 533,01 € à payer" in page_text(page)
-    assert "1\u202f533,01\u00a0€" in page.text  # thousands and euro sign never break across lines
+    assert "Solde actuel de votre compte : 1 431,76 € à payer" in page_text(page)
+    assert "1\u202f431,76\u00a0€" in page.text  # thousands and euro sign never break across lines
 
 
 def test_invoice_detail_shows_lines_total_solde_anterieur_and_amount_due(family):
     page = family.get("/factures/3")
     text = page_text(page)
-    assert "Facture n° 2026-11001" in text
-    assert "Période : novembre 2026 · émise le 03/12/2026 · à payer avant le 25/12/2026" in text
+    assert "Facture n° F2026-000007" in text
+    assert "Période : novembre 2026 · émise le 01/12/2026 · à payer avant le 25/12/2026" in text
     foot = {norm(tr.th.get_text()): norm(tr.td.get_text())
             for tr in BeautifulSoup(page.text, "html.parser").select("tfoot tr")}
-    assert foot == {"Total de la période": "186,60 €", "Solde antérieur": "86,85 €", "Montant à payer": "273,45 €"}
-    assert "Léa Restauration scolaire 16 3,85 € 61,60 €" in text
+    assert foot == {"Montant de la facture": "131,70 €", "Solde antérieur": "40,50 €",
+                    "Montant à payer à l'émission": "172,20 €"}
+    assert "Léa Restauration scolaire 15 jour(s) 15 3,00 € 45,00 €" in text  # 17 days, 2 absent and not billed
+    assert "reste 131,70 € à payer sur cette facture" in text
     assert 'href="/factures/3/facture.pdf"' in page.text and 'href="/factures/3/facture.pdf?telecharger=1"' in page.text
 
 
@@ -133,13 +136,13 @@ def test_statement_lists_invoices_and_payments_newest_first_with_running_balance
     rows = [[norm(td.get_text(" ")) for td in tr.find_all("td")]
             for tr in BeautifulSoup(page.text, "html.parser").select("tbody tr")]
     assert rows == [
-        ["03/12/2026", "Facture 2026-11001 (novembre 2026)", "186,60 €", "", "273,45 €"],
-        ["20/11/2026", "Paiement (prélèvement) — PRLV 2026-10", "", "86,85 €", "86,85 €"],
-        ["03/11/2026", "Facture 2026-10001 (octobre 2026)", "173,70 €", "", "173,70 €"],
-        ["20/10/2026", "Paiement (prélèvement) — PRLV 2026-09", "", "160,80 €", "0,00 €"],
-        ["03/10/2026", "Facture 2026-09001 (septembre 2026)", "160,80 €", "", "160,80 €"],
+        ["01/12/2026", "Facture F2026-000007 (novembre 2026)", "131,70 €", "", "172,20 € à payer"],
+        ["09/11/2026", "Paiement (prélèvement) — PRLV 2026-10", "", "40,50 €", "40,50 € à payer"],
+        ["02/11/2026", "Facture F2026-000004 (octobre 2026)", "81,00 €", "", "81,00 € à payer"],
+        ["08/10/2026", "Paiement (prélèvement) — PRLV 2026-09", "", "137,70 €", "rien à payer"],
+        ["01/10/2026", "Facture F2026-000001 (septembre 2026)", "137,70 €", "", "137,70 € à payer"],
     ]
-    assert "Solde : 273,45 € à payer" in page_text(page)
+    assert "Solde du compte : 172,20 € à payer" in page_text(page)
 
 
 def test_statement_shows_the_last_twelve_months_and_brings_older_entries_forward(family, demo_app):
@@ -156,54 +159,55 @@ def test_statement_shows_the_last_twelve_months_and_brings_older_entries_forward
                 for tr in BeautifulSoup(page.text, "html.parser").select("tbody tr")]
 
     page = family.get("/releve")
-    assert rows(page)[0] == ["03/12/2026", "Facture 2026-11001 (novembre 2026)", "186,60 €", "", "279,45 €"]
+    assert rows(page)[0] == ["01/12/2026", "Facture F2026-000007 (novembre 2026)", "131,70 €", "", "178,20 € à payer"]
     assert rows(page)[-2:] == [
-        ["03/10/2026", "Facture 2026-09001 (septembre 2026)", "160,80 €", "", "166,80 €"],
-        [first_day.strftime("%d/%m/%Y"), "Solde reporté des opérations antérieures", "", "", "6,00 €"]]
-    assert len(rows(page)) == 6 and "Solde : 279,45 € à payer" in page_text(page)
+        ["01/10/2026", "Facture F2026-000001 (septembre 2026)", "137,70 €", "", "143,70 € à payer"],
+        [first_day.strftime("%d/%m/%Y"), "Solde reporté des opérations antérieures", "", "", "6,00 € à payer"]]
+    assert len(rows(page)) == 6 and "Solde du compte : 178,20 € à payer" in page_text(page)
     assert "les 2 opérations antérieures sont reprises dans le solde reporté" in page_text(page)
     assert 'href="/releve?tout=1"' in page.text
     whole = family.get("/releve?tout=1")
     assert len(rows(whole)) == 7 and [row[1:] for row in rows(whole)[-2:]] == [
-        ["Paiement (chèque)", "", "4,00 €", "6,00 €"], [f"Facture OLD-001 ({month_fr(issued.strftime('%Y-%m'))})",
-                                                         "10,00 €", "", "10,00 €"]]
-    assert "Solde : 279,45 € à payer" in page_text(whole) and 'href="/releve"' in whole.text
+        ["Paiement (chèque)", "", "4,00 €", "6,00 € à payer"],
+        [f"Facture OLD-001 ({month_fr(issued.strftime('%Y-%m'))})", "10,00 €", "", "10,00 € à payer"]]
+    assert "Solde du compte : 178,20 € à payer" in page_text(whole) and 'href="/releve"' in whole.text
 
 
 def test_family_in_credit_sees_it_in_its_favour(demo_app):
-    client = client_for(demo_app, "770400090", "demo2028")  # the demo family that paid 120 % in November
-    assert "en votre faveur" in page_text(client.get("/factures"))
-    assert "en votre faveur" in page_text(client.get("/releve"))
-    assert "en votre faveur" in page_text(client.get("/accueil"))
+    client = client_for(demo_app, "770400090", "demo2028")  # paid a 40,00 € cheque for a 36,00 € November invoice
+    assert "Solde actuel de votre compte : 4,00 € en crédit" in page_text(client.get("/factures"))
+    assert "Solde du compte : 4,00 € en crédit" in page_text(client.get("/releve"))
+    assert "4,00 € en crédit" in page_text(client.get("/accueil"))
 
 
 # --- family: PDFs ----------------------------------------------------------------------------------------------
 
 def test_invoice_pdf_has_number_solde_anterieur_amounts_and_accents(family):
     answer = family.get("/factures/3/facture.pdf")
-    assert answer.headers["Content-Disposition"] == 'inline; filename="facture-2026-11001.pdf"'
+    assert answer.headers["Content-Disposition"] == 'inline; filename="facture-F2026-000007.pdf"'
     assert_pdf(answer, "Ville de Démo", "1 place de la Mairie", "77000 Démoville",  # the commune's letterhead
-               "Facture n° 2026-11001", "Période : novembre 2026", "Émise le : 03/12/2026",
+               "Facture n° F2026-000007", "Période : novembre 2026", "Émise le : 01/12/2026",
                "Mme Sophie MARTIN", "12 rue des Écoles", "Léa", "Restauration scolaire",
-               "Total de la période 186,60 €", "Solde antérieur 86,85 €", "Montant à payer 273,45 €",
+               "Montant de la facture 131,70 €", "Solde antérieur 40,50 €", "Montant à payer 172,20 €",
                "Règlement", "à l'ordre du Trésor public")
     download = family.get("/factures/3/facture.pdf?telecharger=1")
-    assert download.headers["Content-Disposition"] == 'attachment; filename="facture-2026-11001.pdf"'
-    assert_pdf(download, "Facture n° 2026-11001")
+    assert download.headers["Content-Disposition"] == 'attachment; filename="facture-F2026-000007.pdf"'
+    assert_pdf(download, "Facture n° F2026-000007")
 
 
 def test_invoice_pdf_shows_thousands_and_a_credit(family, demo_app):
     invoice = big_invoice(demo_app)
     doc_id = next(d.doc_id for d in ledger(demo_app).table("invoices").all() if d["number"] == invoice["number"])
     assert_pdf(family.get(f"/factures/{doc_id}/facture.pdf"), "Séjour d'hiver à la montagne", "1 234,56 €",
-               "1 259,56 €", "Solde antérieur 273,45 €", "Montant à payer 1 533,01 €")
-    # The Leroys paid 118,80 € for a 99,00 € invoice: their next invoice deducts the 19,80 € credit.
+               "1 259,56 €", "Solde antérieur 172,20 €", "Montant à payer 1 431,76 €")
+    # The Leroys paid a 40,00 € cheque for a 36,00 € invoice: their next invoice deducts the 4,00 € credit.
     demo_app.portal.numbers.reserve_invoices({"F2026-000902": "770400090"})
     add_invoice(demo_app.portal.families, "770400090", number="F2026-000902", period="2026-12", issued_on="2027-01-04",
-                due_on="2027-01-25", lines=[invoice_line("Inès", "Accueil de loisirs", 1, 1_000)])
+                due_on="2027-01-25", lines=[invoice_line("Inès", "Accueil de loisirs", 1, 300)])
     credit = client_for(demo_app, "770400090", "demo2028")
-    assert_pdf(credit.get("/factures/4/facture.pdf"), "Total de la période 10,00 €", "Solde antérieur -19,80 €",
-               "Solde (en votre faveur si négatif) -9,80 €")
+    assert_pdf(credit.get("/factures/4/facture.pdf"), "Montant de la facture 3,00 €",
+               "Solde antérieur 4,00 € en crédit", "Montant à payer rien à payer (1,00 € en crédit)",
+               absent=("-1,00", "-4,00"))
 
 
 def test_an_issued_invoice_pdf_never_changes(family, demo_app):
@@ -216,12 +220,13 @@ def test_an_issued_invoice_pdf_never_changes(family, demo_app):
 
 def test_child_sheets_simple_and_complete(family):
     simple = family.get("/mes-informations/enfants/1/fiche-simple.pdf")
-    assert_pdf(simple, "Fiche enfant simple", "Léa MARTIN", "École Jules Ferry", "CE2", "21/06/2017",
+    assert_pdf(simple, "Fiche enfant simple", "Léa MARTIN", "École Jules Ferry", "CE2", "21/06/2018",
                "Mme Sophie MARTIN", "06 12 34 56 78", "Personnes autorisées", "Jeanne DUPONT", "Grand-mère",
-               "Ville de Démo", absent=("Données sanitaires", "Données complémentaires", "Arachide"))
+               "Ville de Démo", "Arachide",  # allergies are in the box on page 1 of both sheets
+               absent=("Données sanitaires", "Données complémentaires", "Dr Claire Morel"))
     complete = family.get("/mes-informations/enfants/1/fiche-complete.pdf")
     assert_pdf(complete, "Fiche enfant complète", "Léa MARTIN", "Personnes autorisées", "Données complémentaires",
-               "Données sanitaires", "Dr Claire Morel", "Arachide", "Œdème", "PAI alimentaire", "DTP", "12/03/2024")
+               "Données sanitaires", "Dr Claire Morel", "Arachide", "Œdème", "PAI alimentaire", "DTP", "21/08/2018")
     assert complete.body != simple.body
     download = family.get("/mes-informations/enfants/2/fiche-simple.pdf?telecharger=1")
     assert download.headers["Content-Disposition"].startswith("attachment;")
@@ -235,7 +240,7 @@ def test_a_long_invoice_runs_over_two_pages_with_its_totals(family, demo_app):
     add_invoice(demo_app.portal.families, FAMILY, number="F2026-000903", period="2026-12", issued_on="2027-01-04",
                 due_on="2027-01-25", lines=lines)
     assert_pdf(family.get("/factures/4/facture.pdf"), "page 1/2", "page 2/2", "repas du 60/12",
-               "Total de la période 231,00 €", "Solde antérieur 273,45 €", "Montant à payer 504,45 €")
+               "Montant de la facture 231,00 €", "Solde antérieur 172,20 €", "Montant à payer 403,20 €")
 
 
 def test_sheets_of_a_child_added_without_details_and_of_a_single_parent_family(demo_app, agent):
@@ -294,8 +299,8 @@ def test_family_cannot_fetch_another_familys_invoice_pdf_or_sheet(demo_app):
 
 
 def test_agent_pdfs_of_a_family(agent):
-    assert_pdf(agent.get(f"/agent/familles/{FAMILY}/factures/3/facture.pdf"), "Facture n° 2026-11001",
-               "Solde antérieur 86,85 €")
+    assert_pdf(agent.get(f"/agent/familles/{FAMILY}/factures/3/facture.pdf"), "Facture n° F2026-000007",
+               "Solde antérieur 40,50 €")
     assert_pdf(agent.get(f"/agent/familles/{OTHER}/enfants/2/fiche-complete.pdf"), "Ahmed ABDEL",
                "Données sanitaires")
     for url in (f"/agent/familles/{FAMILY}/factures/9/facture.pdf",
@@ -341,10 +346,10 @@ def test_counter_payment_is_seen_in_the_family_balance(agent, family, demo_app):
     stored = max(ledger(demo_app).table("payments").all(), key=lambda d: d.doc_id)
     assert (stored["amount_cents"], stored["method"], stored["paid_on"], stored["recorded_by"]) == \
            (10_050, "cheque", "2026-12-10", "agent")
-    assert "172,95 € à payer" in page_text(family.get("/accueil"))
-    assert "Solde : 172,95 € à payer" in page_text(family.get("/releve"))
+    assert "71,70 € à payer" in page_text(family.get("/accueil"))
+    assert "Solde du compte : 71,70 € à payer" in page_text(family.get("/releve"))
     assert "Paiement (chèque) — Chèque n° 0012345" in page_text(family.get("/releve"))
-    assert "Solde : 172,95 €" in page_text(agent.get(f"/agent/familles/{FAMILY}/compte"))
+    assert "Solde du compte : 71,70 € à payer" in page_text(agent.get(f"/agent/familles/{FAMILY}/compte"))
 
 
 def test_reversal_is_a_negative_entry_history_is_kept_and_it_happens_once(agent, family, demo_app):
@@ -371,9 +376,13 @@ def test_reversal_is_a_negative_entry_history_is_kept_and_it_happens_once(agent,
     assert len(ledger(demo_app).table("payments")) == len(payments)
     assert agent.post(f"/agent/familles/{FAMILY}/paiements/999/annuler", {"csrf_token": csrf_from(page)},
                       status="*").status_int == 404
-    statement = page_text(family.get("/releve"))
-    assert "Solde : 273,45 € à payer" in statement
-    assert "Annulation d'un paiement (chèque)" in statement and "-50,00 €" in statement
+    statement = family.get("/releve")
+    assert "Solde du compte : 172,20 € à payer" in page_text(statement)
+    reversal_row = next(row for row in BeautifulSoup(statement.text, "html.parser").select("tbody tr")
+                        if "Annulation d'un paiement (chèque)" in row.get_text())
+    # dated today, before the cheque of the 10th it cancels: the balance goes up by 50,00 € until then
+    assert [norm(td.get_text()) for td in reversal_row.find_all("td")][2:] == ["50,00 €", "", "222,20 € à payer"]
+    assert "-50,00" not in page_text(statement)  # a débit, never a negative crédit
 
 
 def test_family_cannot_record_or_reverse_payments(family, demo_app):
@@ -424,13 +433,13 @@ def test_manual_invoice_gets_a_number_and_the_solde_anterieur(agent, family, dem
     invoice = max(ledger(demo_app).table("invoices").all(), key=lambda d: d.doc_id)
     assert re.fullmatch(r"F2027-\d{6}", invoice["number"])
     assert (invoice["total_cents"], invoice["previous_balance_cents"], invoice["amount_due_cents"]) == \
-           (4_370, 27_345, 31_715)
+           (4_370, 17_220, 21_590)
     assert demo_app.portal.numbers.invoice_owner(invoice["number"]) == FAMILY
     second = post_invoice(agent, [("Léa", "Cantine", "", "1", "3,85")])
     assert "Facture F2027-000002 créée." in flashes(second.follow())
     detail = page_text(family.get(f"/factures/{invoice.doc_id}"))
-    assert "Facture n° F2027-000001" in detail and "Solde antérieur 273,45 €" in detail
-    assert "Montant à payer 317,15 €" in detail and "Remise fratrie 1 -2,50 € -2,50 €" in detail
+    assert "Facture n° F2027-000001" in detail and "Solde antérieur 172,20 €" in detail
+    assert "Montant à payer à l'émission 215,90 €" in detail and "Remise fratrie 1 -2,50 € -2,50 €" in detail
 
 
 # --- agent: CSV import -----------------------------------------------------------------------------------------
@@ -461,7 +470,7 @@ def test_csv_import_preview_then_confirm_creates_invoices_once(agent, demo_app):
     assert "2 facture(s) importée(s)." in flashes(done.follow())
     imported = next(d for d in ledger(demo_app).table("invoices").all() if d["number"] == "2026-12001")
     assert (imported["total_cents"], imported["previous_balance_cents"], imported["amount_due_cents"]) == \
-           (7_855, 27_345, 35_200)
+           (7_855, 17_220, 25_075)
     assert imported["lines"][0]["child"] == "Léa"  # decoded from Windows-1252
     assert len(ledger(demo_app, OTHER).table("invoices")) == 4
     again = agent.post(action, {"csrf_token": csrf_from(preview)}, status="*")
@@ -472,12 +481,12 @@ def test_csv_import_preview_then_confirm_creates_invoices_once(agent, demo_app):
 
 def test_csv_import_with_bad_lines_lists_them_and_offers_no_import(agent, demo_app):
     raw = (CSV_GOOD + "770400999;2026-12003;2026-12;05/01/2027;25/01/2027;Léa;Cantine;;1;3,85\n"
-                      "770400070;2026-11001;2026-12;05/01/2027;25/01/2027;Léa;Cantine;;0;3,85\n").encode("utf-8-sig")
+                      "770400070;F2026-000007;2026-12;05/01/2027;25/01/2027;Léa;Cantine;;0;3,85\n").encode("utf-8-sig")
     answer = upload_csv(agent, raw)
     rows = [[norm(td.get_text(" ")) for td in tr.find_all("td")]
             for tr in BeautifulSoup(answer.text, "html.parser").select(".flash-error tbody tr")]
     assert rows == [["5", "famille « 770400999 » inconnue"],
-                    ["6", "la facture 2026-11001 existe déjà"],
+                    ["6", "la facture F2026-000007 existe déjà"],
                     ["6", "quantité invalide (nombre entier de 1 à 999)"]]
     assert "Le fichier contient 3 erreur(s) ; rien n'a été importé." in page_text(answer)
     assert "/confirmer" not in answer.text

@@ -75,7 +75,7 @@ def ipn(client, message: str, method="GET"):
 
 @pytest.fixture
 def family(family_client):
-    """The demo family 770400070, logged in; it owes 273,45 €."""
+    """The demo family 770400070, logged in; it owes 172,20 €."""
     return family_client
 
 
@@ -87,7 +87,7 @@ def test_pay_button_on_home_and_statement_when_something_is_owed(family, url):
     button = page.html.find("form", action="/paiement-en-ligne")
     assert button is not None and button["method"] == "post" and button["hx-boost"] == "false"
     assert button.find("input", attrs={"name": "csrf_token"}) is not None
-    assert visible(str(button.find("button"))) == "Payer en ligne 273,45 €"
+    assert visible(str(button.find("button"))) == "Payer en ligne 172,20 €"
 
 
 def test_no_pay_button_for_a_family_in_credit(demo_client):
@@ -131,7 +131,7 @@ def test_bank_page_holds_the_signed_form_a_button_and_no_inline_script(family, d
     assert form["hx-boost"] == "false" and form["data-autosubmit"] == "true"
     fields = [(i["name"], i["value"]) for i in form.find_all("input", type="hidden")]
     values = dict(fields)
-    assert values["PBX_TOTAL"] == "27345" and values["PBX_DEVISE"] == "978"
+    assert values["PBX_TOTAL"] == "17220" and values["PBX_DEVISE"] == "978"
     assert values["PBX_PORTEUR"] == "sophie.martin@example.fr"
     assert values["PBX_EFFECTUE"] == "http://localhost:80/paiement-en-ligne/retour/effectue"
     assert values["PBX_REPONDRE_A"] == "http://localhost:80/paiement-en-ligne/notification"
@@ -143,8 +143,8 @@ def test_bank_page_holds_the_signed_form_a_button_and_no_inline_script(family, d
     assert all(s.get("src") for s in scripts), "inline script: the CSP would block it"
     assert "/static/js/autosubmit.js" in [s["src"] for s in scripts]
     assert family.get("/static/js/autosubmit.js").status_int == 200
-    assert find_attempt(demo_app.portal.families.read_ledger(FAMILY), values["PBX_CMD"])["amount_cents"] == 27345
-    assert balance(demo_app) == 27345  # going to the bank pays nothing
+    assert find_attempt(demo_app.portal.families.read_ledger(FAMILY), values["PBX_CMD"])["amount_cents"] == 17220
+    assert balance(demo_app) == 17220  # going to the bank pays nothing
 
 
 def test_only_the_bank_page_may_post_to_the_bank(demo_dir):
@@ -190,19 +190,19 @@ def test_accepting_on_the_simulator_pays_at_once_everywhere(family, demo_app):
     simulator = start_payment(family, "/releve").forms["bank-form"].submit()
     assert simulator.status_int == 200
     text = visible(simulator)
-    assert "273,45 €" in text and "Simulateur de la banque" in text
+    assert "172,20 €" in text and "Simulateur de la banque" in text
     back = simulator.forms[0].submit("decision", value="accepter")
     assert back.status_int == 303
     location = urlsplit(back.location)
     assert location.path == "/paiement-en-ligne/retour/effectue"
-    assert re.fullmatch(r"montant=27345&ref=[0-9a-f-]+&auto=XXXXXX&erreur=00000&trans=[0-9]+&sign=\S+",
+    assert re.fullmatch(r"montant=17220&ref=[0-9a-f-]+&auto=XXXXXX&erreur=00000&trans=[0-9]+&sign=\S+",
                         location.query)
     # the notification was handled before the browser came back
     assert balance(demo_app) == 0 and len(card_payments(demo_app)) == 1
     page = back.follow()
-    assert "Votre paiement de 273,45 € est enregistré sur votre compte." in visible(page)
+    assert "Votre paiement de 172,20 € est enregistré sur votre compte." in visible(page)
     statement = family.get("/releve")
-    assert "Paiement (carte bancaire)" in visible(statement) and "votre compte est à jour" in visible(statement)
+    assert "Paiement (carte bancaire)" in visible(statement) and "Solde du compte : rien à payer" in visible(statement)
     assert "Payer en ligne" not in family.get("/accueil").text
     login_agent(family, *DEMO_AGENT)
     account = family.get(f"/agent/familles/{FAMILY}/compte")
@@ -221,7 +221,7 @@ def test_refusing_or_cancelling_records_nothing(family, demo_app, decision, path
     page = back.follow()
     assert page.html.find("h1").get_text() == ("Paiement refusé" if decision == "refuser" else "Paiement annulé")
     assert text in visible(page)
-    assert balance(demo_app) == 27345 and card_payments(demo_app) == []
+    assert balance(demo_app) == 17220 and card_payments(demo_app) == []
     assert find_attempt(demo_app.portal.families.read_ledger(FAMILY), reference)["status"] == "failed"
     assert "Payer en ligne" in family.get("/accueil").text  # the family can try again
 
@@ -233,7 +233,7 @@ def test_simulator_refuses_a_form_changed_on_the_way(family, demo_app, caplog):
         answer = form.submit(status=400)
     assert "PBX_HMAC invalide" in answer.text and "Accepter" not in answer.text
     assert any(r.name == "portal.payment" for r in caplog.records)
-    assert balance(demo_app) == 27345
+    assert balance(demo_app) == 17220
 
 
 def test_simulator_decision_needs_our_csrf_token(family, demo_app):
@@ -241,14 +241,14 @@ def test_simulator_decision_needs_our_csrf_token(family, demo_app):
     fields = [(i["name"], i["value"]) for i in simulator.html.find_all("input", type="hidden")
               if i["name"].startswith("PBX_")]
     answer = family.post("/paiement-en-ligne/simulateur/decision", fields + [("decision", "accepter")], status="*")
-    assert answer.status_int == 403 and balance(demo_app) == 27345
+    assert answer.status_int == 403 and balance(demo_app) == 17220
 
 
 # --- the notification (IPN) ----------------------------------------------------------------------------------------
 
 def test_ipn_with_a_valid_signature_records_the_payment_once(family, demo_app):
     reference = reference_of(start_payment(family))
-    message = bank_signed(demo_app, 27345, reference)
+    message = bank_signed(demo_app, 17220, reference)
     answer = ipn(family, message)
     assert answer.status_int == 200 and answer.body == b""
     assert balance(demo_app) == 0 and len(card_payments(demo_app)) == 1
@@ -260,25 +260,25 @@ def test_ipn_with_a_valid_signature_records_the_payment_once(family, demo_app):
 
 def test_ipn_by_post_records_the_payment(family, demo_app):
     reference = reference_of(start_payment(family))
-    assert ipn(family, bank_signed(demo_app, 27345, reference), method="POST").status_int == 200
+    assert ipn(family, bank_signed(demo_app, 17220, reference), method="POST").status_int == 200
     assert balance(demo_app) == 0
 
 
 def test_ipn_needs_no_session_and_no_csrf_token(family, demo_app):
     reference = reference_of(start_payment(family))
     bank = TestApp(demo_app)  # the bank's server: no cookie at all
-    assert ipn(bank, bank_signed(demo_app, 27345, reference), method="POST").status_int == 200
+    assert ipn(bank, bank_signed(demo_app, 17220, reference), method="POST").status_int == 200
     assert balance(demo_app) == 0
 
 
 @pytest.mark.parametrize("forge", [
-    pytest.param(lambda app, ref: bank_signed(app, 27345, ref).replace("sign=", "sign=AAAA"), id="bad-signature"),
-    pytest.param(lambda app, ref: bank_signed(app, 27345, ref).replace("montant=27345", "montant=100"),
+    pytest.param(lambda app, ref: bank_signed(app, 17220, ref).replace("sign=", "sign=AAAA"), id="bad-signature"),
+    pytest.param(lambda app, ref: bank_signed(app, 17220, ref).replace("montant=17220", "montant=100"),
                  id="amount-changed-after-signing"),
     pytest.param(lambda app, ref: bank_signed(app, 100, ref), id="signed-amount-not-the-one-asked"),
-    pytest.param(lambda app, ref: bank_signed(app, 27345, "770400070-20261203101500-ffffffff"),
+    pytest.param(lambda app, ref: bank_signed(app, 17220, "770400070-20261203101500-ffffffff"),
                  id="unknown-reference"),
-    pytest.param(lambda app, ref: bank_signed(app, 27345, ref).split("&sign=")[0], id="no-signature"),
+    pytest.param(lambda app, ref: bank_signed(app, 17220, ref).split("&sign=")[0], id="no-signature"),
 ])
 def test_forged_or_wrong_ipn_records_nothing_and_is_logged(family, demo_app, forge, caplog):
     reference = reference_of(start_payment(family))
@@ -286,19 +286,19 @@ def test_forged_or_wrong_ipn_records_nothing_and_is_logged(family, demo_app, for
         answer = ipn(family, forge(demo_app, reference))
     assert answer.status_int == 400
     assert [r for r in caplog.records if r.name == "portal.payment"]
-    assert balance(demo_app) == 27345 and card_payments(demo_app) == []
+    assert balance(demo_app) == 17220 and card_payments(demo_app) == []
     assert find_attempt(demo_app.portal.families.read_ledger(FAMILY), reference)["status"] == "pending"
 
 
 def test_a_refused_payment_notification_records_nothing(family, demo_app):
     reference = reference_of(start_payment(family))
-    assert ipn(family, bank_signed(demo_app, 27345, reference, "00151", authorization="")).status_int == 200
-    assert balance(demo_app) == 27345 and card_payments(demo_app) == []
+    assert ipn(family, bank_signed(demo_app, 17220, reference, "00151", authorization="")).status_int == 200
+    assert balance(demo_app) == 17220 and card_payments(demo_app) == []
 
 
 def test_two_concurrent_copies_of_the_ipn_record_one_payment(family, demo_app):
     reference = reference_of(start_payment(family))
-    message = bank_signed(demo_app, 27345, reference)
+    message = bank_signed(demo_app, 17220, reference)
     start = threading.Barrier(2)
     statuses = []
 
@@ -320,14 +320,14 @@ def test_two_concurrent_copies_of_the_ipn_record_one_payment(family, demo_app):
 
 def test_return_pages_record_nothing_even_with_a_genuine_success_message(family, demo_app):
     reference = reference_of(start_payment(family))
-    message = bank_signed(demo_app, 27345, reference)
+    message = bank_signed(demo_app, 17220, reference)
     page = family.get(f"/paiement-en-ligne/retour/effectue?{message}")
     assert "La banque a accepté votre paiement." in visible(page)
     assert "dès que la banque nous l'aura confirmé" in visible(page)
     answer = family.post("/paiement-en-ligne/retour/effectue", message, status="*",
                          content_type="application/x-www-form-urlencoded")  # a bank returning by POST: no token
     assert answer.status_int == 200
-    assert balance(demo_app) == 27345 and card_payments(demo_app) == []
+    assert balance(demo_app) == 17220 and card_payments(demo_app) == []
     assert find_attempt(demo_app.portal.families.read_ledger(FAMILY), reference)["status"] == "pending"
 
 
@@ -345,7 +345,7 @@ def test_return_page_without_a_session_invites_to_log_in(demo_client):
 def test_once_paid_the_bank_page_does_not_send_to_the_bank_again(family, demo_app):
     bank_page = start_payment(family)
     reference = reference_of(bank_page)
-    ipn(family, bank_signed(demo_app, 27345, reference))
+    ipn(family, bank_signed(demo_app, 17220, reference))
     answer = family.get(f"/paiement-en-ligne/{reference}")
     assert answer.status_int == 303 and urlsplit(answer.location).path == "/releve"
     assert "Ce paiement est déjà enregistré." in visible(answer.follow())

@@ -160,14 +160,14 @@ VALID_CHANGES = [
       "allergies_allergen_1": "Pollen", "allergies_consequence_1": "Rhinite",
       "allergies_action_1": "Antihistaminique"}, "child_health", 1,
      {"doctor_phone": "01 64 22 33 55",
-      "vaccinations": [{"name": "DTP", "date": "2024-03-12"}, {"name": "ROR", "date": "2019-05-02"},
+      "vaccinations": [{"name": "DTP", "date": "2018-08-21"}, {"name": "ROR", "date": "2019-06-22"},  # Léa: 21/06/2018
                        {"name": "BCG", "date": "2025-01-15"}],
       "allergies": [{"allergen": "Arachide", "consequence": "Œdème, gêne respiratoire",
                      "action": "Appeler le 15, stylo d'adrénaline dans le sac"},
                     {"allergen": "Pollen", "consequence": "Rhinite", "action": "Antihistaminique"}]},
      {"Téléphone du médecin": ("01 64 22 33 44", "01 64 22 33 55"),
-      "Vaccinations": ("DTP, 12/03/2024 ; ROR, 02/05/2019",
-                       "DTP, 12/03/2024 ; ROR, 02/05/2019 ; BCG, 15/01/2025")}),
+      "Vaccinations": ("DTP, 21/08/2018 ; ROR, 22/06/2019",
+                       "DTP, 21/08/2018 ; ROR, 22/06/2019 ; BCG, 15/01/2025")}),
 ]
 
 
@@ -301,9 +301,9 @@ def test_removing_a_vaccination_row_is_requested_as_the_shorter_list(demo_app):
                          {"vaccinations_name_1": "", "vaccinations_date_1": ""})
     assert answer.status_int == 303
     (request,) = [r for r in pending_of(demo_app, FAMILY_A) if r["section"] == "child_health"]
-    assert request["changes"] == [{"field": "vaccinations", "label": "Vaccinations",
-                                   "before": [{"name": "DTP", "date": "2024-03-12"}, {"name": "ROR", "date": "2019-05-02"}],
-                                   "after": [{"name": "DTP", "date": "2024-03-12"}]}]
+    assert request["changes"] == [{"field": "vaccinations", "label": "Vaccinations",  # Tom, born on 09/02/2022
+                                   "before": [{"name": "DTP", "date": "2022-04-11"}, {"name": "ROR", "date": "2023-02-10"}],
+                                   "after": [{"name": "DTP", "date": "2022-04-11"}]}]
 
 
 # --- invalid input ---------------------------------------------------------------------------------
@@ -343,11 +343,17 @@ INVALID_INPUTS = [
     ("vaccination-date", FAMILY_A, "/mes-informations/enfants/1/sanitaires",
      {"vaccinations_name_2": "BCG", "vaccinations_date_2": "31/02/2024", "doctor_name": "Dr Martin"},
      "vaccinations_date_2", "Date invalide"),
+    ("vaccination-before-birth", FAMILY_A, "/mes-informations/enfants/2/sanitaires",  # Tom, born on 09/02/2022
+     {"vaccinations_name_2": "BCG", "vaccinations_date_2": "02/05/2019", "doctor_name": "Dr Martin"},
+     "vaccinations_date_2", "La date de vaccination ne peut pas précéder la naissance de l'enfant (09/02/2022)."),
+    ("vaccination-in-the-future", FAMILY_A, "/mes-informations/enfants/2/sanitaires",  # the clock says 02/12/2026
+     {"vaccinations_name_2": "Grippe", "vaccinations_date_2": "03/12/2026", "remarks": "Lunettes"},
+     "vaccinations_date_2", "La date de vaccination ne peut pas être dans le futur."),
     ("allergy-without-allergen", FAMILY_A, "/mes-informations/enfants/1/sanitaires",
      {"allergies_consequence_1": "Urticaire", "allergies_action_1": "Appeler les parents", "remarks": "Lunettes"},
      "allergies_allergen_1", "Ce champ est obligatoire"),
     ("doctor-phone", FAMILY_A, "/mes-informations/enfants/2/sanitaires",
-     {"doctor_phone": "+44 20 7946 0000", "treatments": "Ventoline\nle matin"}, "doctor_phone",
+     {"doctor_phone": "+44 20 79", "treatments": "Ventoline\nle matin"}, "doctor_phone",
      "Numéro de téléphone invalide"),
 ]
 
@@ -483,3 +489,13 @@ def test_a_quotient_familial_of_zero_can_be_requested_where_none_was_known(demo_
     assert answer.status_int == 303, "refused as 'Aucune modification'"
     (request,) = pending_of(demo_app, "770400090")
     assert request["changes"] == [{"field": "qf", "label": "Quotient familial (€)", "before": None, "after": 0}]
+
+
+def test_a_foreign_phone_number_is_accepted_and_kept_in_international_format(demo_app):
+    """A grandmother living in Brussels: her Belgian mobile, typed with 0032, is stored as +32 470 12 34 56."""
+    client = family_client(demo_app)
+    answer = submit_form(client, "/mes-informations/personnes/ajouter", dict(NEW_PERSON, phone_mobile="0032 470 12 34 56"))
+    assert answer.status_int == 303
+    (request,) = [r for r in pending_of(demo_app, FAMILY_A) if r["section"] == "person"]
+    assert {c["field"]: c["after"] for c in request["changes"]}["phone_mobile"] == "+32 470 12 34 56"
+    assert "+32 470 12 34 56" in text(BeautifulSoup(client.get("/mes-demandes").text, "html.parser"))

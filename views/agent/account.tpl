@@ -2,7 +2,7 @@
 % parent = record.get('parent1') or {}
 <p class="aside"><a href="/agent/familles/{{family_id}}">← Famille {{family_id}}</a></p>
 <h1>Compte de la famille {{family_id}} — {{parent.get('last_name', '')}} {{parent.get('first_name', '')}}</h1>
-<p class="lead">Solde : <strong>{{fmt.euros(balance)}}</strong> {{'dus par la famille' if balance > 0 else ('en faveur de la famille' if balance < 0 else '')}}</p>
+<p class="lead">Solde du compte : <strong>{{fmt.balance_fr(balance)}}</strong></p>
 <p class="actions"><a class="button" href="/agent/familles/{{family_id}}/factures/nouvelle">Créer une facture</a>
 <a class="button button-secondary" href="/agent/factures/import">Importer des factures (CSV)</a></p>
 
@@ -42,14 +42,15 @@
 <h2 id="h-factures">Factures</h2>
 % if invoices:
 <div class="table-wrap"><table>
-  <thead><tr><th scope="col">Période</th><th scope="col">Numéro</th><th scope="col">Émise le</th><th scope="col" class="num">Montant</th><th scope="col" class="num">Solde antérieur</th><th scope="col" class="num">À payer</th><th scope="col">État</th></tr></thead>
+  <thead><tr><th scope="col">Période</th><th scope="col">Numéro</th><th scope="col">Émise le</th><th scope="col" class="num">Montant de la facture</th><th scope="col" class="num">Solde antérieur</th><th scope="col" class="num">À payer à l'émission</th><th scope="col" class="num">Reste à payer</th><th scope="col">État</th></tr></thead>
   <tbody>
   % for inv in invoices:
-  %   status = statuses[inv['number']][1]
+  %   figure = figures[inv['number']]
     <tr><td>{{fmt.month_fr(inv['period'])}}</td><td><a href="/agent/familles/{{family_id}}/factures/{{inv.doc_id}}/facture.pdf" hx-boost="false">{{inv['number']}}</a></td>
-        <td>{{fmt.date_fr(inv['issued_on'])}}</td><td class="num">{{fmt.euros(inv['total_cents'])}}</td>
-        <td class="num">{{fmt.euros(inv['previous_balance_cents'])}}</td><td class="num">{{fmt.euros(inv['amount_due_cents'])}}</td>
-        <td><span class="status status-{{status}}">{{status_labels[status]}}</span></td></tr>
+        <td>{{fmt.date_fr(inv['issued_on'])}}</td><td class="num">{{fmt.amount_fr(figure.amount_cents)}}</td>
+        <td class="num">{{fmt.amount_fr(figure.previous_balance_cents)}}</td><td class="num">{{fmt.amount_due_fr(figure.due_at_issue_cents)}}</td>
+        <td class="num">{{fmt.euros(figure.remaining_cents)}}</td>
+        <td><span class="status status-{{figure.state}}">{{figure.state_label}}</span></td></tr>
   % end
   </tbody>
 </table></div>
@@ -93,7 +94,7 @@
   <tbody>
   % for e in statement:
     <tr><td>{{fmt.date_fr(e['date'])}}</td><td>{{e['label']}}</td><td class="num">{{fmt.euros(e['debit_cents']) if e['debit_cents'] else ''}}</td>
-        <td class="num">{{fmt.euros(e['credit_cents']) if e['credit_cents'] else ''}}</td><td class="num">{{fmt.euros(e['balance_cents'])}}</td></tr>
+        <td class="num">{{fmt.euros(e['credit_cents']) if e['credit_cents'] else ''}}</td><td class="num">{{fmt.balance_fr(e['balance_cents'])}}</td></tr>
   % end
   </tbody>
 </table></div>

@@ -6,7 +6,7 @@
 <p class="warning">Compte désactivé : la famille ne peut plus se connecter. Ses données sont conservées.</p>
 % end
 <dl class="stats">
-  <div><dt>Solde</dt><dd><a href="/agent/familles/{{family_id}}/compte">{{fmt.euros(balance)}}</a></dd></div>
+  <div><dt>Solde</dt><dd><a href="/agent/familles/{{family_id}}/compte">{{fmt.balance_fr(balance)}}</a></dd></div>
   <div><dt>Demandes en attente</dt><dd><a href="/agent/demandes/{{family_id}}">{{pending}}</a></dd></div>
 </dl>
 <p class="actions">

@@ -5,16 +5,15 @@
 <div class="home-grid">
 <section class="card" aria-labelledby="h-solde">
   <h2 id="h-solde">Votre compte</h2>
-  % if balance > 0:
-  <p class="amount">{{fmt.euros(balance)}} <span>à payer</span></p>
-  % elif balance < 0:
-  <p class="amount">{{fmt.euros(-balance)}} <span>en votre faveur</span></p>
-  % else:
-  <p class="amount">0,00&nbsp;€ <span>rien à payer</span></p>
-  % end
+  <p class="amount">{{fmt.balance_fr(balance)}}</p>
   % include('family/_pay_button.tpl')
   % if latest_invoice:
-  <p>Dernière facture : <a href="/factures/{{latest_invoice.doc_id}}">{{fmt.month_fr(latest_invoice['period'])}}</a> ({{fmt.euros(latest_invoice['amount_due_cents'])}} à payer avant le {{fmt.date_fr(latest_invoice['due_on'])}})</p>
+  <p>Dernière facture : <a href="/factures/{{latest_invoice.doc_id}}">{{fmt.month_fr(latest_invoice['period'])}}</a> ({{fmt.amount_fr(latest_figures.amount_cents)}}) :
+  %   if latest_figures.state in ('paid', 'credit_note'):
+    <strong>{{latest_figures.state_label.lower()}}</strong></p>
+  %   else:
+    <strong>reste {{fmt.euros(latest_figures.remaining_cents)}}</strong> à payer avant le {{fmt.date_fr(latest_invoice['due_on'])}}</p>
+  %   end
   % end
   <p><a href="/releve">Relevé de compte</a> · <a href="/factures">Toutes les factures</a></p>
 </section>

@@ -1,27 +1,19 @@
 % rebase('layout.tpl', title=title)
 <h1>Mes factures</h1>
-<p class="lead">Solde actuel de votre compte :
-% if balance > 0:
-<strong>{{fmt.euros(balance)}} à payer</strong>
-% elif balance < 0:
-<strong>{{fmt.euros(-balance)}} en votre faveur</strong>
-% else:
-<strong>rien à payer</strong>
-% end
- · <a href="/releve">Relevé de compte</a></p>
+<p class="lead">Solde actuel de votre compte : <strong>{{fmt.balance_fr(balance)}}</strong> · <a href="/releve">Relevé de compte</a></p>
 % if invoices:
 <div class="table-wrap"><table>
   <caption>Vos factures, la plus récente en premier</caption>
-  <thead><tr><th scope="col">Période</th><th scope="col">Numéro</th><th scope="col" class="num">Montant de la période</th><th scope="col" class="num">Montant à payer</th><th scope="col">État</th><th scope="col">Documents</th></tr></thead>
+  <thead><tr><th scope="col">Période</th><th scope="col">Numéro</th><th scope="col" class="num">Montant de la facture</th><th scope="col" class="num">Reste à payer</th><th scope="col">État</th><th scope="col">Documents</th></tr></thead>
   <tbody>
   % for inv in invoices:
-  %   paid, status = statuses[inv['number']]
+  %   figure = figures[inv['number']]
     <tr>
       <td><a href="/factures/{{inv.doc_id}}">{{fmt.month_fr(inv['period'])}}</a></td>
       <td>{{inv['number']}}</td>
-      <td class="num">{{fmt.euros(inv['total_cents'])}}</td>
-      <td class="num">{{fmt.euros(inv['amount_due_cents'])}}</td>
-      <td><span class="status status-{{status}}">{{status_labels[status]}}</span></td>
+      <td class="num">{{fmt.amount_fr(figure.amount_cents)}}</td>
+      <td class="num">{{fmt.euros(figure.remaining_cents)}}</td>
+      <td><span class="status status-{{figure.state}}">{{figure.state_label}}</span></td>
       <td><a href="/factures/{{inv.doc_id}}/facture.pdf" hx-boost="false">Imprimer<span class="visually-hidden"> la facture {{inv['number']}}</span></a> ·
           <a href="/factures/{{inv.doc_id}}/facture.pdf?telecharger=1" hx-boost="false">Archiver<span class="visually-hidden"> la facture {{inv['number']}}</span></a></td>
     </tr>

@@ -1,14 +1,6 @@
 % rebase('layout.tpl', title=title)
 <h1>Relevé de compte</h1>
-<p class="lead">Solde :
-% if balance > 0:
-<strong>{{fmt.euros(balance)}} à payer</strong>
-% elif balance < 0:
-<strong>{{fmt.euros(-balance)}} en votre faveur</strong>
-% else:
-<strong>votre compte est à jour</strong>
-% end
-</p>
+<p class="lead">Solde du compte : <strong>{{fmt.balance_fr(balance)}}</strong></p>
 % include('family/_pay_button.tpl')
 % if whole:
 <p>Tout l'historique du compte. <a href="/releve">Afficher les {{months}} derniers mois</a></p>
@@ -24,7 +16,7 @@
     <tr><td>{{fmt.date_fr(e['date'])}}</td><td>{{e['label']}}{{' (' + fmt.month_fr(e['period']) + ')' if e.get('period') else ''}}</td>
         <td class="num">{{fmt.euros(e['debit_cents']) if e['debit_cents'] else ''}}</td>
         <td class="num">{{fmt.euros(e['credit_cents']) if e['credit_cents'] else ''}}</td>
-        <td class="num">{{fmt.euros(e['balance_cents'])}}</td></tr>
+        <td class="num">{{fmt.balance_fr(e['balance_cents'])}}</td></tr>
   % end
   </tbody>
 </table></div>

@@ -14,7 +14,7 @@
   <div><dt>Référence du paiement</dt><dd>{{attempt['reference']}}</dd></div>
   <div><dt>Montant</dt><dd>{{fmt.euros(attempt['amount_cents'])}}</dd></div>
   % if balance is not None:
-  <div><dt>Solde de votre compte</dt><dd>{{fmt.euros(balance) + ' à payer' if balance > 0 else ('rien à payer' if balance == 0 else fmt.euros(-balance) + ' en votre faveur')}}</dd></div>
+  <div><dt>Solde de votre compte</dt><dd>{{fmt.balance_fr(balance)}}</dd></div>
   % end
 </dl>
 % end

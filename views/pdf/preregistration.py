@@ -1,7 +1,7 @@
 """The blank pre-registration form to fill in by hand, and the letter giving a new family its account."""
 from __future__ import annotations
 
-from views.pdf.base import PortalPDF, pdf_text
+from views.pdf.base import FAMILY, PortalPDF, pdf_text
 
 PARENT_LINES = ("Civilité, nom, prénom", "Date de naissance", "Adresse", "Code postal et commune",
                 "Téléphone portable", "Autre téléphone", "E-mail", "Profession et employeur")
@@ -28,7 +28,7 @@ def _blank_lines(pdf: PortalPDF, labels) -> None:
     pdf.set_draw_color(150, 150, 150)
     pdf.set_line_width(0.2)
     for label in labels:
-        pdf.set_font("helvetica", "", 10)
+        pdf.set_font(FAMILY, "", 10)
         pdf.cell(55, 8, pdf_text(label))
         y = pdf.get_y() + 6.5
         pdf.line(pdf.get_x(), y, pdf.w - pdf.r_margin, y)
@@ -47,7 +47,7 @@ def account_letter_pdf(commune: dict, record: dict, password: str, portal_url: s
                    new_x="LMARGIN", new_y="NEXT")
     pdf.ln(8)
     pdf.title_block("Vos codes d'accès au portail famille")
-    pdf.set_font("helvetica", "", 11)
+    pdf.set_font(FAMILY, "", 11)
     pdf.multi_cell(0, 6, pdf_text(
         f"Bonjour,\n\nVotre pré-inscription a été validée. Vous pouvez désormais consulter vos informations, vos "
         f"factures et écrire à la mairie sur le portail famille : {portal_url}"), new_x="LMARGIN", new_y="NEXT")
