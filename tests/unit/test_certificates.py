@@ -9,6 +9,7 @@ from datetime import datetime
 
 import pytest
 
+from portal import register_request_kinds
 from storage.certificates import (MAX_AWAITING, Certificate, CertificateRefused, certificate_files, certificate_of,
                                   clean_certificate)
 from storage.documents import DocumentStore
@@ -28,6 +29,7 @@ DECLARED_AT = datetime(2026, 12, 2, 9, 0)
 
 @pytest.fixture
 def town(tmp_path):
+    register_request_kinds()  # as create_app does: absences delete their certificate when closed
     documents = DocumentStore(tmp_path / "data")
     families = Families(documents)
     Services(documents).save(CANTINE)
