@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
@@ -28,6 +28,13 @@ HOLDER = "sophie.martin@example.fr"
 NEW_PASSWORD = "Soleil2027"
 PUBLIC = "https://famille.ville-demo.fr"
 LINK = re.compile(re.escape(PUBLIC) + r"(/mot-de-passe/[0-9]+\.[A-Za-z0-9_-]{43})(?=\s)")
+
+
+@pytest.fixture(autouse=True)
+def nine_o_clock():
+    """Mails give the link's expiry to the minute: the calendar clock stands at 02/12/2026 09:00."""
+    with clock.pinned(datetime(2026, 12, 2, 9, 0)):
+        yield
 
 
 @pytest.fixture
