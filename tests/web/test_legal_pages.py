@@ -176,7 +176,8 @@ def test_default_text_saved_unchanged_keeps_following_the_settings(agent, demo_a
     assert not (demo_app.portal.documents.root / "legal_pages.json").exists()
 
 
-@pytest.mark.parametrize("typed, error", [(" \r\n \t", "Le texte est vide"), ("é" * 15_001, "trop long")])
+@pytest.mark.parametrize("typed, error", [(" \r\n \t", "Le texte est vide"), ("é" * 15_001, "trop long")],
+                         ids=["empty", "too long"])
 def test_empty_or_too_long_text_is_refused_in_french_and_kept(agent, demo_app, typed, error):
     answer = save_text(agent, "aide", typed, status=200)
     field = answer.html.find("textarea", id="t-aide")
