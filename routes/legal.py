@@ -60,6 +60,8 @@ def legal_pages_editor():
     if details != portal().settings["legal"]:
         portal().settings.save({"legal": details})
         flash("Informations légales enregistrées ; les textes par défaut les reprennent.")
+    else:
+        flash("Informations légales : aucune modification.", "info")
     redirect(EDITOR)
 
 
@@ -71,6 +73,8 @@ def save_legal_page(slug: str):
     if form.get("action") == "retablir":
         if portal().legal_pages.restore_default(slug):
             flash(f"Texte par défaut rétabli pour la page « {title} ».")
+        else:
+            flash(f"La page « {title} » affiche déjà le texte par défaut.", "info")
         redirect(f"{EDITOR}#page-{slug}")
     text, error = clean_page_text(form.get("texte", ""))
     if error:
@@ -78,4 +82,6 @@ def save_legal_page(slug: str):
     default = default_text(slug, portal().settings.values, portal().services.all())
     if portal().legal_pages.save(slug, text, agent, default):
         flash(f"Page « {title} » enregistrée.")
+    else:
+        flash(f"Page « {title} » : aucune modification.", "info")
     redirect(f"{EDITOR}#page-{slug}")

@@ -166,6 +166,8 @@ def test_restore_brings_back_the_default_text(agent, demo_client):
     assert "Texte par défaut rétabli pour la page « Mentions légales »." in answer.follow().text
     page = demo_client.get("/mentions-legales")
     assert "Texte provisoire" not in page.text and "Éditeur du portail" in page.text
+    again = save_text(agent, "mentions-legales", "", action="retablir").follow()
+    assert "La page « Mentions légales » affiche déjà le texte par défaut." in again.text
 
 
 def test_default_text_saved_unchanged_keeps_following_the_settings(agent, demo_app, demo_client):
