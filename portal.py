@@ -17,6 +17,7 @@ from routes import (agent_account, agent_billing, agent_families, agent_home, ag
                     agent_requests, agent_settings, auth, family_account, family_enrolments, family_home,
                     family_invoices, family_messages, family_record, family_requests, online_payment, password_reset,
                     preregistration, static_files, web)
+from routes import legal
 from storage.agents import Agents
 from storage.certificates import certificate_files
 from storage.counters import Numbers
@@ -25,6 +26,7 @@ from storage.documents import DocumentStore
 from storage.enrolments import ENROLMENT_REQUEST_KINDS
 from storage.families import Families
 from storage.index import FamilyIndex
+from storage.legal_pages import LegalPages
 from storage.mail.config import mail_environment
 from storage.mail.outbox import Outbox
 from storage.mail.sender import MailSender
@@ -46,7 +48,7 @@ from storage.protection.throttle import LoginThrottle
 ROUTE_MODULES = (auth, family_home, family_record, family_requests, family_invoices, family_messages, family_account,
                  family_enrolments, online_payment, agent_home, agent_requests, agent_messages, agent_families,
                  agent_ledger, agent_billing, agent_settings, agent_account, preregistration, static_files,
-                 agent_mail, password_reset)
+                 agent_mail, password_reset, legal)
 log = logging.getLogger("portal")
 
 
@@ -77,6 +79,7 @@ class Portal:
         self.services = Services(self.documents)
         self.numbers = Numbers(self.documents, self.families)
         self.preregistrations = Preregistrations(self.documents)
+        self.legal_pages = LegalPages(self.documents)  # the agent's texts of the legal pages
         self.clock = clock
         self.signer = Signer(data_folder_secret(data_dir))
         self.throttle = LoginThrottle(clock)

@@ -1,14 +1,17 @@
-"""Mon compte: the family changes its password and downloads all its data (right of access)."""
+"""Mon compte: the family changes its password and downloads all its data (right of access): the whole export as
+JSON, and a readable PDF summary of it."""
 from __future__ import annotations
 
 import json
 
 from bottle import Bottle, HTTPResponse, request
 
-from routes.web import SESSION_COOKIE, current_session, flash, form_text, portal, redirect, render, require_family
+from routes.web import (SESSION_COOKIE, current_session, flash, form_text, pdf_response, portal, redirect, render,
+                        require_family)
 from storage.export import family_export
 from storage.families import account_of, set_family_password
 from storage.passwords import FAMILY_PASSWORD_RULE, family_password_errors, hash_password, verify_password
+from views.pdf import my_data_pdf
 
 app = Bottle()
 
@@ -58,3 +61,10 @@ def export_my_data():
     body = json.dumps(family_export(portal().families, family_id), ensure_ascii=False, indent=2)
     return HTTPResponse(body, **{"Content-Type": "application/json; charset=utf-8",
                                  "Content-Disposition": f'attachment; filename="mes-donnees-{family_id}.json"'})
+
+
+@app.get("/mon-compte/mes-donnees.pdf")
+def my_data_summary():
+    family_id = require_family()
+    export = family_export(portal().families, family_id)
+    return pdf_response(my_data_pdf(portal().settings["commune"], export), f"mes-donnees-{family_id}.pdf")

@@ -11,6 +11,7 @@ from pathlib import Path
 import bottle
 from bottle import HTTPError, abort, request, response
 
+from storage.legal_pages import LEGAL_PAGES
 from storage.public_address import (LOCAL_HOSTS, allowed_host_names, configured_public_url, host_name,
                                     public_url as _public_url)
 from storage.portal_log import MaskedErrorStream
@@ -31,6 +32,7 @@ SECURITY_HEADERS = {
     "Vary": "Cookie, HX-Request, HX-Boosted, HX-History-Restore-Request",
 }
 log = logging.getLogger("portal")
+LEGAL_LINKS = tuple(("/" + page.slug, page.title) for page in LEGAL_PAGES)
 
 
 def portal():
@@ -278,6 +280,7 @@ def render(template_name: str, **context) -> str:
         "errors": {},
         "path": request.path,
         "query": request.query,
+        "legal_links": LEGAL_LINKS,  # the footer's links to the pages a public site must publish
     }
     values.update(context)
     return bottle.template(template_name, template_lookup=TEMPLATE_LOOKUP, **values)

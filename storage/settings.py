@@ -41,6 +41,9 @@ DEFAULT_SETTINGS = {
     "trusted_proxies": [],
     # E-mail (storage/mail/): the SMTP server; PORTAL_SMTP_* environment variables win over these (see Portal).
     "mail": MAIL_DEFAULTS,
+    # Legal details of the mentions légales and données personnelles pages (storage/legal_pages.py, edited in
+    # Paramètres › Pages d'information); empty: the default texts say a placeholder.
+    "legal": {"publication_director": "", "host_name": "", "host_address": "", "dpo_contact": ""},
 }
 
 

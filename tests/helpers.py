@@ -99,7 +99,8 @@ def demo_server(folder: Path):
 
 # Pages anyone may open; every other route needs a family or an agent session.
 PUBLIC_ROUTES = re.compile(r"^/($|connexion$|agent/connexion$|deconnexion$|agent/deconnexion$|static/|pre-inscription"
-                           r"|paiement-en-ligne/(notification|retour/|simulateur)|mot-de-passe-oublie|mot-de-passe/)")
+                           r"|paiement-en-ligne/(notification|retour/|simulateur)|mot-de-passe-oublie|mot-de-passe/"
+                           r"|(mentions-legales|accessibilite|donnees-personnelles|aide)$)")
 SAMPLE_VALUES = {"family_id": DEMO_FAMILY[0], "token": "0" * 32, "path": "css/portal.css"}
 
 

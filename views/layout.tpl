@@ -34,6 +34,7 @@
 <footer class="site-footer">
   <div class="wrap">
     <p>{{settings["commune"]["name"]}} — {{settings["commune"]["service"]}} · {{settings["commune"]["address1"]}}, {{settings["commune"]["postcode"]}} {{settings["commune"]["city"]}} · {{settings["commune"]["phone"]}}</p>
+    % include('_legal_links.tpl')
   </div>
 </footer>
 </body>

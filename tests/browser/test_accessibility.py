@@ -43,6 +43,9 @@ ERROR_STATES = [
     ("agent", "/agent/familles/770400070/factures/nouvelle", "form[action='/agent/familles/770400070/factures/nouvelle']"),
     ("agent", "/agent/services/nouveau", "form[action='/agent/services/nouveau']"),
     ("agent", "/agent/parametres", "form[action='/agent/parametres']"),
+    ("agent", "/agent/parametres/pages-legales", "form[action='/agent/parametres/pages-legales']",
+     {"host_name": "H" * 121}),
+    ("agent", "/agent/parametres/pages-legales", "form[action='/agent/parametres/pages-legales/aide']"),
     ("agent", "/agent/mon-compte", "form[action='/agent/mon-compte']"),
 ]
 

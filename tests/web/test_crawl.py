@@ -112,3 +112,25 @@ def test_every_page_route_is_linked_from_somewhere(crawled):
     assert missing == [], "no link leads to these pages: link them, or list them in NOT_LINKED with the reason"
     assert sorted(set(NOT_LINKED) - rules) == [], "NOT_LINKED names routes that no longer exist"
 
+
+
+LEGAL_PAGES = {"/mentions-legales", "/accessibilite", "/donnees-personnelles", "/aide"}
+
+
+def footer_links(html: str) -> set[str]:
+    from bs4 import BeautifulSoup
+    footer = BeautifulSoup(html, "html.parser").find("footer")
+    return {a["href"] for a in footer.find_all("a", href=True)} if footer else set()
+
+
+def test_every_page_footer_links_the_legal_pages(crawled):
+    """Every HTML page a family, the agent or a visitor reaches links, in its footer, the four pages a public site
+    must publish (the legal pages themselves included)."""
+    _, visits = crawled
+    pages = [visit for who in visits for visit in visits[who]
+             if visit.is_html and not visit.url.startswith("/static/") and visit.answer.status == 200]
+    assert len(pages) > 50
+    missing = sorted({visit.answer.url for visit in pages if not LEGAL_PAGES <= footer_links(visit.answer.text)})
+    assert missing == [], "these pages lack a footer link to a legal page"
+    reached = {visit.answer.url for visit in pages}
+    assert LEGAL_PAGES <= reached

@@ -254,6 +254,11 @@ FORMS: dict[str, Form] = {
     "/agent/facturation": Form("agent", "/agent/facturation?mois=2026-12"),
     "/agent/parametres": Form("agent", "/agent/parametres"),
     "/agent/parametres/courriel-essai": Form("agent", "/agent/parametres", valid={"adresse": "agent@ville-demo.fr"}),
+    "/agent/parametres/pages-legales": Form("agent", "/agent/parametres/pages-legales", valid={
+        "publication_director": "Mme Claire Dupont, maire", "host_name": "Hébergeur Exemple",
+        "host_address": "2 rue des Serveurs\n59100 Roubaix\n01 02 03 04 05"}),
+    "/agent/parametres/pages-legales/<slug:re:mentions-legales|accessibilite|donnees-personnelles|aide>": Form(
+        "agent", "/agent/parametres/pages-legales", valid={"texte": "## Horaires\nLa mairie ouvre le matin."}),
     f"/agent/courriels/<mail_id:re:{MAIL_ID_RULE}>/renvoyer": Form("agent", "/agent/courriels/{mail_id}",
                                                                   ids={"mail_id": [FAILED_MAIL_ID]}, setup=failed_mail),
     "/agent/services/nouveau": Form("agent", "/agent/services/nouveau", valid={

@@ -69,6 +69,9 @@
   <button type="submit" class="button">Enregistrer</button>
 </form>
 % include('agent/_mail_test.tpl')
+<h2>Pages légales et aide</h2>
+<p>Mentions légales, déclaration d'accessibilité, données personnelles et aide aux familles, liées en bas de chaque page :
+<a href="/agent/parametres/pages-legales">modifier les pages légales et l'aide</a>.</p>
 <h2>Services proposés aux familles</h2>
 % if services:
 <div class="table-wrap"><table>

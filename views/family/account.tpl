@@ -17,6 +17,14 @@
 </section>
 <section aria-labelledby="h-donnees">
   <h2 id="h-donnees">Mes données</h2>
-  <p>Vous pouvez télécharger toutes les informations que la mairie conserve sur votre famille (fiche, demandes, messages, factures, paiements), au format JSON.</p>
-  <p><a class="button button-secondary" href="/mon-compte/mes-donnees.json" hx-boost="false">Télécharger mes données</a></p>
+  <p>Vous pouvez obtenir tout ce que la mairie conserve sur votre famille : vos coordonnées et celles de votre
+  conjoint, vos enfants (avec leurs données de santé), les personnes autorisées à venir les chercher, vos données
+  fiscales, C.A.F. et bancaires, vos demandes, vos messages, vos factures et vos paiements. Votre mot de passe n'y
+  figure pas.</p>
+  <p>Le résumé en PDF se lit et s'imprime facilement. Le fichier complet (format JSON) contient chaque détail, sous une
+  forme qu'un logiciel peut relire : c'est lui qu'il faut transmettre si vous voulez confier vos données à un autre
+  service.</p>
+  <p><a class="button" href="/mon-compte/mes-donnees.pdf" hx-boost="false">Résumé de mes données (PDF)</a>
+  <a class="button button-secondary" href="/mon-compte/mes-donnees.json" hx-boost="false">Télécharger mes données (fichier JSON)</a></p>
+  <p class="aside">Ce que la mairie fait de vos données et vos droits : <a href="/donnees-personnelles">Données personnelles</a>.</p>
 </section>

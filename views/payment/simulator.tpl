@@ -32,5 +32,10 @@
   </form>
 </div>
 </main>
+<footer class="site-footer">
+  <div class="wrap">
+  % include('_legal_links.tpl')
+  </div>
+</footer>
 </body>
 </html>

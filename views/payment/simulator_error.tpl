@@ -16,5 +16,10 @@
   <p>Aucun paiement n'a été effectué. <a href="/accueil">Retour au portail famille</a></p>
 </div>
 </main>
+<footer class="site-footer">
+  <div class="wrap">
+  % include('_legal_links.tpl')
+  </div>
+</footer>
 </body>
 </html>

@@ -1,4 +1,5 @@
-"""PDF documents (fpdf2): invoices, child sheets, pre-registration form and account letters.
+"""PDF documents (fpdf2): invoices, child sheets, pre-registration form, account letters and the summary of a
+family's data.
 
 fpdf2 takes most of a second and tens of MB to import, so each builder is loaded on first use rather
 than when the portal starts.
@@ -22,4 +23,9 @@ def blank_form_pdf(*args, **kwargs) -> bytes:
 
 def account_letter_pdf(*args, **kwargs) -> bytes:
     from views.pdf.preregistration import account_letter_pdf as build
+    return build(*args, **kwargs)
+
+
+def my_data_pdf(*args, **kwargs) -> bytes:
+    from views.pdf.my_data import my_data_pdf as build
     return build(*args, **kwargs)

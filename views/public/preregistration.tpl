@@ -18,5 +18,13 @@ Vous préférez le papier ? <a href="/pre-inscription/formulaire.pdf" hx-boost="
   </fieldset>
   % end
   % include('_field.tpl', field=message_field, value=values.get('message'), error=errors.get('message'), fid='f-message')
+  <div class="legal-notice" id="notice-donnees">
+    <p>Les informations de cette fiche sont traitées par {{settings["commune"]["name"]}} ({{settings["commune"]["service"]}})
+    pour étudier votre pré-inscription, créer le dossier de votre famille et vous répondre, dans le cadre de sa mission
+    de service public. Seuls les agents de la mairie qui s'en occupent les voient. Vous pouvez y accéder, les faire
+    corriger ou effacer en écrivant à {{settings["commune"]["email"]}}.
+    % # a new window: leaving this page would lose what the family typed (its answers are not cached)
+    <a href="/donnees-personnelles" target="_blank" rel="noopener">Vos données personnelles et vos droits (nouvelle fenêtre)</a></p>
+  </div>
   <p class="actions"><button type="submit" class="button">Envoyer la pré-inscription</button></p>
 </form>
