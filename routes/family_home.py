@@ -8,6 +8,7 @@ from routes.display import request_title, status_label
 from routes.web import portal, render, require_family
 from storage.families import record_of
 from storage.ledger import balance_cents, invoices
+from storage.mail.preferences import family_address
 from storage.requests import all_requests
 
 app = Bottle()
@@ -20,6 +21,8 @@ def home():
     ledger = portal().families.read_ledger(family_id)
     requests = [r for r in all_requests(db) if r["status"] == "pending"][:5]
     latest = invoices(ledger)[:1]
-    return render("family/home.tpl", title="Accueil", record=record_of(db), balance=balance_cents(ledger),
+    record = record_of(db)
+    return render("family/home.tpl", title="Accueil", record=record, balance=balance_cents(ledger),
+                  has_mail_address=family_address(record) is not None,
                   latest_invoice=latest[0] if latest else None, unread=portal().index.unread_messages(family_id),
                   pending=[(r, request_title(r), status_label(r["status"])) for r in requests])

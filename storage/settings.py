@@ -5,6 +5,7 @@ import copy
 
 from storage.documents import SCHEMA_VERSION, DocumentStore
 from storage.mail.config import MAIL_DEFAULTS
+from storage.mail.preferences import NOTICE_DEFAULTS
 
 DEFAULT_SETTINGS = {
     "schema": SCHEMA_VERSION,
@@ -41,6 +42,8 @@ DEFAULT_SETTINGS = {
     "trusted_proxies": [],
     # E-mail (storage/mail/): the SMTP server; PORTAL_SMTP_* environment variables win over these (see Portal).
     "mail": MAIL_DEFAULTS,
+    # Notices to families and the agent (storage/mail/preferences.py): reminder delay, the agent's daily summary.
+    "notices": NOTICE_DEFAULTS,
 }
 
 
