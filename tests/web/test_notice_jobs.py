@@ -9,13 +9,13 @@ import time
 
 import pytest
 
-from helpers import DEMO_FAMILY, csrf_from, logged_in
+from helpers import DEMO_FAMILY, logged_in
 from portal import create_app, stop_jobs
 from storage import clock
 from storage.demo import DEMO_AGENT
 from storage.ledger import add_payment
 from storage.mail.preferences import save_wanted_topics
-from storage.messages import publish_announcement, post_message
+from storage.messages import post_message, publish_announcement
 from storage.requests import submit_request
 
 FAMILY, OTHER, THIRD = DEMO_FAMILY[0], "770400080", "770400090"
