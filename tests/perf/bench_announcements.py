@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -119,6 +120,8 @@ def run(args) -> dict:
         app.portal.close()
         smtp.terminate()
         smtp.wait(10)
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
     return result
 
 
