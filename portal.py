@@ -15,8 +15,8 @@ from bottle import Bottle
 
 from routes import (agent_account, agent_billing, agent_families, agent_home, agent_ledger, agent_mail, agent_messages,
                     agent_requests, agent_settings, auth, family_account, family_enrolments, family_home,
-                    family_invoices, family_messages, family_record, family_requests, online_payment, password_reset,
-                    preregistration, static_files, web)
+                    family_invoices, family_messages, family_notices, family_record, family_requests, online_payment,
+                    password_reset, preregistration, static_files, web)
 from routes import legal
 from storage.agents import Agents
 from storage.certificates import certificate_files
@@ -27,8 +27,13 @@ from storage.enrolments import ENROLMENT_REQUEST_KINDS
 from storage.families import Families
 from storage.index import FamilyIndex
 from storage.legal_pages import LegalPages
+from storage.jobs.daily import DailyJob
+from storage.mail.agent_summary import AgentSummary
+from storage.mail.announcements import AnnouncementMailings
 from storage.mail.config import mail_environment
+from storage.mail.family_mail import FamilyMail
 from storage.mail.outbox import Outbox
+from storage.mail.reminders import InvoiceReminders
 from storage.mail.sender import MailSender
 from storage.passwords import generate_password, hash_password
 from storage.photos import FamilyFiles
@@ -46,7 +51,7 @@ from storage.protection.submissions import PreregistrationGuard
 from storage.protection.throttle import LoginThrottle
 
 ROUTE_MODULES = (auth, family_home, family_record, family_requests, family_invoices, family_messages, family_account,
-                 family_enrolments, online_payment, agent_home, agent_requests, agent_messages, agent_families,
+                 family_notices, family_enrolments, online_payment, agent_home, agent_requests, agent_messages, agent_families,
                  agent_ledger, agent_billing, agent_settings, agent_account, preregistration, static_files,
                  agent_mail, password_reset, legal)
 log = logging.getLogger("portal")
@@ -87,6 +92,12 @@ class Portal:
         self.password_reset_limits = PasswordResetLimits(clock)
         self.outbox = Outbox(data_dir / "outbox", commune=lambda: self.settings["commune"])
         self.mail_sender = MailSender(self.outbox, lambda: self.settings.values)
+        self.family_mail = FamilyMail(self.families, self.outbox, self.settings)
+        jobs_folder = data_dir / "jobs"
+        self.announcement_mailings = AnnouncementMailings(jobs_folder, self.documents, self.family_mail)
+        self.invoice_reminders = InvoiceReminders(self.families, self.family_mail, self.settings)
+        self.agent_summary = AgentSummary(jobs_folder, self.index, self.outbox, self.settings, self.preregistrations,
+                                          self.family_mail.job_link)
         self.jobs = [self.mail_sender]  # background threads, started by create_app(start_jobs=True)
 
     def close(self) -> None:
@@ -102,13 +113,22 @@ def register_request_kinds() -> None:
         register_request_kind(section, kind)
 
 
+def register_notice_jobs(portal: Portal) -> None:
+    """The jobs that queue notices outside any request: the announcements' fan-out, the daily reminders before due
+    dates and the agent's daily summary (each run at start-up, then daily)."""
+    portal.jobs += [portal.announcement_mailings,
+                    DailyJob("rappels d'échéance", portal.invoice_reminders.run),
+                    DailyJob("résumé de l'agent", portal.agent_summary.run)]
+
+
 def create_app(data_dir: str | Path = "data", settings: dict | None = None, clock=time.time, *,
                start_jobs: bool = False) -> Bottle:
     """A fresh portal app over data_dir; settings override what data/settings.json holds. start_jobs starts the
-    background threads (the mail sender); stop them with stop_jobs(app)."""
+    background threads (the mail sender, the notice jobs); stop them with stop_jobs(app)."""
     register_request_kinds()
     app = Bottle()
     app.portal = Portal(Path(data_dir), settings, clock)
+    register_notice_jobs(app.portal)
     web.install(app)
     for module in ROUTE_MODULES:
         app.merge(module.app)

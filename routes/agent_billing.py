@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from bottle import Bottle, request
 
+from routes.agent_ledger import tell_invoice_issued
 from routes.web import flash, form_text, portal, redirect, render, require_agent, require_module
 from storage import clock
 from storage.billing import clean_billing_run, preview_billing, run_billing
@@ -37,6 +38,6 @@ def billing_run():
         redirect("/agent/facturation")
     month = clean["month"]
     created = run_billing(portal().families, {s["id"]: s for s in portal().services.all()}, portal().numbers, month,
-                          issued_on=clean["issued_on"], due_on=clean["due_on"])
+                          issued_on=clean["issued_on"], due_on=clean["due_on"], on_created=tell_invoice_issued)
     flash(f"{created} facture(s) créée(s) pour {month}. Les familles déjà facturées pour ce mois ont été laissées de côté.")
     redirect(f"/agent/facturation?mois={month}")

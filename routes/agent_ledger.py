@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from bottle import Bottle, abort, request
 
-from routes.web import flash, form_values, found, pdf_response, portal, redirect, render, require_agent
+from routes.web import flash, form_values, found, pdf_response, portal, public_url, redirect, render, require_agent
 from storage import clock
 from storage.atomic import write_atomically
 from storage.families import child_by_id, record_of
@@ -20,6 +20,11 @@ from views.pdf import child_sheet_pdf, invoice_pdf
 
 app = Bottle()
 MAX_CSV_BYTES = 5 * 1024 * 1024
+
+
+def tell_invoice_issued(family_id: str, invoice: dict) -> None:
+    """The family's mail for a new invoice, queued right after the invoice is stored."""
+    portal().family_mail.invoice_issued(family_id, invoice["number"], public_url)
 
 
 def _family(family_id: str):
@@ -90,6 +95,7 @@ def new_invoice(family_id: str):
         if not errors:
             number = portal().numbers.next_invoice_number(int(clean["issued_on"][:4]), family_id)
             add_invoice(portal().families, family_id, number=number, **clean)
+            tell_invoice_issued(family_id, {"number": number})
             flash(f"Facture {number} créée.")
             redirect(f"/agent/familles/{family_id}/compte")
     return render("agent/invoice_new.tpl", title="Nouvelle facture", family_id=family_id, record=record, form=form,
@@ -155,7 +161,8 @@ def import_invoices_confirm(token: str):
         flash("Cet import a déjà été effectué ou a expiré. Rechargez le fichier si nécessaire.", "warning")
         redirect("/agent/factures/import")
     try:
-        created = import_invoices(json.loads(path.read_text("utf-8")), portal().families, portal().numbers)
+        created = import_invoices(json.loads(path.read_text("utf-8")), portal().families, portal().numbers,
+                                  on_created=tell_invoice_issued)
     except ValueError as refused:
         flash(f"Import refusé : {refused}", "error")
         redirect("/agent/factures/import")

@@ -14,6 +14,7 @@ from storage.mail.addresses import EMAIL_ERROR, valid_email
 from storage.mail.config import (ENVIRONMENT, FORM_NAMES, MAIL_FIELDS, SECURITY_MODES, SmtpConfig,
                                  clean_mail_settings, smtp_config)
 from storage.mail.message import build_message, test_mail
+from storage.mail.notices import kind_label
 from storage.mail.outbox import MAIL_ID, local_iso
 from storage.mail.smtp import send_at_once
 from views.formats import date_fr
@@ -50,7 +51,7 @@ def mail_row(mail: dict, config: SmtpConfig) -> dict:
     label, css = status_of(mail, config)
     return {"id": mail["id"], "created_at": mail["created_at"], "family_id": mail.get("family_id") or "",
             "to": mail["to"], "subject": mail["subject"], "status": label, "status_class": css,
-            "attempts": len(mail["attempts"]), "kind": mail["kind"],
+            "attempts": len(mail["attempts"]), "kind": kind_label(mail["kind"]),
             "failed": mail["status"] == "failed", "last_error": mail.get("last_error") or ""}
 
 

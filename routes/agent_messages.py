@@ -4,7 +4,7 @@ from __future__ import annotations
 from bottle import Bottle, abort, request
 
 from routes.family_messages import CATEGORY_FIELD, SUBJECT_FIELD, posted
-from routes.web import flash, found, portal, redirect, render, require_agent
+from routes.web import flash, found, portal, public_url, redirect, render, require_agent
 from storage.families import is_family_id, record_of
 from storage.fields import Field
 from storage.messages import (BODY_MAX, CATEGORIES, announcement, announcements, open_thread, publish_announcement,
@@ -85,6 +85,7 @@ def reply_in_thread(family_id: str, thread_id: int):
         reply(portal().families, family_id, thread_id, clean["body"], author="agent", author_name=agent_name(login))
     except KeyError:
         abort(404)
+    portal().family_mail.town_hall_wrote(family_id, thread_id, public_url)
     flash(f"Réponse envoyée à la famille {family_id}.")
     redirect(f"/agent/messages/{family_id}/{thread_id}#message-{len(thread.messages) + 1}")
 
@@ -101,10 +102,12 @@ def new_message():
         if not errors and clean["recipient"] == "family":
             thread_id = start_thread(portal().families, clean["family_id"], clean, author="agent",
                                      author_name=agent_name(login))
+            portal().family_mail.town_hall_wrote(clean["family_id"], thread_id, public_url)
             flash(f"Message envoyé à la famille {clean['family_id']}.")
             redirect(f"/agent/messages/{clean['family_id']}/{thread_id}")
         if not errors and request.forms.get("confirm") == "1":
             announcement_id = publish_announcement(portal().documents, clean, author_name=agent_name(login))
+            portal().announcement_mailings.plan(announcement_id)  # one small file; a job sends the mails
             flash(f"Annonce publiée pour les {len(portal().index)} familles.")
             redirect(f"/agent/messages/annonces/{announcement_id}")
         confirm = not errors
@@ -121,4 +124,5 @@ def announcement_page(announcement_id: int):
     except KeyError:
         abort(404)
     return render("agent/messages_announcement.tpl", title=doc["subject"], announcement=doc, categories=CATEGORIES,
-                  families_count=len(portal().index))
+                  families_count=len(portal().index),
+                  mailing=portal().announcement_mailings.mailing(announcement_id))

@@ -7,8 +7,8 @@ from bottle import request as http_request
 from routes.account_mail import confirm_email_change
 from routes.display import change_rows, request_title, status_label
 from routes.family_record import send_photo
-from routes.web import (flash, form_text, is_fragment, portal, redirect, render, render_page, require_agent,
-                        require_module, upload_response)
+from routes.web import (flash, form_text, is_fragment, portal, public_url, redirect, render, render_page,
+                        require_agent, require_module, upload_response)
 from storage.certificates import certificate_of
 from storage.families import record_of
 from storage.requests import (AUDIT_LABELS, Decision, all_requests, cancel_request, conflicts_of,
@@ -83,8 +83,17 @@ def family_requests(family_id: str):
                   summary=portal().index.get(family_id))
 
 
+def tell_family(family_id: str, decided: list[dict]) -> None:
+    """One mail to the family for one action of the agent, listing the requests it validated or cancelled."""
+    portal().family_mail.requests_decided(family_id, [(request, request_title(request)) for request in decided],
+                                          public_url)
+
+
 def _after_decision(family_id: str, decision: Decision):
-    """htmx: the updated card and the new totals; otherwise a flash and back to the family's requests."""
+    """The family's mail; then htmx: the updated card and the new totals; otherwise a flash and back to the family's
+    requests."""
+    if decision.outcome in ("validated", "cancelled"):
+        tell_family(family_id, [decision.request])
     for name in decision.obsolete_files:
         portal().photos.delete(family_id, name)
     message = OUTCOME_MESSAGES[decision.outcome]
@@ -129,7 +138,7 @@ def cancel(family_id: str, request_id: int):
 def validate_all(family_id: str):
     agent = require_agent()
     db, _ = _family_snapshot(family_id)
-    done, skipped = 0, 0
+    validated, skipped = [], 0
     for request in pending_requests(db):
         decision = validate_request(portal().families, family_id, request.doc_id, agent,
                                     options={"services": portal().services})
@@ -137,10 +146,11 @@ def validate_all(family_id: str):
         for name in decision.obsolete_files:
             portal().photos.delete(family_id, name)
         if decision.outcome == "validated":
-            done += 1
+            validated.append(decision.request)
         elif decision.outcome != "already_decided":
             skipped += 1
-    flash(f"{done} demande(s) validée(s).", "success")
+    tell_family(family_id, validated)
+    flash(f"{len(validated)} demande(s) validée(s).", "success")
     if skipped:
         flash(f"{skipped} demande(s) non validée(s) : la fiche a changé depuis la demande ou n'existe plus. "
               "Traitez-les une par une.", "warning")

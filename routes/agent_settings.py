@@ -6,7 +6,8 @@ import re
 from bottle import Bottle, abort, request
 
 from routes.agent_mail import mail_settings_view, posted_mail_settings
-from routes.web import flash, form_text, portal, posted_form, redirect, render, require_agent
+from routes.web import flash, form_text, form_values, portal, posted_form, redirect, render, require_agent
+from storage.mail.preferences import clean_notice_settings
 from storage.public_address import allowed_host_names, clean_public_url, configured_public_url, host_name
 from storage.protection.addresses import clean_trusted_proxies
 from storage.services import WEEKDAYS, clean_service_form
@@ -74,6 +75,7 @@ def settings_page():
     public_url = configured_public_url(portal().settings)
     trusted_proxies = ", ".join(portal().settings["trusted_proxies"])
     mail = None  # e-mail block: the stored SMTP settings, or those just typed
+    notices = dict(portal().settings["notices"])
     if request.method == "POST":
         commune = {name: form_text(name, 120) for name, _ in COMMUNE_FIELDS}
         errors = {name: "Ce champ est obligatoire." for name in ("name", "address1", "postcode", "city") if not commune[name]}
@@ -87,8 +89,14 @@ def settings_page():
             trusted_proxies = typed_proxies
         mail, mail_errors = posted_mail_settings()
         errors.update(mail_errors)
+        notices, notice_errors = clean_notice_settings(form_values(("reminder_days", "agent_summary"), 10),
+                                                       portal().settings["notices"])
+        errors.update(notice_errors)
+        if notice_errors:
+            notices["reminder_days"] = form_text("reminder_days", 10)
         if not errors:
             portal().settings.save(merged({"commune": commune, "paybox": paybox, "mail": mail, **access,
+                                           "notices": notices,
                                            "modules": {key: request.forms.get(key) == "1" for key, _ in MODULES}},
                                           address))
             portal().mail_sender.wake()  # new SMTP settings: pending mails go now
@@ -99,7 +107,8 @@ def settings_page():
                   weekdays=WEEKDAYS, paybox=paybox, paybox_fields=PAYBOX_FIELDS, public_url=public_url,
                   public_url_fixed=portal().settings.fixed_at_start("public_url"),
                   allowed_hosts=sorted(allowed_host_names(portal().settings)), trusted_proxies=trusted_proxies,
-                  trusted_proxies_fixed=portal().settings.fixed_at_start("trusted_proxies"), **mail_settings_view(mail))
+                  trusted_proxies_fixed=portal().settings.fixed_at_start("trusted_proxies"), notices=notices,
+                  **mail_settings_view(mail))
 
 
 def _service_as_form(service: dict) -> dict:

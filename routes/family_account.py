@@ -6,6 +6,7 @@ import json
 
 from bottle import Bottle, HTTPResponse, request
 
+from routes.family_notices import preferences_view
 from routes.web import (SESSION_COOKIE, current_session, flash, form_text, pdf_response, portal, redirect, render,
                         require_family)
 from storage.export import family_export
@@ -31,20 +32,22 @@ def check_new_password(current_ok: bool, new: str, confirmation: str, rule_error
 @app.get("/mon-compte")
 def account_page():
     family_id = require_family()
-    account = account_of(portal().families.read(family_id))
-    return render("family/account.tpl", title="Mon compte", rule=FAMILY_PASSWORD_RULE, errors={}, account=account)
+    db = portal().families.read(family_id)
+    return render("family/account.tpl", title="Mon compte", rule=FAMILY_PASSWORD_RULE, errors={}, account=account_of(db),
+                  **preferences_view(db))
 
 
 @app.post("/mon-compte/mot-de-passe")
 def change_password():
     family_id = require_family()
-    account = account_of(portal().families.read(family_id))
+    db = portal().families.read(family_id)
+    account = account_of(db)
     new = form_text("nouveau", 200)
     errors = check_new_password(verify_password(form_text("actuel", 200), account.get("password_hash", "")),
                                 new, form_text("confirmation", 200), family_password_errors(new))
     if errors:
         return render("family/account.tpl", title="Mon compte", rule=FAMILY_PASSWORD_RULE, errors=errors,
-                      account=account)
+                      account=account, **preferences_view(db))
     set_family_password(portal().families, family_id, hash_password(new))
     portal().sessions.end_all("family", family_id, keep_token=request.get_cookie(SESSION_COOKIE))
     if current_session().must_change_password:

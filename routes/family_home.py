@@ -8,6 +8,7 @@ from routes.display import request_title, status_label
 from routes.web import portal, render, require_family
 from storage.families import record_of
 from storage.ledger import account_figures, invoices
+from storage.mail.preferences import family_address
 from storage.requests import all_requests
 
 app = Bottle()
@@ -21,7 +22,9 @@ def home():
     requests = [r for r in all_requests(db) if r["status"] == "pending"][:5]
     latest = invoices(ledger)[:1]
     figures = account_figures(ledger)
-    return render("family/home.tpl", title="Accueil", record=record_of(db), balance=figures.balance_cents,
+    record = record_of(db)
+    return render("family/home.tpl", title="Accueil", record=record, balance=figures.balance_cents,
+                  has_mail_address=family_address(record) is not None,
                   latest_invoice=latest[0] if latest else None,
                   latest_figures=figures.invoices[latest[0]["number"]] if latest else None,
                   unread=portal().index.unread_messages(family_id),

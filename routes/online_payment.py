@@ -101,8 +101,12 @@ def payment_page(reference: str):
 
 def handle_notification(raw_message: str) -> Outcome:
     """Our IPN handler: verify the bank's message and record the payment once. Also called in-process by the
-    simulator, which has no network to call us through."""
-    return record_notification(portal().families, gateway(), raw_message)
+    simulator, which has no network to call us through. A payment just recorded gets its receipt mail, queued before
+    the bank gets its answer."""
+    outcome = record_notification(portal().families, gateway(), raw_message)
+    if outcome.status == PAID:
+        portal().family_mail.payment_received(family_of_reference(outcome.reference), outcome.reference, public_url)
+    return outcome
 
 
 @app.route(NOTIFY_PATH, method=["GET", "POST"])

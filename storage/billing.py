@@ -7,6 +7,7 @@ dates lie in the calendar window around today (storage/dates.py).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -103,21 +104,24 @@ _RUNNING = threading.Lock()  # one billing run at a time: a double click must no
 
 
 def run_billing(families: Families, services: dict[str, dict], numbers: Numbers, month: str, *, issued_on: str,
-                due_on: str) -> int:
-    """Create the month's invoices; families already billed for that month are skipped. Returns how many."""
+                due_on: str, on_created: Callable[[str, dict], None] | None = None) -> int:
+    """Create the month's invoices; families already billed for that month are skipped. Returns how many.
+    on_created(family id, invoice) runs right after each invoice is stored (the family's mail)."""
     with _RUNNING:
-        return _run_billing(families, services, numbers, month, issued_on, due_on)
+        return _run_billing(families, services, numbers, month, issued_on, due_on, on_created)
 
 
-def _run_billing(families, services, numbers, month, issued_on, due_on) -> int:
+def _run_billing(families, services, numbers, month, issued_on, due_on, on_created) -> int:
     preview = preview_billing(families, services, month)
     created = 0
     reserved = numbers.next_invoice_numbers(int(issued_on[:4]), [i["family_id"] for i in preview.invoices])
     for invoice, number in zip(preview.invoices, reserved):
         try:
-            add_invoice(families, invoice["family_id"], number=number, period=month, issued_on=issued_on,
-                        due_on=due_on, lines=invoice["lines"], billing_month=month)
+            stored = add_invoice(families, invoice["family_id"], number=number, period=month, issued_on=issued_on,
+                                 due_on=due_on, lines=invoice["lines"], billing_month=month)
         except FileExistsError:
             continue  # billed meanwhile (two runs at once): never twice
         created += 1
+        if on_created is not None:
+            on_created(invoice["family_id"], stored)
     return created

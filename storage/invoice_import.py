@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from storage.counters import Numbers
@@ -120,8 +121,10 @@ def _merge_row(by_number: dict, row: dict) -> list[str]:
     return []
 
 
-def import_invoices(invoices: list[dict], families: Families, numbers: Numbers) -> int:
-    """Create the previewed invoices; numbers are reserved first. Safe to run again after a crash."""
+def import_invoices(invoices: list[dict], families: Families, numbers: Numbers,
+                    on_created: Callable[[str, dict], None] | None = None) -> int:
+    """Create the previewed invoices; numbers are reserved first. Safe to run again after a crash. on_created(family
+    id, invoice) runs right after each invoice is stored (the family's mail)."""
     numbers.reserve_invoices({i["number"]: i["family_id"] for i in invoices})
     created = 0
     for invoice in invoices:
@@ -131,4 +134,6 @@ def import_invoices(invoices: list[dict], families: Families, numbers: Numbers) 
         except FileExistsError:
             continue  # imported by an earlier run of the same file
         created += 1
+        if on_created is not None:
+            on_created(invoice["family_id"], invoice)
     return created

@@ -5,6 +5,7 @@ import copy
 
 from storage.documents import SCHEMA_VERSION, DocumentStore
 from storage.mail.config import MAIL_DEFAULTS
+from storage.mail.preferences import NOTICE_DEFAULTS
 
 DEFAULT_SETTINGS = {
     "schema": SCHEMA_VERSION,
@@ -44,6 +45,8 @@ DEFAULT_SETTINGS = {
     # Legal details of the mentions légales and données personnelles pages (storage/legal_pages.py, edited in
     # Paramètres › Pages d'information); empty: the default texts say a placeholder.
     "legal": {"publication_director": "", "host_name": "", "host_address": "", "dpo_contact": ""},
+    # Notices to families and the agent (storage/mail/preferences.py): reminder delay, the agent's daily summary.
+    "notices": NOTICE_DEFAULTS,
 }
 
 

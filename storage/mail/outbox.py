@@ -2,7 +2,9 @@
 before queue() returns, moved between folders as the sender delivers it.
 
 A mail's id starts with its creation instant (UTC, to the microsecond) and ends with its family number, so that a
-folder listing sorted by name is the mail list sorted by age, and filtering by family needs no file read. Request
+folder listing sorted by name is the mail list sorted by age, and filtering by family needs no file read. A job that
+must queue a mail exactly once across crashes (an announcement's fan-out, a reminder) first stores a stamp from
+new_stamp(), then queues with it: the id is then the stamp plus the family number, and queueing it again is a no-op. Request
 threads queue mails and retry failed ones; only the sender thread (storage/mail/sender.py) moves pending mails. One
 lock orders the moves and the listings, so a listing never shows a mail twice or not at all.
 """
@@ -25,6 +27,7 @@ from storage.mail.addresses import MAX_ADDRESS_LENGTH, has_line_break, valid_ema
 SCHEMA_VERSION = 1
 STATUSES = ("pending", "sent", "failed")
 MAIL_ID = re.compile(r"^[0-9]{8}T[0-9]{6}-[0-9]{6}-(?:[0-9]{1,12}|commune)$")
+STAMP = re.compile(r"^[0-9]{8}T[0-9]{6}-[0-9]{6}$")
 KIND = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 FAMILY_NUMBER = re.compile(r"^[0-9]{1,12}$")
 NO_FAMILY = "commune"  # the id's last part for mails to no family (the agent's summary, a test)
@@ -105,28 +108,49 @@ class Outbox:
     # --- writing ------------------------------------------------------------------------------------
 
     def queue(self, *, kind: str, to: str, subject: str, text: str, html: str | None = None,
-              family_id: str | None = None) -> str:
+              family_id: str | None = None, stamp: str | None = None) -> str:
         """Store one mail durably (atomic write, fsynced, before returning) with status 'pending'; returns its id.
-        Raises MailRefused (with a French message) for an invalid address or a line break in a header value."""
+        Raises MailRefused (with a French message) for an invalid address or a line break in a header value.
+
+        With a stamp (from new_stamp()) the id is the stamp plus the family number, and a mail already queued under
+        that id, whatever its status, is kept as it is: nothing is written and its id is returned."""
         commune = self._commune() if self._commune else {}
         from_name = str(commune.get("name") or "").strip()
         reply_to = str(commune.get("email") or "").strip()
         self._check(kind=kind, to=to, subject=subject, text=text, html=html, family_id=family_id,
                     from_name=from_name, reply_to=reply_to)
+        if stamp is not None and not (isinstance(stamp, str) and STAMP.match(stamp)):
+            raise MailRefused("stamp", f"Marque de courriel invalide : « {stamp} ».")
         now = self.clock()
         with self._lock:
-            mail_id = self._new_id(now, family_id)
+            mail_id = self._new_id(now, family_id) if stamp is None else f"{stamp}-{family_id or NO_FAMILY}"
         mail = {"schema": SCHEMA_VERSION, "id": mail_id, "kind": kind, "family_id": family_id, "to": to,
                 "subject": subject, "text": text, "html": html, "from_name": from_name,
                 "reply_to": reply_to if valid_email(reply_to) else "", "message_token": secrets.token_hex(8),
                 "created_at": local_iso(now), "created_ts": now, "round_start_ts": now, "next_attempt_ts": now,
                 "status": "pending", "attempts": [], "revision": 1}
-        write_atomically(self._path("pending", mail_id), _encode(mail))
-        with self._lock:
-            self._due[mail_id] = now
-            self._counts["pending"] += 1
+        if stamp is None:
+            write_atomically(self._path("pending", mail_id), _encode(mail))
+            with self._lock:
+                self._add_pending(mail_id, now)
+        else:
+            # Under the lock that orders the sender's moves: a mail being moved is seen in one folder or the other.
+            with self._lock:
+                if any(self._path(status, mail_id).exists() for status in STATUSES):
+                    return mail_id
+                write_atomically(self._path("pending", mail_id), _encode(mail))
+                self._add_pending(mail_id, now)
         self.changed.set()
         return mail_id
+
+    def _add_pending(self, mail_id: str, now: float) -> None:
+        self._due[mail_id] = now
+        self._counts["pending"] += 1
+
+    def new_stamp(self) -> str:
+        """A stamp no other mail id uses (a creation instant to the microsecond) for queue(stamp=...)."""
+        with self._lock:
+            return self._new_id(self.clock(), None).rsplit("-", 1)[0]
 
     @staticmethod
     def _check(*, kind, to, subject, text, html, family_id, from_name, reply_to) -> None:

@@ -166,3 +166,44 @@ def test_retry_makes_a_failed_mail_pending_and_due_now(tmp_path):
     assert outbox.due(clock()) == [mail_id]
     assert outbox.counts() == {"pending": 1, "sent": 0, "failed": 0}
     assert not outbox.retry("../../etc/passwd") and not outbox.retry("20261202T090000-000000-1")
+
+
+# --- stamped mails: queued once, whatever crashes and restarts ------------------------------------------------
+
+SENT = {"at": "2026-12-02T09:00:05", "ts": START + 5, "answer": "250 OK", "result": "accepted"}
+
+
+def test_a_stamped_mail_is_queued_once_for_each_family(tmp_path):
+    outbox = outbox_at(tmp_path)
+    stamp = outbox.new_stamp()
+    first = queue(outbox, stamp=stamp)
+    assert first == f"{stamp}-770400070" and MAIL_ID.match(first)
+    assert queue(outbox, stamp=stamp, subject="Un autre objet") == first  # queued again: nothing written
+    assert outbox.get(first)["subject"] == "Votre demande a été validée"
+    other = queue(outbox, family_id="770400080", stamp=stamp)
+    assert other == f"{stamp}-770400080"
+    assert outbox.counts() == {"pending": 2, "sent": 0, "failed": 0} and outbox.due(START) == [first, other]
+
+
+def test_a_stamped_mail_already_sent_or_failed_is_not_queued_again_even_after_a_restart(tmp_path):
+    outbox = outbox_at(tmp_path)
+    stamp = outbox.new_stamp()
+    sent, failed = queue(outbox, stamp=stamp), queue(outbox, family_id="770400080", stamp=stamp)
+    outbox.mark_sent(outbox.pending_mail(sent), SENT)
+    outbox.mark_failed(outbox.pending_mail(failed), REFUSED)
+    restarted = outbox_at(tmp_path)
+    assert queue(restarted, stamp=stamp) == sent and queue(restarted, family_id="770400080", stamp=stamp) == failed
+    assert restarted.counts() == {"pending": 0, "sent": 1, "failed": 1} and restarted.due(float("inf")) == []
+
+
+def test_stamps_are_fresh_ids_and_a_bad_stamp_is_refused(tmp_path):
+    clock = FakeClock(START)
+    outbox = outbox_at(tmp_path, clock)
+    before = queue(outbox)
+    stamp = outbox.new_stamp()
+    after = queue(outbox)  # same instant: the stamp took its own microsecond
+    assert before < f"{stamp}-770400070" < after and stamp != outbox.new_stamp()
+    with pytest.raises(MailRefused) as refused:
+        queue(outbox, stamp="../../x")
+    assert refused.value.field == "stamp"
+    assert outbox.counts()["pending"] == 2

@@ -194,6 +194,8 @@ FORMS: dict[str, Form] = {
     "/messages/nouveau": Form("family", "/messages/nouveau", valid={"subject": "Question", "category": "autre",
                                                                  "body": "Bonjour, une question."}),
     "/messages/<thread_id:int>/repondre": Form("family", "/messages/{thread_id}", valid={"body": "Merci beaucoup."}),
+    "/mon-compte/courriels": Form("family", "/mon-compte", valid={"avis": ["invoices", "messages"]},
+                                  saved=r"/mon-compte#courriels$"),
     "/mon-compte/mot-de-passe": Form("family", "/mon-compte", valid={"actuel": DEMO_FAMILY[1], "nouveau": "Nouveau2027",
                                                                  "confirmation": "Nouveau2027"}),
     "/inscriptions/nouvelle": Form("family", "/inscriptions/nouvelle", valid={

@@ -66,6 +66,7 @@
     </div>
   </fieldset>
   % include('agent/_mail_settings.tpl')
+  % include('agent/_notice_settings.tpl')
   <button type="submit" class="button">Enregistrer</button>
 </form>
 % include('agent/_mail_test.tpl')

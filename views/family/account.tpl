@@ -15,6 +15,7 @@
     <button type="submit" class="button">Changer le mot de passe</button>
   </form>
 </section>
+% include('family/_mail_preferences.tpl')
 <section aria-labelledby="h-donnees">
   <h2 id="h-donnees">Mes données</h2>
   <p>Vous pouvez obtenir tout ce que la mairie conserve sur votre famille : vos coordonnées et celles de votre

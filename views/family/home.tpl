@@ -2,6 +2,9 @@
 % parent = record.get('parent1') or {}
 <h1>Bonjour {{parent.get('first_name', '')}} {{parent.get('last_name', '')}}</h1>
 <p class="lead">Famille n° {{record.get('family_id')}}</p>
+% if not has_mail_address:
+<p class="warning" role="status" id="sans-courriel">Aucune adresse e-mail valide n'est indiquée pour le responsable du compte : la mairie ne peut pas vous prévenir par courriel (factures, réponses, décisions). <a href="/mes-informations/responsable">Ajoutez votre adresse dans Mes informations › Responsable</a>.</p>
+% end
 <div class="home-grid">
 <section class="card" aria-labelledby="h-solde">
   <h2 id="h-solde">Votre compte</h2>
