@@ -16,7 +16,7 @@ from tinydb import TinyDB
 
 from storage import clock
 from storage.families import Families, now_iso
-from storage.ledger import balance_cents, invoice_payment_status
+from storage.ledger import account_figures, balance_cents
 from storage.mail.family_mail import FamilyMail
 from storage.mail.notices import reminder_notice
 
@@ -25,17 +25,17 @@ log = logging.getLogger("portal.mail")
 
 def invoices_to_remind(ledger: TinyDB, today: date, days: int) -> list[tuple[dict, int]]:
     """(invoice, reste à payer in cents) of the invoices due within `days` days, not paid, never reminded."""
-    statuses = invoice_payment_status(ledger)
+    figures = account_figures(ledger).invoices
     found = []
     for invoice in ledger.table("invoices").all():
         if invoice.get("reminder") or invoice["total_cents"] <= 0:
             continue
-        paid, status = statuses.get(invoice["number"], (0, "unpaid"))
+        remaining = figures[invoice["number"]].remaining_cents
         due = date.fromisoformat(invoice["due_on"])
         remind_from = due - timedelta(days=days)
-        if status == "paid" or not remind_from <= today <= due or invoice["issued_on"] >= remind_from.isoformat():
+        if not remaining or not remind_from <= today <= due or invoice["issued_on"] >= remind_from.isoformat():
             continue
-        found.append((invoice, invoice["total_cents"] - paid))
+        found.append((invoice, remaining))
     return found
 
 

@@ -62,8 +62,8 @@ def test_reminder_five_days_before_the_due_date_of_each_unpaid_invoice(app):
     invoice = november(app)
     assert (mail["kind"], mail["to"]) == ("invoice_reminder", "sophie.martin@example.fr")
     assert mail["subject"] == "Rappel : votre facture de novembre 2026 arrive à échéance"
-    assert (f"Il reste 186,60 € à payer sur votre facture de novembre 2026 (n° {invoice['number']}), avant le "
-            "25/12/2026. Solde de votre compte : 273,45 € à payer.") in plain(mail["text"])
+    assert (f"Il reste 131,70 € à payer sur votre facture de novembre 2026 (n° {invoice['number']}), avant le "
+            "25/12/2026. Solde de votre compte : 172,20 € à payer.") in plain(mail["text"])
     assert f"{PUBLIC}/factures/{invoice.doc_id}" in mail["text"]
     assert invoice["reminder"]["mail_id"] == mail["id"] and invoice["reminder"]["queued_at"]
 

@@ -187,7 +187,7 @@ def test_an_invoice_typed_by_the_agent_mails_the_amount_to_pay_and_the_due_date(
     (mail,) = mails(app)
     invoice = max(app.portal.families.read_ledger(FAMILY).table("invoices").all(), key=lambda doc: doc.doc_id)
     assert (mail["kind"], mail["subject"]) == ("invoice", "Votre facture de décembre 2026 est disponible")
-    assert "Votre facture de décembre 2026 est disponible : 319,65 € à payer avant le 25/01/2027." in plain(mail["text"])
+    assert "Votre facture de décembre 2026 est disponible : 218,40 € à payer avant le 25/01/2027." in plain(mail["text"])
     assert f"{PUBLIC}/factures/{invoice.doc_id}" in mail["text"]
 
 
@@ -205,8 +205,8 @@ def test_imported_invoices_mail_each_family_once_per_invoice(app, agent):
     action = BeautifulSoup(preview.text, "html.parser").find("form", action=re.compile("/confirmer$"))["action"]
     assert agent.post(action, {"csrf_token": csrf_from(preview)}).status_int == 303
     assert [(mail["family_id"], plain(mail["text"]).split("\n\n")[1]) for mail in mails(app)] == [
-        (FAMILY, "Votre facture de décembre 2026 est disponible : 352,00 € à payer avant le 25/01/2027."),
-        (OTHER, "Votre facture de décembre 2026 est disponible : 222,60 € à payer avant le 25/01/2027.")]
+        (FAMILY, "Votre facture de décembre 2026 est disponible : 250,75 € à payer avant le 25/01/2027."),
+        (OTHER, "Votre facture de décembre 2026 est disponible : 117,60 € à payer avant le 25/01/2027.")]
     agent.post(action, {"csrf_token": csrf_from(preview)})  # the same import again: nothing new
     assert len(mails(app)) == 2
 
@@ -225,11 +225,11 @@ def test_the_billing_run_mails_one_notice_per_invoice(app, agent):
 def test_the_banks_notification_of_a_payment_mails_a_receipt_once(app, family):
     from test_online_payment import bank_signed, ipn, reference_of, start_payment
     reference = reference_of(start_payment(family))
-    message = bank_signed(app, 27_345, reference)
+    message = bank_signed(app, 17_220, reference)
     assert ipn(family, message).status_int == 200
     (mail,) = mails(app)
     assert (mail["kind"], mail["to"], mail["subject"]) == ("payment_receipt", SOPHIE, "Reçu de votre paiement en ligne")
-    assert "Votre paiement par carte de 273,45 € a bien été enregistré le 02/12/2026." in plain(mail["text"])
+    assert "Votre paiement par carte de 172,20 € a bien été enregistré le 02/12/2026." in plain(mail["text"])
     assert f"Référence du paiement : {reference}." in mail["text"] and f"{PUBLIC}/releve" in mail["text"]
     assert ipn(family, message).status_int == 200  # the bank repeats itself: recorded once, one receipt
     assert len(mails(app)) == 1
@@ -238,10 +238,10 @@ def test_the_banks_notification_of_a_payment_mails_a_receipt_once(app, family):
 def test_a_refused_card_payment_mails_nothing_and_the_next_accepted_one_a_receipt(app, family):
     from test_online_payment import bank_signed, ipn, reference_of, start_payment
     reference = reference_of(start_payment(family))
-    assert ipn(family, bank_signed(app, 27_345, reference, code="00021", authorization="")).status_int == 200
+    assert ipn(family, bank_signed(app, 17_220, reference, code="00021", authorization="")).status_int == 200
     assert mails(app) == []
     accepted = reference_of(start_payment(family))
-    assert ipn(family, bank_signed(app, 27_345, accepted)).status_int == 200
+    assert ipn(family, bank_signed(app, 17_220, accepted)).status_int == 200
     assert [accepted in mail["text"] for mail in mails(app)] == [True]
 
 
