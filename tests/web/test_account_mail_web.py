@@ -47,9 +47,13 @@ def text(page) -> str:
     return " ".join((soup.find("main") or soup).get_text(" ").split())
 
 
+ACCOUNT_MAIL_KINDS = ("email-change", "password-link")
+
+
 def mails(app, family_id: str | None = None) -> list[dict]:
-    """The outbox, oldest first."""
-    return list(reversed(app.portal.outbox.page(family_id=family_id, limit=500)[0]))
+    """The account mails in the outbox, oldest first (the notices of decisions are tests/web/test_notices_web.py's)."""
+    return [mail for mail in reversed(app.portal.outbox.page(family_id=family_id, limit=500)[0])
+            if mail["kind"] in ACCOUNT_MAIL_KINDS]
 
 
 def post(client: TestApp, url: str, fields: dict | None = None, page_url: str = "/agent/familles"):
