@@ -5,6 +5,7 @@ import copy
 
 from storage.documents import SCHEMA_VERSION, DocumentStore
 from storage.mail.config import MAIL_DEFAULTS
+from storage.pieces.kinds import DEFAULT_RULES as DOCUMENT_RULES
 
 DEFAULT_SETTINGS = {
     "schema": SCHEMA_VERSION,
@@ -41,6 +42,8 @@ DEFAULT_SETTINGS = {
     "trusted_proxies": [],
     # E-mail (storage/mail/): the SMTP server; PORTAL_SMTP_* environment variables win over these (see Portal).
     "mail": MAIL_DEFAULTS,
+    # Supporting documents (storage/pieces/kinds.py): which document each section asks for, and which it requires.
+    "documents": {"rules": DOCUMENT_RULES},
 }
 
 
