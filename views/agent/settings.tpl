@@ -69,6 +69,8 @@
   <button type="submit" class="button">Enregistrer</button>
 </form>
 % include('agent/_mail_test.tpl')
+<h2>Pièces justificatives</h2>
+<p>Les documents que chaque rubrique demande aux familles (avis d'imposition, attestation CAF, RIB…) et ceux qui sont obligatoires : <a href="/agent/parametres/pieces-justificatives">régler les pièces justificatives</a>.</p>
 <h2>Services proposés aux familles</h2>
 % if services:
 <div class="table-wrap"><table>
