@@ -254,6 +254,8 @@ FORMS: dict[str, Form] = {
     "/agent/facturation": Form("agent", "/agent/facturation?mois=2026-12"),
     "/agent/parametres": Form("agent", "/agent/parametres"),
     "/agent/parametres/courriel-essai": Form("agent", "/agent/parametres", valid={"adresse": "agent@ville-demo.fr"}),
+    "/agent/parametres/pieces-justificatives": Form("agent", "/agent/parametres/pieces-justificatives", valid={
+        "doc_label_6": "Justificatif de domicile", "doc_section_6": "parent1", "doc_required_6": "1"}),
     f"/agent/courriels/<mail_id:re:{MAIL_ID_RULE}>/renvoyer": Form("agent", "/agent/courriels/{mail_id}",
                                                                   ids={"mail_id": [FAILED_MAIL_ID]}, setup=failed_mail),
     "/agent/services/nouveau": Form("agent", "/agent/services/nouveau", valid={
