@@ -69,8 +69,8 @@ def _edit(section_key: str, target_id, *, back_url: str, form_url: str, heading:
 
     return section_form(record, section_key, target_id, save=save, done=SENT, back_url=back_url, form_url=form_url,
                         heading=heading, action=action, target_label=target_label,
-                        pending=pending_values(db, section_key, target_id), secret_fields=SECRET_FIELDS.get(section_key, ()),
-                        piece_fields=piece_fields)
+                        pending=pending_values(db, section_key, target_id),
+                        secret_fields=SECRET_FIELDS.get(section_key, ()), piece_fields=piece_fields)
 
 
 # --- authorised persons -------------------------------------------------------------------------------

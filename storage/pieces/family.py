@@ -52,9 +52,9 @@ def attach_pieces(files: FamilyFiles, family_id: str, pieces: list[Piece], field
     def attach(db: TinyDB) -> list[dict]:
         waiting = len(awaiting_pieces(db))
         if waiting + len(pieces) > MAX_AWAITING:
-            raise PieceRefused(field_name, f"Vous avez déjà {waiting} pièces justificatives en attente de validation "
-                                           f"({MAX_AWAITING} au plus) : attendez la réponse de la mairie ou retirez une "
-                                           "demande avant d'en envoyer d'autres.")
+            raise PieceRefused(field_name, f"Vous avez déjà {waiting} pièces justificatives en attente de "
+                                           f"validation ({MAX_AWAITING} au plus) : attendez la réponse de la mairie "
+                                           "ou retirez une demande avant d'en envoyer d'autres.")
         _forget_unused_pieces(files, family_id, db)
         return [stored_piece(files, family_id, piece) for piece in pieces]
     return attach

@@ -99,7 +99,8 @@ def clean_document_rules(form: dict) -> tuple[list[dict], dict, list[dict]]:
         rows.append({"label": label, "section": section, "required": required})
         if label:
             if any(unicodedata.category(c) == "Cc" for c in label) or len(label) > MAX_LABEL:
-                errors[f"doc_label_{index}"] = f"Nom invalide : {MAX_LABEL} caractères au plus, sans caractère de contrôle."
+                errors[f"doc_label_{index}"] = (f"Nom invalide : {MAX_LABEL} caractères au plus, sans caractère "
+                                                "de contrôle.")
             elif section not in sections:
                 errors[f"doc_section_{index}"] = f"Choisissez la rubrique qui demande « {label} »."
             elif (type_key(label), section) in seen:

@@ -22,8 +22,8 @@ from storage.pieces.kinds import (DEFAULT_RULES, DocumentField, clean_document_r
                                   missing_documents, reminders, type_key)
 from storage.pieces.preregistration import MAX_WAITING, preregistration_files
 from storage.preregistrations import Preregistrations
-from storage.requests import (cancel_request, register_decision_hooks, submit_request, validate_request,
-                              withdraw_request)
+from storage.requests import (RequestRefused, cancel_request, register_decision_hooks, submit_request,
+                              validate_request, withdraw_request)
 from storage.counters import Numbers
 
 FAMILY, OTHER = "770400070", "770400080"
@@ -223,14 +223,14 @@ def test_a_request_records_its_documents_and_stores_them_in_the_family_folder(fa
 
 
 def test_a_refused_change_stores_no_document(families):
-    with pytest.raises(Exception):
+    with pytest.raises(RequestRefused, match="Aucune modification"):
         send(families, 780, [attestation()])  # the demo's current quotient: no change
     assert files_of(families) == []
 
 
 @pytest.mark.parametrize("close", [
-    lambda f, r: withdraw_request(f, FAMILY, r), lambda f, r: cancel_request(f, FAMILY, r, "agent", "Merci de joindre")],
-    ids=["withdrawn", "cancelled"])
+    lambda f, r: withdraw_request(f, FAMILY, r),
+    lambda f, r: cancel_request(f, FAMILY, r, "agent", "Merci de joindre")], ids=["withdrawn", "cancelled"])
 def test_a_withdrawn_or_cancelled_request_deletes_its_documents_at_once(families, close):
     request_id = send(families, 810, [attestation()])
     kept_id = send(families, 820, [attestation("autre.pdf")], family_id=FAMILY)

@@ -206,7 +206,8 @@ NEW_BANK = {"holder": "Karim MARTIN", "iban": "FR14 2004 1010 0505 0001 3M02 606
 
 def test_a_change_of_bank_details_needs_the_rib(demo_app, family):
     page = family.get(BANK_FORM)
-    assert "RIB (relevé d'identité bancaire) — obligatoire" in page.html.find("label", attrs={"for": f"f-{RIB_FIELD}"}).get_text()
+    label = page.html.find("label", attrs={"for": f"f-{RIB_FIELD}"})
+    assert "RIB (relevé d'identité bancaire) — obligatoire" in label.get_text()
     answer = send(family, BANK_FORM, NEW_BANK)
     assert answer.status_int == 200
     assert field_error(answer, RIB_FIELD) == ("Joignez ce document : « RIB (relevé d'identité bancaire) » est "
@@ -250,7 +251,8 @@ def test_a_settings_line_without_section_is_explained_and_nothing_changes(demo_a
     form["doc_label_6"] = "Bulletin de salaire"
     answer = form.submit(status="*")
     assert answer.status_int == 200
-    assert "Choisissez la rubrique qui demande « Bulletin de salaire »" in answer.html.find(id="form-errors").get_text()
+    assert "Choisissez la rubrique qui demande « Bulletin de salaire »" in \
+        answer.html.find(id="form-errors").get_text()
     assert answer.html.find(id="doc_label_6")["value"] == "Bulletin de salaire"
     saved = demo_app.portal.documents.read(demo_app.portal.documents.root / "settings.json").table("settings")
     assert "documents" not in (saved.get(doc_id=1) or {})

@@ -62,7 +62,8 @@ UPLOAD_FIELDS = {
         "family", "/mes-informations/coordonnees-bancaires/modifier", "piece-rib-releve-d-identite-bancaire",
         {"holder": "Karim MARTIN", "iban": "FR14 2004 1010 0505 0001 3M02 606", "bic": "PSSTFRPPPAR"}),
     "/mes-informations/enfants/1/sanitaires": UploadField(
-        "family", "/mes-informations/enfants/1/sanitaires", "piece-carnet-de-vaccination", {"doctor_name": "Dr Nouveau"}),
+        "family", "/mes-informations/enfants/1/sanitaires", "piece-carnet-de-vaccination",
+        {"doctor_name": "Dr Nouveau"}),
     "/mes-informations/enfants/1/sanitaires#pai": UploadField(
         "family", "/mes-informations/enfants/1/sanitaires", "piece-pai-projet-d-accueil-individualise",
         {"doctor_name": "Dr Nouveau"}),
