@@ -16,7 +16,7 @@ from bottle import Bottle
 from routes import (agent_account, agent_billing, agent_families, agent_home, agent_ledger, agent_mail, agent_messages,
                     agent_requests, agent_settings, auth, family_account, family_enrolments, family_home,
                     family_invoices, family_messages, family_notices, family_record, family_requests, online_payment,
-                    password_reset, preregistration, static_files, web)
+                    password_reset, pieces, preregistration, static_files, web)
 from routes import legal
 from storage.agents import Agents
 from storage.certificates import certificate_files
@@ -37,9 +37,10 @@ from storage.mail.reminders import InvoiceReminders
 from storage.mail.sender import MailSender
 from storage.passwords import generate_password, hash_password
 from storage.photos import FamilyFiles
+from storage.pieces.family import PIECE_HOOKS, piece_files
 from storage.portal_log import attach_log_file, detach_log_file, mask_sensitive_data_on
 from storage.preregistrations import Preregistrations
-from storage.requests import register_request_kind
+from storage.requests import register_decision_hooks, register_request_kind
 from storage.public_address import clean_public_url, configured_public_url, parse_host_list
 from storage.services import Services
 from storage.sessions import SessionStore
@@ -53,7 +54,7 @@ from storage.protection.throttle import LoginThrottle
 ROUTE_MODULES = (auth, family_home, family_record, family_requests, family_invoices, family_messages, family_account,
                  family_notices, family_enrolments, online_payment, agent_home, agent_requests, agent_messages, agent_families,
                  agent_ledger, agent_billing, agent_settings, agent_account, preregistration, static_files,
-                 agent_mail, password_reset, legal)
+                 agent_mail, password_reset, legal, pieces)
 log = logging.getLogger("portal")
 
 
@@ -81,6 +82,7 @@ class Portal:
         self.agents = Agents(self.documents)
         self.photos = FamilyFiles(data_dir, "photos")
         self.certificates = certificate_files(data_dir)
+        self.pieces = piece_files(data_dir)  # supporting documents of requests, then the families' pièces
         self.services = Services(self.documents)
         self.numbers = Numbers(self.documents, self.families)
         self.preregistrations = Preregistrations(self.documents)
@@ -108,9 +110,11 @@ class Portal:
 
 
 def register_request_kinds() -> None:
-    """Requests that are not record changes: how the agent's validation checks and applies them."""
+    """Requests that are not record changes: how the agent's validation checks and applies them; and what follows
+    the decision on any request (its supporting documents kept as pièces, or deleted)."""
     for section, kind in ENROLMENT_REQUEST_KINDS.items():
         register_request_kind(section, kind)
+    register_decision_hooks("pieces", PIECE_HOOKS)  # every request's supporting documents: kept or deleted
 
 
 def register_notice_jobs(portal: Portal) -> None:
@@ -257,7 +261,8 @@ def main(argv: list[str] | None = None) -> int:
     # trusted-proxies setting for X-Forwarded-For; X-Forwarded-Host must name an allowed host).
     try:
         waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="PortailFamille",
-                       max_request_body_size=web.MAX_BODY_BYTES + 65536, connection_limit=1000,
+                       max_request_body_size=max(web.MAX_BODY_BYTES, web.DOCUMENTS_BODY_BYTES) + 65536,
+                       connection_limit=1000,
                        clear_untrusted_proxy_headers=False, _quiet=True)
     finally:
         stop_jobs(app)

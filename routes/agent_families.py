@@ -19,6 +19,8 @@ from storage.accounts.mails import masked_email
 from storage.accounts.password_links import ACCOUNT_OPENED, AGENT_RESET
 from storage.families import account_of, record_of, set_family_active
 from storage.ledger import balance_cents
+from storage.pieces.family import kept_pieces
+from storage.pieces.kinds import SECTION_CHOICES
 from storage.preregistrations import clean_preregistration, create_family_account
 from storage.requests import AUDIT_LABELS, RequestRefused, edit_record_directly, pending_requests, recent_audit
 from storage.sections import SECTIONS, child_label, current_values, find_target, person_label
@@ -60,7 +62,8 @@ def family_page(family_id: str):
                   mailed_to=masked_email(holder_email(record)),
                   balance=balance_cents(portal().families.read_ledger(family_id)), sections=sections,
                   children=children, persons=persons, person_label=person_label, audit=audit,
-                  audit_labels=AUDIT_LABELS, all_sections=SECTIONS)
+                  audit_labels=AUDIT_LABELS, all_sections=SECTIONS, pieces=kept_pieces(db),
+                  piece_sections=dict(SECTION_CHOICES))
 
 
 def _direct_form(family_id: str, section_key: str, target_id=None, *, action: str = "update", target_label: str = "",

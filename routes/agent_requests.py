@@ -11,6 +11,7 @@ from routes.web import (flash, form_text, is_fragment, portal, public_url, redir
                         require_agent, require_module, upload_response)
 from storage.certificates import certificate_of
 from storage.families import record_of
+from storage.pieces.kinds import reminders
 from storage.requests import (AUDIT_LABELS, Decision, all_requests, cancel_request, conflicts_of,
                               pending_requests, recent_audit, request_by_id, validate_request)
 from storage.sections import SECTIONS
@@ -66,7 +67,7 @@ def _card(request: dict, record: dict, family_id: str, message=None, conflicts=N
             message = message or OUTCOME_MESSAGES["target_missing"]
     return {"request": request, "title": request_title(request), "rows": change_rows(request, record),
             "status": status_label(request["status"]), "conflicts": conflicts or [], "family_id": family_id,
-            "message": message}
+            "message": message, "reminders": reminders(portal().settings.values, request["section"])}
 
 
 @app.get("/agent/demandes/<family_id>")
@@ -127,8 +128,14 @@ def validate(family_id: str, request_id: int):
 @app.post("/agent/demandes/<family_id>/<request_id:int>/annuler")
 def cancel(family_id: str, request_id: int):
     agent = require_agent()
+    db, _ = _family_snapshot(family_id)
+    request = request_by_id(db, request_id)
+    reminder = form_text("motif_piece", 500)  # "Merci de joindre : …", one of the card's choices
+    if request is None or reminder not in reminders(portal().settings.values, request["section"]):
+        reminder = ""
+    reason = " ".join(part for part in (reminder, form_text("motif", 500)) if part)[:500]
     try:
-        decision = cancel_request(portal().families, family_id, request_id, agent, form_text("motif", 500))
+        decision = cancel_request(portal().families, family_id, request_id, agent, reason)
     except KeyError:
         abort(404)
     return _after_decision(family_id, decision)

@@ -4,10 +4,13 @@ from __future__ import annotations
 from bottle import Bottle, abort, request
 
 from routes.display import SECTION_SLUGS, SLUG_SECTIONS, section_rows
+from routes.pieces import WITH_DOCUMENTS
 from routes.record_forms import section_form
 from routes.web import flash, portal, redirect, render, require_family, upload_response
 from storage.families import record_of
 from storage.photos import MAX_UPLOAD_BYTES, PhotoRefused, reencode_photo
+from storage.pieces.family import attach_pieces
+from storage.pieces.kinds import document_fields
 from storage.requests import RequestRefused, pending_requests, pending_values, submit_request
 from storage.sections import SECTIONS, child_label, current_values, find_target, person_label
 
@@ -46,7 +49,7 @@ def section_page(slug: str):
                   edit_url=f"/mes-informations/{slug}/modifier", empty=not any(values.values()))
 
 
-@app.route(f"/mes-informations/<slug:re:{SLUG_PATTERN}>/modifier", method=["GET", "POST"])
+@app.route(f"/mes-informations/<slug:re:{SLUG_PATTERN}>/modifier", method=["GET", "POST"], **WITH_DOCUMENTS)
 def section_edit(slug: str):
     section_key = SLUG_SECTIONS[slug]
     return _edit(section_key, None, back_url=f"/mes-informations/{slug}", form_url=f"/mes-informations/{slug}/modifier",
@@ -57,14 +60,17 @@ def _edit(section_key: str, target_id, *, back_url: str, form_url: str, heading:
           target_label: str = ""):
     """A section form whose valid submission stores a pending request for the agent."""
     family_id, db, record = _family()
+    piece_fields = document_fields(portal().settings.values, section_key)
 
-    def save(values: dict, label: str) -> None:
+    def save(values: dict, label: str, pieces: list = ()) -> None:
+        attach = attach_pieces(portal().pieces, family_id, pieces, piece_fields[0].name) if pieces else None
         submit_request(portal().families, family_id, section_key, values, target_id=target_id, action=action,
-                       target_label=label)
+                       target_label=label, attach=attach)
 
     return section_form(record, section_key, target_id, save=save, done=SENT, back_url=back_url, form_url=form_url,
                         heading=heading, action=action, target_label=target_label,
-                        pending=pending_values(db, section_key, target_id), secret_fields=SECRET_FIELDS.get(section_key, ()))
+                        pending=pending_values(db, section_key, target_id),
+                        secret_fields=SECRET_FIELDS.get(section_key, ()), piece_fields=piece_fields)
 
 
 # --- authorised persons -------------------------------------------------------------------------------
@@ -82,13 +88,13 @@ def persons():
                   person_label=person_label)
 
 
-@app.route("/mes-informations/personnes/ajouter", method=["GET", "POST"])
+@app.route("/mes-informations/personnes/ajouter", method=["GET", "POST"], **WITH_DOCUMENTS)
 def person_add():
     return _edit("person", None, action="add", back_url="/mes-informations/personnes",
                  form_url="/mes-informations/personnes/ajouter", heading="Ajouter une personne autorisée")
 
 
-@app.route("/mes-informations/personnes/<person_id:int>/modifier", method=["GET", "POST"])
+@app.route("/mes-informations/personnes/<person_id:int>/modifier", method=["GET", "POST"], **WITH_DOCUMENTS)
 def person_edit(person_id: int):
     person = _own_person(person_id)
     return _edit("person", person_id, back_url="/mes-informations/personnes",
@@ -140,7 +146,8 @@ def child_page(child_id: int):
                   photo_pending=photo_pending)
 
 
-@app.route("/mes-informations/enfants/<child_id:int>/<part:re:complementaires|sanitaires>", method=["GET", "POST"])
+@app.route("/mes-informations/enfants/<child_id:int>/<part:re:complementaires|sanitaires>", method=["GET", "POST"],
+           **WITH_DOCUMENTS)
 def child_edit(child_id: int, part: str):
     _, _, record = _family()
     child = _own_child(record, child_id)

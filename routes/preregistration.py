@@ -7,11 +7,14 @@ from dataclasses import replace
 from bottle import Bottle, abort, request, response
 
 from routes.account_mail import hand_over_access
+from routes.pieces import WITH_DOCUMENTS, posted_pieces, required_missing
 from routes.web import (client_address, current_session, flash, found, form_text, page_of, pdf_response, portal,
                         portal_address_for_letters, posted_form, redirect, render, require_agent)
 from storage.accounts.access import holder_email
 from storage.accounts.mails import masked_email
 from storage.accounts.password_links import ACCOUNT_OPENED
+from storage.pieces.checks import PieceRefused
+from storage.pieces.kinds import PREREGISTRATION, document_fields
 from storage.preregistrations import CHILD_IDENTITY, CHILD_ROWS, MESSAGE, clean_preregistration
 from storage.protection.refusals import Refusal
 from storage.protection.submissions import ADDRESS_QUOTA, FORM_EXPIRED, FORM_TOO_FAST, TOTAL_QUOTA
@@ -40,27 +43,36 @@ def form_groups():
     return groups
 
 
-@app.route("/pre-inscription", method=["GET", "POST"])
+@app.route("/pre-inscription", method=["GET", "POST"], **WITH_DOCUMENTS)
 def preregistration_form():
     guard = portal().preregistration_guard
-    values, errors, refusal = {}, {}, None
+    piece_fields = document_fields(portal().settings.values, PREREGISTRATION)
+    values, errors, refusal, pieces_sent = {}, {}, None, False
     if request.method == "POST":
         values = posted_form()
         if values.get("site_web"):  # a robot filled the hidden field: pretend success, store nothing
             redirect("/pre-inscription/envoyee")
         clean, errors = clean_preregistration(values)
+        pieces, piece_errors, pieces_sent = posted_pieces(piece_fields)
+        errors.update(piece_errors)
+        errors.update(required_missing(piece_fields, pieces, errors))
         if not errors:
             refusal = guard.fill_refusal(values.get(STAMP_FIELD, "")) or guard.reserve(client_address())
             if refusal is None:
-                portal().preregistrations.submit(clean)
-                redirect("/pre-inscription/envoyee")
-            if refusal.reason in (ADDRESS_QUOTA, TOTAL_QUOTA):
+                try:
+                    portal().preregistrations.submit(clean, pieces, piece_fields[0].name if piece_fields else "")
+                except PieceRefused as refused:
+                    errors[refused.field] = str(refused)
+                else:
+                    redirect("/pre-inscription/envoyee")
+            elif refusal.reason in (ADDRESS_QUOTA, TOTAL_QUOTA):
                 response.status = 429
                 response.set_header("Retry-After", str(refusal.wait_seconds))
     return render("public/preregistration.tpl", title="Pré-inscription d'une nouvelle famille", groups=form_groups(),
                   message_field=MESSAGE, values=values, errors=errors,
                   refusal=preregistration_refusal_message(refusal) if refusal else None,
-                  stamp=guard.form_stamp(values.get(STAMP_FIELD, "")))
+                  stamp=guard.form_stamp(values.get(STAMP_FIELD, "")), piece_fields=piece_fields,
+                  pieces_again=pieces_sent)
 
 
 def preregistration_refusal_message(refusal: Refusal) -> str:

@@ -167,7 +167,7 @@ def check_request() -> None:
     guard_areas()
     if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
         return
-    if (request.content_length or 0) > MAX_BODY_BYTES:
+    if (request.content_length or 0) > body_limit():
         raise HTTPError(413, "Requête trop volumineuse.")
     if request.method == "POST" and request.path in CSRF_EXEMPT_PATHS:
         return
@@ -179,6 +179,26 @@ def check_request() -> None:
         raise HTTPError(400, "Requête incorrecte.")
     if not expected or not hmac.compare_digest(sent.encode("utf-8", "replace"), expected.encode("utf-8", "replace")):
         raise HTTPError(403, "csrf")
+
+
+# --- forms carrying supporting documents (issue 14) ---------------------------------------------------------------
+# A form that carries supporting documents (3 files of 5 MB at most, storage/pieces/checks.py) may send up to
+# DOCUMENTS_BODY_BYTES; its route says so with body_limit=DOCUMENTS_BODY_BYTES in its config. Every other request keeps
+# MAX_BODY_BYTES. Waitress is given the larger limit (portal.py).
+DOCUMENTS_BODY_BYTES = 16 * 1024 * 1024
+
+
+def body_limit() -> int:
+    """The largest body this request's route accepts (looked up only for a body past the usual limit)."""
+    if (request.content_length or 0) <= MAX_BODY_BYTES:
+        return MAX_BODY_BYTES
+    try:
+        route, _ = request.app.router.match(request.environ)
+    except HTTPError:  # no such route (404, 405): the usual limit
+        return MAX_BODY_BYTES
+    return min(int(route.config.get("body_limit", MAX_BODY_BYTES)), DOCUMENTS_BODY_BYTES)
+
+# --- end of forms carrying supporting documents ----------------------------------------------------------------------
 
 
 def allow_form_action(origin: str) -> None:
@@ -309,7 +329,9 @@ ERROR_TEXTS = {
     403: ("Accès refusé", "Vous n'avez pas accès à cette page."),
     404: ("Page introuvable", "Cette page n'existe pas ou n'est plus disponible."),
     405: ("Action impossible", "Cette action n'est pas possible à cette adresse."),
-    413: ("Envoi trop volumineux", "Le fichier ou le formulaire envoyé est trop volumineux (8 Mo au plus)."),
+    413: ("Envoi trop volumineux", "Le fichier ou le formulaire envoyé est trop volumineux (5 Mo au plus par "
+                                   "fichier). Rien n'a été enregistré : revenez en arrière et choisissez un fichier "
+                                   "plus léger."),
     500: ("Erreur du serveur", "Une erreur inattendue s'est produite. Elle a été enregistrée ; "
                                "réessayez dans un instant ou contactez la mairie."),
 }
@@ -375,9 +397,10 @@ def require_module(name: str) -> None:
 UPLOAD_POLICY = "sandbox; default-src 'none'"
 
 
-def upload_response(files, family_id: str, name: str | None):
-    """One of a family's uploaded files (photo, certificate); 404 when absent. A PDF is a download, never shown in
-    the page; no upload is sniffed as another type, run with our origin, or kept by any cache."""
+def upload_response(files, family_id: str, name: str | None, download_name: str | None = None):
+    """One of a family's uploaded files (photo, certificate, supporting document); 404 when absent. A PDF, and any
+    file given a download_name, is a download, never shown in the page; no upload is sniffed as another type, run
+    with our origin, or kept by any cache."""
     path = files.path(family_id, name)
     if path is None:
         abort(404)
@@ -387,6 +410,10 @@ def upload_response(files, family_id: str, name: str | None):
     if path.suffix == ".pdf":
         headers.update({"Content-Type": "application/pdf",
                         "Content-Disposition": 'attachment; filename="justificatif.pdf"'})
+    if download_name:
+        ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "-", unicodedata.normalize("NFKD", download_name)
+                            .encode("ascii", "ignore").decode())[:80] or "document"
+        headers["Content-Disposition"] = f'attachment; filename="{ascii_name}"'
     return bottle.HTTPResponse(path.read_bytes(), **headers)
 
 

@@ -15,6 +15,9 @@ from storage.accounts.access import Access, prepare_access
 from storage.accounts.password_links import ACCOUNT_OPENED
 from storage.families import RECORD_ID, Families, now_iso
 from storage.fields import Field, clean_form
+from storage.pieces.checks import Piece
+from storage.pieces.preregistration import (delete_preregistration_pieces, keep_preregistration_pieces,
+                                            store_preregistration_pieces)
 from storage.sections import CHILD_IDENTITY as BIRTH_IDENTITY
 from storage.sections import SECTIONS, clean_section
 
@@ -97,12 +100,17 @@ class Preregistrations:
         self._path = documents.root / "preregistrations.json"
         self._validating = threading.Lock()  # one validation at a time: its steps span several files
 
-    def submit(self, clean: dict) -> int:
+    def submit(self, clean: dict, pieces: list[Piece] = (), pieces_field: str = "") -> int:
+        """Store a pre-registration with its documents (PieceRefused on pieces_field when too many wait)."""
         from tinydb.table import Document
         with self._documents.transaction(self._path) as db:
-            return db.table("preregistrations").insert(Document(dict(
+            table, number = db.table("preregistrations"), _next_number(db)
+            pending = [doc for doc in table.all() if doc["status"] == "pending"]
+            documents = store_preregistration_pieces(self._documents.root, number, pending, list(pieces), pieces_field)
+            return table.insert(Document(dict(
                 clean, schema=SCHEMA_VERSION, status="pending", created_at=now_iso(), decided_at=None,
-                decided_by=None, reason="", family_id=None), doc_id=_next_number(db)))
+                decided_by=None, reason="", family_id=None, **({"documents": documents} if documents else {})),
+                doc_id=number))
 
     def all(self) -> list[dict]:
         return sorted(self._documents.read(self._path).table("preregistrations").all(), key=lambda d: d.doc_id,
@@ -138,6 +146,7 @@ class Preregistrations:
                 return None
             family_id, doc = reserved
             access = open_family_account(families, family_id, doc)
+            keep_preregistration_pieces(families, family_id, preregistration_id, doc, agent, now_iso())
             self._mark_validated(preregistration_id, agent)
         return access
 
@@ -167,19 +176,24 @@ class Preregistrations:
                 return False
             table.update({"status": "cancelled", "decided_at": now_iso(), "decided_by": agent, "reason": reason},
                          doc_ids=[preregistration_id])
-            return True
+            documents = doc.get("documents") or []
+        delete_preregistration_pieces(self._documents.root, preregistration_id, documents)
+        return True
 
     def delete_pending(self, preregistration_ids: list[int], agent: str) -> list[int]:
         """Delete those of the given pre-registrations that are pending and not being validated (junk sent to the
         public form), and journal the deletion; returns the ids deleted."""
         with self._documents.transaction(self._path) as db:
             table = db.table("preregistrations")
-            deleted = sorted({doc.doc_id for doc in (table.get(doc_id=i) for i in preregistration_ids)
-                              if doc is not None and doc["status"] == "pending" and not doc.get("family_id")})
+            chosen = {doc.doc_id: doc for doc in (table.get(doc_id=i) for i in preregistration_ids)
+                      if doc is not None and doc["status"] == "pending" and not doc.get("family_id")}
+            deleted = sorted(chosen)
             if deleted:
                 table.remove(doc_ids=deleted)
                 db.table("deletions").insert({"schema": SCHEMA_VERSION, "at": now_iso(), "by": agent,
                                               "count": len(deleted), "ids": deleted})
+        for number, doc in chosen.items():
+            delete_preregistration_pieces(self._documents.root, number, doc.get("documents") or [])
         return deleted
 
     def recent_deletions(self, limit: int = 10) -> list[dict]:

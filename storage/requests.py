@@ -49,6 +49,23 @@ def register_request_kind(section: str, kind: RequestKind) -> None:
     REQUEST_KINDS[section] = kind
 
 
+@dataclass(frozen=True)
+class DecisionHooks:
+    """What a capability that rides on every kind of request (supporting documents) does when one is decided:
+    validated(db, request) inside the validating transaction, so that its writes and the decision are one write;
+    closed(families, family_id, request) once a withdrawal or cancellation is written (e.g. delete its files)."""
+    validated: Callable[[TinyDB, dict], None] | None = None
+    closed: Callable[[Families, str, dict], None] | None = None
+
+
+DECISION_HOOKS: dict[str, DecisionHooks] = {}  # filled by create_app through register_decision_hooks
+
+
+def register_decision_hooks(name: str, hooks: DecisionHooks) -> None:
+    """Let hooks follow the decisions on every request (registering again under the same name replaces them)."""
+    DECISION_HOOKS[name] = hooks
+
+
 def _empty(value) -> bool:
     """No value at all (0 is a value: a quotient familial of 0 is real)."""
     return value is None or value is False or value == "" or value == []
@@ -91,25 +108,31 @@ def requested_changes(record: dict, section_key: str, requested: dict, target_id
 
 
 def submit_request(families: Families, family_id: str, section_key: str, requested: dict, *,
-                   target_id=None, action: str = "update", target_label: str = "") -> int:
-    """Store a pending request for the changes in requested; the family record itself is not touched."""
+                   target_id=None, action: str = "update", target_label: str = "",
+                   attach: Callable[[TinyDB], list[dict]] | None = None) -> int:
+    """Store a pending request for the changes in requested; the family record itself is not touched.
+
+    attach(db), called in the same transaction once the change is accepted, stores the supporting documents sent
+    with it and returns what the request records of them (storage/pieces/family.py)."""
     with families.transaction(family_id) as db:
         changes = requested_changes(record_of(db), section_key, requested, target_id, action)
         if any(r["section"] == section_key and r["action"] == action and str(r.get("target_id")) == str(target_id)
                and r["changes"] == changes for r in pending_requests(db)):
             raise RequestRefused("Une demande identique est déjà en attente de validation.")
         return insert_request(db, family_id, section_key, changes, action=action, target_id=target_id,
-                              target_label=target_label)
+                              target_label=target_label, documents=attach(db) if attach is not None else None)
 
 
 def insert_request(db: TinyDB, family_id: str, section_key: str, changes: list[dict], *, action: str = "update",
-                   target_id=None, target_label: str = "", payload: dict | None = None) -> int:
+                   target_id=None, target_label: str = "", payload: dict | None = None,
+                   documents: list[dict] | None = None) -> int:
     """Store one pending request document in the family's file (inside the caller's transaction)."""
     return db.table("requests").insert({
         "schema": SCHEMA_VERSION, "section": section_key, "action": action,
         "target_id": target_id, "target_label": target_label, "changes": changes, "payload": payload,
         "status": "pending", "created_at": now_iso(), "created_by": family_id,
         "decided_at": None, "decided_by": None, "reason": "",
+        **({"documents": documents} if documents else {}),
     })
 
 
@@ -183,7 +206,7 @@ def validate_request(families: Families, family_id: str, request_id: int, agent:
             if problem:
                 return Decision("refused", request, message=problem)
             kind.apply(db, record, request, options or {})
-            return Decision("validated", _decide(db, request, "validated", agent, "agent"))
+            return Decision("validated", _validated(db, request, agent))
         exists, stale = conflicts_of(record, request)
         if not exists:
             return Decision("target_missing", request)
@@ -191,8 +214,17 @@ def validate_request(families: Families, family_id: str, request_id: int, agent:
             return Decision("conflict", request, stale)
         obsolete = _apply(record, request)
         db.table("record").update(record, doc_ids=[RECORD_ID])
-        decided = _decide(db, request, "validated", agent, "agent", conflicts=stale)
+        decided = _validated(db, request, agent, conflicts=stale)
         return Decision("validated", decided, stale, obsolete)
+
+
+def _validated(db: TinyDB, request: dict, agent: str, conflicts: list | None = None) -> dict:
+    """Mark the request validated and let the decision hooks write with it (inside the validating transaction)."""
+    decided = _decide(db, request, "validated", agent, "agent", conflicts=conflicts)
+    for hooks in DECISION_HOOKS.values():
+        if hooks.validated is not None:
+            hooks.validated(db, decided)
+    return decided
 
 
 def _apply(record: dict, request: dict) -> list:
@@ -230,6 +262,9 @@ def _close(families: Families, family_id: str, request_id: int, status: str, *, 
     kind = REQUEST_KINDS.get(decided["section"])
     if kind is not None and kind.closed is not None:
         kind.closed(families, family_id, decided)
+    for hooks in DECISION_HOOKS.values():
+        if hooks.closed is not None:
+            hooks.closed(families, family_id, decided)
     return Decision(status, decided, obsolete_files=photos)
 
 

@@ -6,6 +6,7 @@ import copy
 from storage.documents import SCHEMA_VERSION, DocumentStore
 from storage.mail.config import MAIL_DEFAULTS
 from storage.mail.preferences import NOTICE_DEFAULTS
+from storage.pieces.kinds import DEFAULT_RULES as DOCUMENT_RULES
 
 DEFAULT_SETTINGS = {
     "schema": SCHEMA_VERSION,
@@ -47,6 +48,8 @@ DEFAULT_SETTINGS = {
     "legal": {"publication_director": "", "host_name": "", "host_address": "", "dpo_contact": ""},
     # Notices to families and the agent (storage/mail/preferences.py): reminder delay, the agent's daily summary.
     "notices": NOTICE_DEFAULTS,
+    # Supporting documents (storage/pieces/kinds.py): which document each section asks for, and which it requires.
+    "documents": {"rules": DOCUMENT_RULES},
 }
 
 

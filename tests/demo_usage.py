@@ -1,5 +1,6 @@
 """The demo commune after a little use, through the portal's own forms: pages that only exist once someone has
-sent a pre-registration, a child's photo or a medical certificate, or once the agent has published an announcement.
+sent a pre-registration, a child's photo, a medical certificate or supporting documents (pièces justificatives), or
+once the agent has published an announcement.
 The crawl (tests/web/test_crawl.py) and the accessibility check (tests/browser/test_accessibility.py) run on it,
 the first through WebTest, the second against the real server: a Session adapts either.
 
@@ -22,6 +23,9 @@ NEW_FAMILY = {"p1_title": "Mme", "p1_last_name": "NOUVEL", "p1_first_name": "Ann
               "p1_phone_mobile": "06 10 20 30 40", "c0_first_name": "Paul", "c0_last_name": "NOUVEL",
               "c0_birth_date": "2019-05-04", "c0_sex": "M", "message": "Arrivée dans la commune en janvier."}
 CERTIFICATE = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+# Supporting documents: the file inputs of the default Paramètres › Pièces justificatives (storage/pieces/kinds.py).
+PIECE_FIELDS = {"preregistration": "piece-justificatif-de-domicile", "tax": "piece-avis-d-imposition",
+                "caf": "piece-attestation-de-quotient-familial-caf"}
 
 
 def photo_png() -> bytes:
@@ -62,9 +66,12 @@ def submit(session: Session, page: str, action: str, values: dict, files: dict |
 
 
 def use_the_demo(visitor: Session, family: Session, agent: Session, wait: Callable[[float], None] = time.sleep) -> None:
-    """A pending pre-registration, two photos (one validated, one waiting), an absence with its certificate and an
-    announcement to every family. wait(seconds) lets time pass (the portal's clock, or the real one for a server)."""
-    submit(visitor, "/pre-inscription", "/pre-inscription", NEW_FAMILY, fill_in=lambda: wait(MIN_FILL_SECONDS))
+    """A pending pre-registration with its justificatif de domicile, two photos (one validated, one waiting), an
+    absence with its certificate, two changes with a supporting document (one validated: a pièce of the family, one
+    waiting) and an announcement to every family. wait(seconds) lets time pass (the portal's clock, or the real one
+    for a server)."""
+    submit(visitor, "/pre-inscription", "/pre-inscription", NEW_FAMILY, fill_in=lambda: wait(MIN_FILL_SECONDS),
+           files={PIECE_FIELDS["preregistration"]: ("facture-energie.pdf", CERTIFICATE)})
     for child_id in (1, 2):
         submit(family, f"/mes-informations/enfants/{child_id}/photo", f"/mes-informations/enfants/{child_id}/photo",
                {}, {"photo": ("photo.png", photo_png())})
@@ -80,13 +87,25 @@ def use_the_demo(visitor: Session, family: Session, agent: Session, wait: Callab
     assert photo_forms, "no request to validate for 770400070"
     first_photo = next(a for a in sorted(photo_forms) if _is_photo_request(requests_page, a))
     submit(agent, "/agent/demandes/770400070", first_photo, {})
+    submit(family, "/mes-informations/donnees-fiscales/modifier", "/mes-informations/donnees-fiscales/modifier",
+           {"income": "43100"}, {PIECE_FIELDS["tax"]: ("avis-impot-2026.pdf", CERTIFICATE)})
+    submit(family, "/mes-informations/caf/modifier", "/mes-informations/caf/modifier",
+           {"qf": "805"}, {PIECE_FIELDS["caf"]: ("attestation-caf.png", photo_png())})
+    requests_page = agent.get("/agent/demandes/770400070")
+    tax_form = next(f["action"] for f in post_forms(requests_page)
+                    if f["action"].endswith("/valider") and "Données fiscales" in _card_of(requests_page, f["action"]))
+    submit(agent, "/agent/demandes/770400070", tax_form, {})
 
 
 def _is_photo_request(html: str, action: str) -> bool:
     """Whether the request card whose Valider form posts to action is a photo request."""
+    return "photo.jpg" in _card_of(html, action)
+
+
+def _card_of(html: str, action: str) -> str:
+    """The HTML of the request card whose Valider form posts to action."""
     request_id = action.rstrip("/").split("/")[-2]
-    card = html.split(f'id="demande-{request_id}"', 1)[-1].split("</article>", 1)[0]
-    return "photo.jpg" in card
+    return html.split(f'id="demande-{request_id}"', 1)[-1].split("</article>", 1)[0]
 
 
 # --- adapters -------------------------------------------------------------------------------------------------------

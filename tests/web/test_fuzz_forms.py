@@ -261,6 +261,8 @@ FORMS: dict[str, Form] = {
         "host_address": "2 rue des Serveurs\n59100 Roubaix\n01 02 03 04 05"}),
     "/agent/parametres/pages-legales/<slug:re:mentions-legales|accessibilite|donnees-personnelles|aide>": Form(
         "agent", "/agent/parametres/pages-legales", valid={"texte": "## Horaires\nLa mairie ouvre le matin."}),
+    "/agent/parametres/pieces-justificatives": Form("agent", "/agent/parametres/pieces-justificatives", valid={
+        "doc_label_6": "Justificatif de domicile", "doc_section_6": "parent1", "doc_required_6": "1"}),
     f"/agent/courriels/<mail_id:re:{MAIL_ID_RULE}>/renvoyer": Form("agent", "/agent/courriels/{mail_id}",
                                                                   ids={"mail_id": [FAILED_MAIL_ID]}, setup=failed_mail),
     "/agent/services/nouveau": Form("agent", "/agent/services/nouveau", valid={

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 from webtest import TestApp
+from webtest.forms import File
 
 from helpers import csrf_from as csrf
 from helpers import logged_in as log_in
@@ -14,6 +15,8 @@ from storage.demo import DEMO_ACCOUNTS, DEMO_AGENT
 
 FAMILY_A = "770400070"  # Sophie and Karim MARTIN, children 1 (Léa) and 2 (Tom), person 1
 FAMILY_B = "770400080"  # Nadia ABDEL, no conjoint
+# A change of bank details needs the RIB (Paramètres › Pièces justificatives, required by default).
+RIB = {"piece-rib-releve-d-identite-bancaire": [("rib.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n")]}
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -55,7 +58,7 @@ def posted(form) -> dict:
     """name -> sorted non-empty values that the form would post (what the user sees typed/checked)."""
     values: dict = {}
     for name, value in form.submit_fields():
-        if name != "csrf_token" and value not in ("", None):
+        if name != "csrf_token" and value not in ("", None) and not isinstance(value, File):  # files are never kept
             values.setdefault(name, []).append(value)
     return {name: sorted(v) for name, v in values.items()}
 
@@ -146,7 +149,7 @@ VALID_CHANGES = [
       "Date du quotient familial": ("01/01/2026", "01/09/2026")}),
     ("coordonnees-bancaires", FAMILY_A, "/mes-informations/coordonnees-bancaires",
      "/mes-informations/coordonnees-bancaires/modifier",
-     {"holder": "Karim MARTIN", "iban": "fr1420041010050500013m02606", "bic": "psstfrpppar"}, "bank", None,
+     {"holder": "Karim MARTIN", "iban": "fr1420041010050500013m02606", "bic": "psstfrpppar", **RIB}, "bank", None,
      {"holder": "Karim MARTIN", "iban": "FR14 2004 1010 0505 0001 3M02 606", "bic": "PSSTFRPPPAR"},
      {"Titulaire du compte": ("Sophie MARTIN", "Karim MARTIN"),
       "IBAN": ("•" * 23 + "0189", "•" * 23 + "2606"), "BIC": ("AGRIFRPP", "PSSTFRPPPAR")}),
@@ -204,7 +207,7 @@ def test_valid_change_creates_one_pending_request_and_agent_validation_applies_i
 def test_bank_details_show_only_the_last_four_iban_characters(demo_app):
     client = family_client(demo_app)
     submit_form(client, "/mes-informations/coordonnees-bancaires/modifier",
-                {"iban": "FR14 2004 1010 0505 0001 3M02 606", "bic": "PSSTFRPPPAR"})
+                {"iban": "FR14 2004 1010 0505 0001 3M02 606", "bic": "PSSTFRPPPAR", **RIB})
     for url in ("/mes-informations/coordonnees-bancaires", "/mes-demandes"):
         page = client.get(url).text
         compact = page.replace(" ", "")

@@ -3,7 +3,8 @@ a file that is not what its name says, a decompression bomb, a 50 MB body. Each 
 the field, or 413), nothing is stored, and the portal serves the next request — in process (WebTest) and through
 the real server (Waitress, as `portal.py` serves it).
 
-A new upload field: one line in UPLOAD_FIELDS (test_every_upload_field_is_listed fails otherwise)."""
+A new upload field: one line in UPLOAD_FIELDS (test_every_upload_field_is_listed fails otherwise); a second file
+input of the same form is keyed "action#anything"."""
 from __future__ import annotations
 
 import http.client
@@ -25,7 +26,7 @@ from bs4 import BeautifulSoup
 from PIL import Image
 from webtest import TestApp
 
-from demo_usage import next_school_day
+from demo_usage import NEW_FAMILY, PIECE_FIELDS, next_school_day
 from helpers import DEMO_FAMILY, csrf_from, login_agent, login_family
 from routes.web import ERROR_TEXTS
 from site_map import crawl, webtest_fetcher
@@ -52,7 +53,27 @@ UPLOAD_FIELDS = {
     "/absences/nouvelle": UploadField("family", "/absences/nouvelle", "certificate", {
         "child": "1", "service": "cantine", "reason": "maladie", "start": DAY, "end": DAY}),
     "/agent/factures/import": UploadField("agent", "/agent/factures/import", "fichier", refusal="flash-error"),
+    # supporting documents (pièces justificatives), with values that make the rest of the form a valid change
+    "/mes-informations/donnees-fiscales/modifier": UploadField(
+        "family", "/mes-informations/donnees-fiscales/modifier", PIECE_FIELDS["tax"], {"income": "45000"}),
+    "/mes-informations/caf/modifier": UploadField("family", "/mes-informations/caf/modifier", PIECE_FIELDS["caf"],
+                                                  {"qf": "810"}),
+    "/mes-informations/coordonnees-bancaires/modifier": UploadField(
+        "family", "/mes-informations/coordonnees-bancaires/modifier", "piece-rib-releve-d-identite-bancaire",
+        {"holder": "Karim MARTIN", "iban": "FR14 2004 1010 0505 0001 3M02 606", "bic": "PSSTFRPPPAR"}),
+    "/mes-informations/enfants/1/sanitaires": UploadField(
+        "family", "/mes-informations/enfants/1/sanitaires", "piece-carnet-de-vaccination",
+        {"doctor_name": "Dr Nouveau"}),
+    "/mes-informations/enfants/1/sanitaires#pai": UploadField(
+        "family", "/mes-informations/enfants/1/sanitaires", "piece-pai-projet-d-accueil-individualise",
+        {"doctor_name": "Dr Nouveau"}),
+    "/pre-inscription": UploadField("visitor", "/pre-inscription", PIECE_FIELDS["preregistration"], NEW_FAMILY),
 }
+
+
+def target(key: str) -> str:
+    """The form's action of an UPLOAD_FIELDS key ("action" or "action#second input")."""
+    return key.split("#")[0]
 
 
 # --- hostile files ---------------------------------------------------------------------------------------------------
@@ -109,17 +130,17 @@ def stored(root: Path) -> dict:
 
 @pytest.fixture
 def logged_in(demo_app):
-    """{who: client} for the demo family and the agent, each with its own cookies."""
+    """{who: client} for the demo family, the agent and a visitor, each with its own cookies."""
     family, agent = TestApp(demo_app), TestApp(demo_app)
     assert login_family(family, *DEMO_FAMILY).status_int == 303
     assert login_agent(agent, *DEMO_AGENT).status_int == 303
-    return {"family": family, "agent": agent}
+    return {"family": family, "agent": agent, "visitor": TestApp(demo_app)}
 
 
 def send(client, action: str, upload: UploadField, filename: str, content: bytes):
     token = csrf_from(client.get(upload.page))
-    return client.post(action, dict(upload.fields, csrf_token=token), upload_files=[(upload.name, filename, content)],
-                       status="*", expect_errors=True)
+    return client.post(target(action), dict(upload.fields, csrf_token=token),
+                       upload_files=[(upload.name, filename, content)], status="*", expect_errors=True)
 
 
 CSV_ERROR_500 = ("known bug: csv.Error escapes storage/invoice_import.py parse_invoice_csv (here 'new-line character "
@@ -170,7 +191,7 @@ def test_every_upload_field_is_listed(logged_in, demo_app):
                 continue
             for form in _file_forms(visit.answer.text):
                 found.add(form)
-    listed = {(action, upload.name) for action, upload in UPLOAD_FIELDS.items()}
+    listed = {(target(action), upload.name) for action, upload in UPLOAD_FIELDS.items()}
     assert {shape(f) for f in found} - {shape(f) for f in listed} == set(), "add these upload fields to UPLOAD_FIELDS"
 
 
@@ -263,7 +284,7 @@ def test_real_server_refuses_fifty_megabytes_and_goes_on(real_server, action):
     port, data = real_server
     before = stored(data)
     started = time.perf_counter()
-    status = post_raw(port, action, FIFTY_MB)
+    status = post_raw(port, target(action), FIFTY_MB)
     assert status == 413, f"answered {status}"
     assert time.perf_counter() - started < 20
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/connexion", timeout=5) as answer:

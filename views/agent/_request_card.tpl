@@ -19,6 +19,9 @@
   <p><a href="{{base}}/justificatif" hx-boost="false">Voir le justificatif</a></p>
   % end
   % include('_changes_table.tpl', rows=card['rows'], show_current=r['status'] == 'pending', photo_url=base + '/photo.jpg')
+  % if r.get('documents'):
+  % include('_request_pieces.tpl', documents=r['documents'], base=base, kept=r['status'] in ('pending', 'validated'))
+  % end
   % if r['status'] == 'pending':
   <div class="decision">
     <form method="post" action="{{base}}/valider" class="inline-form" hx-post="{{base}}/valider" hx-target="#demande-{{r.doc_id}}" hx-swap="outerHTML">
@@ -40,6 +43,15 @@
     </form>
     <form method="post" action="{{base}}/annuler" class="cancel-form" hx-post="{{base}}/annuler" hx-target="#demande-{{r.doc_id}}" hx-swap="outerHTML">
       <input type="hidden" name="csrf_token" value="{{csrf_token}}">
+      % if card.get('reminders'):
+      <label for="motif-piece-{{r.doc_id}}">Demander une pièce manquante <span class="hint">(facultatif)</span></label>
+      <select id="motif-piece-{{r.doc_id}}" name="motif_piece">
+        <option value="">— Aucune —</option>
+        % for reminder in card['reminders']:
+        <option value="{{reminder}}">{{reminder}}</option>
+        % end
+      </select>
+      % end
       <label for="motif-{{r.doc_id}}">Motif d'annulation <span class="hint">(facultatif, visible par la famille)</span></label>
       <span class="cancel-row"><input id="motif-{{r.doc_id}}" name="motif" maxlength="500">
       <button type="submit" class="button button-danger">Annuler la demande</button></span>

@@ -20,7 +20,7 @@
 % for section, slug, rows in sections:
   <a href="#h-{{slug}}">{{section.title}}</a> ·
 % end
-  <a href="#h-personnes">Personnes autorisées</a> · <a href="#h-enfants">Enfants</a> · <a href="#h-compte">Compte de connexion</a>{{!' · <a href="#h-historique">Historique</a>' if audit else ''}}</p>
+  <a href="#h-personnes">Personnes autorisées</a> · <a href="#h-enfants">Enfants</a> · <a href="#h-pieces">Pièces justificatives</a> · <a href="#h-compte">Compte de connexion</a>{{!' · <a href="#h-historique">Historique</a>' if audit else ''}}</p>
 </nav>
 
 % for section, slug, rows in sections:
@@ -64,6 +64,8 @@
   % end
   <p><a href="/agent/familles/{{family_id}}/enfants/ajouter">Ajouter un enfant</a></p>
 </section>
+
+% include('agent/_family_pieces.tpl')
 
 <section aria-labelledby="h-compte">
   <h2 id="h-compte">Compte de connexion</h2>

@@ -25,6 +25,16 @@
 % end
 </dl>
 % end
+% if doc.get('documents'):
+<h2>Pièces justificatives</h2>
+% if doc['status'] == 'pending':
+%   include('_request_pieces.tpl', documents=doc['documents'], base='/agent/pre-inscriptions/' + str(doc.doc_id), kept=True)
+% elif doc['status'] == 'validated':
+<p>{{len(doc['documents'])}} pièce(s) conservée(s) dans le dossier de la <a href="/agent/familles/{{doc['family_id']}}#h-pieces">famille {{doc['family_id']}}</a>.</p>
+% else:
+<p>{{len(doc['documents'])}} pièce(s) supprimée(s) avec la pré-inscription.</p>
+% end
+% end
 % if doc.get('message'):
 <h2>Message</h2>
 <p class="pre-line">{{doc['message']}}</p>

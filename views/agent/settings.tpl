@@ -73,6 +73,8 @@
 <h2>Pages légales et aide</h2>
 <p>Mentions légales, déclaration d'accessibilité, données personnelles et aide aux familles, liées en bas de chaque page :
 <a href="/agent/parametres/pages-legales">modifier les pages légales et l'aide</a>.</p>
+<h2>Pièces justificatives</h2>
+<p>Les documents que chaque rubrique demande aux familles (avis d'imposition, attestation CAF, RIB…) et ceux qui sont obligatoires : <a href="/agent/parametres/pieces-justificatives">régler les pièces justificatives</a>.</p>
 <h2>Services proposés aux familles</h2>
 % if services:
 <div class="table-wrap"><table>

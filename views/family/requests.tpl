@@ -16,6 +16,9 @@
   <p><strong>Motif de la mairie :</strong> {{r['reason']}}</p>
   % end
   % include('_changes_table.tpl', rows=item['rows'], show_current=False, photo_url='/mes-demandes/' + str(r.doc_id) + '/photo.jpg' if r['status'] == 'pending' else None)
+  % if r.get('documents'):
+  % include('_request_pieces.tpl', documents=r['documents'], base='/mes-demandes/' + str(r.doc_id), kept=r['status'] in ('pending', 'validated'))
+  % end
   % if r['status'] == 'pending':
   <form method="post" action="/mes-demandes/{{r.doc_id}}/retirer" class="inline-form">
     <input type="hidden" name="csrf_token" value="{{csrf_token}}">

@@ -4,7 +4,7 @@
 Vous préférez le papier ? <a href="/pre-inscription/formulaire.pdf" hx-boost="false">Imprimez la fiche vierge (PDF)</a>.</p>
 % include('_form_errors.tpl')
 % # not boosted: htmx 1.9 does not show a 429 (too many pre-registrations) answer, a plain POST does
-<form method="post" action="/pre-inscription" class="form form-wide" novalidate hx-boost="false">
+<form method="post" action="/pre-inscription" class="form form-wide"{{!' enctype="multipart/form-data"' if piece_fields else ''}} novalidate hx-boost="false">
   <input type="hidden" name="csrf_token" value="{{csrf_token}}">
   <input type="hidden" name="horodatage" value="{{stamp}}">
   <div class="visually-hidden" aria-hidden="true"><label for="site_web">Ne pas remplir</label><input id="site_web" name="site_web" tabindex="-1" autocomplete="off"></div>
@@ -18,6 +18,9 @@ Vous préférez le papier ? <a href="/pre-inscription/formulaire.pdf" hx-boost="
   </fieldset>
   % end
   % include('_field.tpl', field=message_field, value=values.get('message'), error=errors.get('message'), fid='f-message')
+  % if piece_fields:
+  % include('_pieces.tpl')
+  % end
   <div class="legal-notice" id="notice-donnees">
     <p>Les informations de cette fiche sont traitées par {{settings["commune"]["name"]}} ({{settings["commune"]["service"]}})
     pour étudier votre pré-inscription, créer le dossier de votre famille et vous répondre, dans le cadre de sa mission

@@ -5,7 +5,7 @@
 <p class="warning">Une demande de modification de cette fiche est déjà en attente de validation. Votre nouvelle demande s'y ajoutera.</p>
 % end
 % include('_form_errors.tpl')
-<form method="post" action="{{form_url}}" class="form" novalidate>
+<form method="post" action="{{form_url}}" class="form"{{!' enctype="multipart/form-data"' if get('piece_fields') else ''}} novalidate>
   <input type="hidden" name="csrf_token" value="{{csrf_token}}">
   <p class="hint">Les champs marqués d'un astérisque (*) sont obligatoires.</p>
   % for name, value in get('secret_hint', {}).items():
@@ -22,6 +22,9 @@
     <label class="check"><input type="checkbox" name="children" value="{{child['id']}}"{{!' checked' if str(child['id']) in [str(c) for c in values.get('children') or []] else ''}}> {{child['first_name']}} {{child['last_name']}}</label>
     % end
   </fieldset>
+  % end
+  % if get('piece_fields'):
+  % include('_pieces.tpl')
   % end
   <p class="actions"><button type="submit" class="button">{{get("submit_label", "Envoyer la demande")}}</button> <a href="{{back_url}}">Annuler</a></p>
 </form>
