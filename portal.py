@@ -14,7 +14,7 @@ from pathlib import Path
 from bottle import Bottle
 
 from routes import (agent_account, agent_billing, agent_families, agent_home, agent_ledger, agent_mail, agent_messages,
-                    agent_requests, agent_settings, auth, family_account, family_enrolments, family_home,
+                    agent_requests, agent_retention, agent_settings, auth, family_account, family_enrolments, family_home,
                     family_invoices, family_messages, family_record, family_requests, online_payment, password_reset,
                     preregistration, static_files, web)
 from storage.agents import Agents
@@ -33,6 +33,8 @@ from storage.photos import FamilyFiles
 from storage.portal_log import attach_log_file, detach_log_file, mask_sensitive_data_on
 from storage.preregistrations import Preregistrations
 from storage.requests import register_request_kind
+from storage.retention.purge import Retention
+from storage.retention.rules import Stores as RetentionStores
 from storage.public_address import clean_public_url, configured_public_url, parse_host_list
 from storage.services import Services
 from storage.sessions import SessionStore
@@ -46,7 +48,7 @@ from storage.protection.throttle import LoginThrottle
 ROUTE_MODULES = (auth, family_home, family_record, family_requests, family_invoices, family_messages, family_account,
                  family_enrolments, online_payment, agent_home, agent_requests, agent_messages, agent_families,
                  agent_ledger, agent_billing, agent_settings, agent_account, preregistration, static_files,
-                 agent_mail, password_reset)
+                 agent_mail, password_reset, agent_retention)
 log = logging.getLogger("portal")
 
 
@@ -85,6 +87,11 @@ class Portal:
         self.outbox = Outbox(data_dir / "outbox", commune=lambda: self.settings["commune"])
         self.mail_sender = MailSender(self.outbox, lambda: self.settings.values)
         self.jobs = [self.mail_sender]  # background threads, started by create_app(start_jobs=True)
+        # Retention periods (Paramètres › Conservation des données): the purge, its preview and its daily job.
+        self.retention = Retention(self.documents, RetentionStores(
+            families=self.families, index=self.index, numbers=self.numbers, photos=self.photos,
+            certificates=self.certificates, outbox=self.outbox, sessions=self.sessions,
+            preregistrations=self.preregistrations), self.settings)
 
     def close(self) -> None:
         """Release the data folder (another process may then open it) and stop writing to its log file."""
@@ -99,13 +106,19 @@ def register_request_kinds() -> None:
         register_request_kind(section, kind)
 
 
+def register_daily_jobs(portal: Portal) -> None:
+    """Daily jobs (storage/jobs.py), started and stopped with the other background jobs."""
+    portal.jobs.append(portal.retention.daily_job)  # the purge of data kept longer than the retention periods
+
+
 def create_app(data_dir: str | Path = "data", settings: dict | None = None, clock=time.time, *,
                start_jobs: bool = False) -> Bottle:
     """A fresh portal app over data_dir; settings override what data/settings.json holds. start_jobs starts the
-    background threads (the mail sender); stop them with stop_jobs(app)."""
+    background threads (the mail sender, the daily jobs); stop them with stop_jobs(app)."""
     register_request_kinds()
     app = Bottle()
     app.portal = Portal(Path(data_dir), settings, clock)
+    register_daily_jobs(app.portal)
     web.install(app)
     for module in ROUTE_MODULES:
         app.merge(module.app)

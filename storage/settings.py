@@ -5,6 +5,7 @@ import copy
 
 from storage.documents import SCHEMA_VERSION, DocumentStore
 from storage.mail.config import MAIL_DEFAULTS
+from storage.retention.periods import RETENTION_DEFAULTS
 
 DEFAULT_SETTINGS = {
     "schema": SCHEMA_VERSION,
@@ -41,6 +42,8 @@ DEFAULT_SETTINGS = {
     "trusted_proxies": [],
     # E-mail (storage/mail/): the SMTP server; PORTAL_SMTP_* environment variables win over these (see Portal).
     "mail": MAIL_DEFAULTS,
+    # How long personal data is kept (months or days per kind) and the hour of the daily purge: storage/retention/.
+    "retention": RETENTION_DEFAULTS,
 }
 
 
