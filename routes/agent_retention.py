@@ -1,18 +1,28 @@
-"""The agent's Paramètres › Conservation des données: the retention periods, the preview of what the daily purge would
-remove today, running it now, and the journal of purges (counts only)."""
+"""The agent's Paramètres › Conservation des données: the retention periods and the daily purge's last and next runs
+and journal (counts only); the preview of what a run would remove today, and running it now."""
 from __future__ import annotations
 
 from bottle import Bottle, request
 
 from routes.web import flash, form_values, portal, redirect, render, require_agent
-from storage.retention.periods import HOUR_KEY, PERIODS, save_retention_settings
 from storage import clock
 from storage.jobs import SCHEDULED
+from storage.retention.periods import HOUR_KEY, PERIODS, save_retention_settings
 from storage.retention.purge import describe, when_texts
 from storage.retention.rules import KINDS
 
 app = Bottle()
 PAGE = "/agent/parametres/conservation"
+
+
+def job_status() -> dict:
+    """What the pages say of the daily purge: its last run (and failure) and its next run."""
+    job = portal().retention.daily_job
+    last_run, next_run = job.last_run(), job.next_run()
+    return {"last_run": last_run, "last_summary": describe(last_run.get("last_result") or {}),
+            "last_by": "passage quotidien" if last_run.get("last_run_by") == SCHEDULED
+            else f"demandé par {last_run.get('last_run_by', '')}",
+            "next_run": next_run.isoformat(), "next_run_due": next_run <= clock.now()}
 
 
 @app.route(PAGE, method=["GET", "POST"])
@@ -27,16 +37,19 @@ def retention_page():
         if not errors:
             flash("Durées de conservation enregistrées ; elles s'appliquent dès le prochain passage.")
             redirect(PAGE)
-    limits = retention.limits()
-    job = retention.daily_job
-    last_run = job.last_run()
     return render("agent/retention.tpl", title="Conservation des données", periods=PERIODS, hour_key=HOUR_KEY,
-                  values=values, errors=errors, kinds=KINDS, preview=retention.preview(limits),
-                  when=when_texts(limits), last_run=last_run, last_summary=describe(last_run.get("last_result") or {}),
-                  last_by="passage quotidien" if last_run.get("last_run_by") == SCHEDULED else
-                  f"demandé par {last_run.get('last_run_by', '')}",
-                  next_run=job.next_run().isoformat(), next_run_due=job.next_run() <= clock.now(),
-                  journal=retention.journal(20))
+                  hour=retention.periods()[HOUR_KEY], values=values, errors=errors, journal=retention.journal(20),
+                  **job_status())
+
+
+@app.get(PAGE + "/apercu")
+def preview_page():
+    """Counts per kind of what a run would remove now (every family's file is read: seconds for thousands)."""
+    require_agent()
+    retention = portal().retention
+    limits = retention.limits()
+    return render("agent/retention_preview.tpl", title="Aperçu du passage de conservation", kinds=KINDS,
+                  preview=retention.preview(limits), when=when_texts(limits), **job_status())
 
 
 @app.post(PAGE + "/lancer")

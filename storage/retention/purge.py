@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
+from contextlib import ExitStack
 from pathlib import Path
 
 from storage import clock as calendar
@@ -98,7 +99,7 @@ class Retention:
         db = families.read(family_id)
         if db is None:  # deleted meanwhile
             return Counter(), None
-        data = FamilyData(family_id, db, families.read_ledger(family_id), self.stores)
+        data = FamilyData(family_id, db, lambda: families.read_ledger(family_id), self.stores)
         return apply_family_rules(data, limits), data
 
     def _purge_family(self, family_id: str, limits: Limits) -> Counter:
@@ -107,8 +108,10 @@ class Retention:
         families = stores.families
         if not families.exists(family_id):  # runs are one at a time: only another process could have deleted it
             return Counter()
-        with families.transaction(family_id) as db, families.ledger_transaction(family_id) as ledger:
-            data = FamilyData(family_id, db, ledger, stores)
+        with ExitStack() as transactions:  # the family's file, then its ledger if a rule asks for it: one lock order
+            db = transactions.enter_context(families.transaction(family_id))
+            data = FamilyData(family_id, db,
+                              lambda: transactions.enter_context(families.ledger_transaction(family_id)), stores)
             counts = apply_family_rules(data, limits)
             if data.closed == DELETED:  # nothing was changed in these files: no write follows their removal
                 stores.numbers.keep_family_number_reserved(family_id)

@@ -94,16 +94,25 @@ class Stores:
 
 @dataclass
 class FamilyData:
-    """One family as the family rules see it, and what they leave to do once its files are written."""
+    """One family as the family rules see it, and what they leave to do once its files are written. Its ledger is read
+    (or its transaction opened) only when a rule asks for it: most families' rules never do."""
     family_id: str
     db: TinyDB
-    ledger: TinyDB
+    open_ledger: Callable[[], TinyDB]
     stores: Stores
     doomed_files: list[tuple[FamilyFiles, str]] = field(default_factory=list)
     doomed_mails: list[tuple[str, str]] = field(default_factory=list)  # (status, mail id)
     doomed_preregistrations: list[int] = field(default_factory=list)
     closed: str = ""  # ANONYMISED or DELETED: no other rule looks at the family
     also_counted: Counter = field(default_factory=Counter)  # kinds besides the rule's own (a closed family's mails)
+
+    _ledger: TinyDB | None = None
+
+    @property
+    def ledger(self) -> TinyDB:
+        if self._ledger is None:
+            self._ledger = self.open_ledger()
+        return self._ledger
 
     @property
     def uploads(self) -> tuple[FamilyFiles, FamilyFiles]:

@@ -2,37 +2,14 @@
 <p class="aside"><a href="/agent/parametres">← Paramètres</a></p>
 <h1>Conservation des données</h1>
 <p class="lead">Les données personnelles des familles ne sont gardées que le temps nécessaire au service (RGPD, article 5).
-Chaque jour à {{values.get(hour_key, '')}} h, et au démarrage du portail si le passage du jour n'a pas eu lieu, le portail supprime
+Chaque jour à {{hour}} h, et au démarrage du portail si le passage du jour n'a pas eu lieu, le portail supprime
 ou anonymise ce qui a dépassé sa durée de conservation. Le journal n'en garde que le nombre, jamais le contenu.</p>
 
-<section aria-labelledby="h-apercu">
-<h2 id="h-apercu">Aperçu : ce qu'un passage supprimerait aujourd'hui</h2>
-<p>
-% if last_run.get('last_run_at'):
-  Dernier passage : {{fmt.date_fr(last_run['last_run_at'])}} ({{last_by}}) — {{last_summary}}.
-% else:
-  Aucun passage pour le moment.
-% end
-  Prochain passage automatique : {{'dès à présent (le portail le fait de lui-même dans les minutes qui suivent)' if next_run_due else fmt.date_fr(next_run)}}.
-</p>
-% if last_run.get('last_failure_at'):
-<p class="warning">Le passage du {{fmt.date_fr(last_run['last_failure_at'])}} a échoué ({{last_run.get('last_error', '')}}) : il est retenté une heure plus tard ; le détail est dans le journal du portail (portal.log).</p>
-% end
-<div class="table-wrap"><table id="retention-preview">
-  <caption>Nombre d'éléments par sorte de données (jamais leur contenu)</caption>
-  <thead><tr><th scope="col">Données</th><th scope="col">Supprimées quand</th><th scope="col">Nombre</th></tr></thead>
-  <tbody>
-  % for kind in kinds:
-    <tr data-kind="{{kind.key}}"><th scope="row">{{kind.label}}</th><td>{{when[kind.key]}}</td><td>{{preview.get(kind.key, 0)}}</td></tr>
-  % end
-  </tbody>
-  <tfoot><tr><th scope="row">Total</th><td></td><td>{{sum(preview.values())}}</td></tr></tfoot>
-</table></div>
-<form method="post" action="/agent/parametres/conservation/lancer">
-  <input type="hidden" name="csrf_token" value="{{csrf_token}}">
-  <p class="hint" id="run-hint">Ce qui est compté ci-dessus est supprimé ou anonymisé définitivement ; un second passage le même jour ne supprime rien de plus.</p>
-  <button type="submit" class="button button-danger" aria-describedby="run-hint">Lancer maintenant</button>
-</form>
+<section aria-labelledby="h-passage">
+<h2 id="h-passage">Passage quotidien</h2>
+% include('agent/_retention_runs.tpl')
+<p><a class="button" href="/agent/parametres/conservation/apercu">Voir ce qu'un passage supprimerait maintenant</a></p>
+<p class="hint">L'aperçu compte, sorte par sorte, ce qui a dépassé sa durée ; il permet aussi de lancer le passage sans attendre.</p>
 </section>
 
 <section aria-labelledby="h-durees">
