@@ -254,6 +254,10 @@ FORMS: dict[str, Form] = {
     "/agent/facturation": Form("agent", "/agent/facturation?mois=2026-12"),
     "/agent/parametres": Form("agent", "/agent/parametres"),
     "/agent/parametres/courriel-essai": Form("agent", "/agent/parametres", valid={"adresse": "agent@ville-demo.fr"}),
+    "/agent/parametres/conservation": Form("agent", "/agent/parametres/conservation", valid={
+        "messages": "24", "requests": "24", "certificates": "12", "families": "36", "preregistrations": "12",
+        "mails_sent": "90", "mails_failed": "365", "hour": "3"}),
+    "/agent/parametres/conservation/lancer": Form("agent", "/agent/parametres/conservation/apercu"),
     f"/agent/courriels/<mail_id:re:{MAIL_ID_RULE}>/renvoyer": Form("agent", "/agent/courriels/{mail_id}",
                                                                   ids={"mail_id": [FAILED_MAIL_ID]}, setup=failed_mail),
     "/agent/services/nouveau": Form("agent", "/agent/services/nouveau", valid={
