@@ -43,6 +43,7 @@ ERROR_STATES = [
     ("agent", "/agent/familles/770400070/factures/nouvelle", "form[action='/agent/familles/770400070/factures/nouvelle']"),
     ("agent", "/agent/services/nouveau", "form[action='/agent/services/nouveau']"),
     ("agent", "/agent/parametres", "form[action='/agent/parametres']"),
+    ("agent", "/agent/parametres/conservation", "form[action='/agent/parametres/conservation']"),
     ("agent", "/agent/mon-compte", "form[action='/agent/mon-compte']"),
 ]
 
