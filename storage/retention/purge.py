@@ -66,7 +66,7 @@ class Retention:
         limits = limits or self.limits()
         counts: Counter = Counter()
         for family_id in sorted(self.stores.families.ids()):
-            counts += self._family_snapshot(family_id, limits)[0]
+            counts += self._guarded(family_id, self._family_snapshot, limits)
         for rule in COMMUNE_RULES:
             counts[rule.kind] += rule.apply(self.stores, limits, True)
         return {kind.key: counts[kind.key] for kind in KINDS if counts[kind.key]}
@@ -78,29 +78,39 @@ class Retention:
             limits = self.limits()
             counts: Counter = Counter()
             for family_id in sorted(self.stores.families.ids()):
-                found, _ = self._family_snapshot(family_id, limits)
-                if found:
-                    counts += self._purge_family(family_id, limits)
+                if self._guarded(family_id, self._family_snapshot, limits):
+                    counts += self._guarded(family_id, self._purge_family, limits)
             for rule in COMMUNE_RULES:
                 counts[rule.kind] += rule.apply(self.stores, limits, False)
             counts = {kind.key: counts[kind.key] for kind in KINDS if counts[kind.key]}
             if counts:
                 self._journal(by, counts)
-            log.info("Conservation des données (passage %s) : %s", "quotidien" if by == SCHEDULED else f"demandé par {by}",
-                     describe(counts))
+            log.info("Conservation des données (passage %s) : %s",
+                     "quotidien" if by == SCHEDULED else f"demandé par {by}", describe(counts))
             return counts
 
     def run_now(self, by: str) -> dict[str, int]:
         """Run at once for the agent; it counts as the day's run of the daily job."""
         return self.daily_job.run_now(by)
 
-    def _family_snapshot(self, family_id: str, limits: Limits) -> tuple[Counter, FamilyData | None]:
+    @staticmethod
+    def _guarded(family_id: str, step, limits: Limits) -> Counter:
+        """step(family_id, limits); a family whose files cannot be read or purged is logged and left for the next run,
+        so that one damaged file never stops the purge of the others."""
+        try:
+            return step(family_id, limits)
+        except Exception:
+            log.exception("Conservation des données : la famille %s n'a pas pu être traitée", family_id)
+            return Counter()
+
+    def _family_snapshot(self, family_id: str, limits: Limits) -> Counter:
+        """What the rules would remove from the family now, on snapshots of its files (nothing is written)."""
         families = self.stores.families
         db = families.read(family_id)
         if db is None:  # deleted meanwhile
-            return Counter(), None
-        data = FamilyData(family_id, db, lambda: families.read_ledger(family_id), self.stores)
-        return apply_family_rules(data, limits), data
+            return Counter()
+        return apply_family_rules(FamilyData(family_id, db, lambda: families.read_ledger(family_id), self.stores),
+                                  limits)
 
     def _purge_family(self, family_id: str, limits: Limits) -> Counter:
         """The rules again, inside the family's two transactions; then what they leave to do once it is written."""

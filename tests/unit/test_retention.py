@@ -345,6 +345,32 @@ def test_a_validated_absence_request_stays_as_long_as_its_certificate(app):
     assert app.portal.certificates.path(ACTIVE, request["payload"]["certificate"]) is not None
 
 
+def test_the_pre_registration_that_created_an_anonymised_family_goes_with_it(app):
+    made = build_commune(app)
+    preregistrations = app.portal.preregistrations
+    clean, _ = clean_preregistration(NEW_FAMILY)
+    with at("2022-01-04T10:00:00"):
+        created_it = preregistrations.submit(clean)
+    with app.portal.documents.transaction(app.portal.documents.root / "preregistrations.json") as db:
+        db.table("preregistrations").update({"status": "validated", "decided_at": "2022-01-05T10:00:00",
+                                             "family_id": ANONYMISED}, doc_ids=[created_it])
+    app.portal.settings.save({"retention": {"preregistrations": 60}})  # five years: its age alone would keep it
+    counts = app.portal.retention.preview()
+    assert counts["preregistrations"] == 1
+    assert app.portal.retention.run("agent") == counts
+    assert [p.doc_id for p in preregistrations.all()] == [made["prereg_kept"], made["prereg_old"],
+                                                          made["prereg_pending"]]
+
+
+def test_a_damaged_family_file_is_logged_and_the_others_are_purged(app, caplog):
+    build_commune(app)
+    app.portal.families.path(ACTIVE_OLD).write_text("{not json")
+    with caplog.at_level(logging.INFO, logger="portal"):
+        counts = app.portal.retention.run("agent")
+    assert counts == dict(EXPECTED, conversations=2)
+    assert f"la famille {ACTIVE_OLD} n'a pas pu être traitée" in caplog.text
+
+
 def test_periods_are_checked_with_french_messages():
     values = {"messages": "24", "requests": "2", "certificates": "12", "families": "abc", "preregistrations": "12",
               "mails_sent": "90", "mails_failed": "99999", "hour": "24"}
