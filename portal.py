@@ -14,9 +14,10 @@ from pathlib import Path
 from bottle import Bottle
 
 from routes import (agent_account, agent_billing, agent_families, agent_home, agent_ledger, agent_mail, agent_messages,
-                    agent_requests, agent_retention, agent_settings, auth, family_account, family_enrolments, family_home,
+                    agent_requests, agent_settings, auth, family_account, family_enrolments, family_home,
                     family_invoices, family_messages, family_record, family_requests, online_payment, password_reset,
                     preregistration, static_files, web)
+from routes import agent_retention  # Paramètres › Conservation des données
 from storage.agents import Agents
 from storage.certificates import certificate_files
 from storage.counters import Numbers

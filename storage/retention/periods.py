@@ -38,8 +38,8 @@ PERIODS: tuple[Period, ...] = (
            "(les valeurs à jour sont dans la fiche). Les demandes en attente ne sont jamais supprimées."),
     Period("certificates", "Justificatifs d'absence", MONTHS, 12, 1, 120,
            "après la fin de l'absence (ou sa validation, si elle est plus tardive)",
-           "Un certificat médical est une donnée de santé : il sert seulement à justifier une absence non facturée, "
-           "le temps de contester la facture du mois. L'absence elle-même reste enregistrée."),
+           "Un certificat médical est une donnée de santé : il sert seulement à justifier une absence non "
+           "facturée, le temps de contester la facture du mois. L'absence elle-même reste enregistrée."),
     Period("families", "Familles dont le compte est désactivé", MONTHS, 36, 12, 120,
            "après leur dernière activité (demande, message, facture, paiement, désactivation)",
            "Au-delà de trois ans sans aucun contact, les données ne servent plus au service. Une famille qui a des "
@@ -55,7 +55,8 @@ PERIODS: tuple[Period, ...] = (
            "La trace d'un envoi récent (une décision, un lien d'accès) si la famille dit ne pas l'avoir reçu ; "
            "au-delà, elle n'apprend plus rien."),
     Period("mails_failed", "Courriels en échec", DAYS, 365, 30, 3650, "après leur création",
-           "Le temps de corriger l'adresse et de renvoyer. Les courriels en attente d'envoi ne sont jamais supprimés."),
+           "Le temps de corriger l'adresse et de renvoyer. Les courriels en attente d'envoi ne sont jamais "
+           "supprimés."),
 )
 PERIODS_BY_KEY = {period.key: period for period in PERIODS}
 HOUR_KEY = "hour"

@@ -238,7 +238,8 @@ def remove_old_certificates(data: FamilyData, limits: Limits) -> int:
     removed = 0
     for absence in absences.all():
         name = absence.get("certificate")
-        if not name or max(absence.get("end") or "", (absence.get("created_at") or "")[:10]) >= limits.before["certificates"]:
+        over = max(absence.get("end") or "", (absence.get("created_at") or "")[:10])  # the absence ended, validated
+        if not name or over >= limits.before["certificates"]:
             continue
         absences.update({"certificate": None, "certificate_removed_on": limits.today.isoformat()},
                         doc_ids=[absence.doc_id])

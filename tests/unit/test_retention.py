@@ -199,9 +199,10 @@ def app(data_dir):
 def accounts_of(families, family_id: str) -> dict:
     ledger = families.read_ledger(family_id)
     return {"balance": balance_cents(ledger), "statement": statement(ledger),
-            "invoices": sorted((i["number"], i["issued_on"], i["period"], i["total_cents"], i["previous_balance_cents"],
-                                i["amount_due_cents"], [(line["quantity"], line["unit_price_cents"], line["amount_cents"])
-                                                        for line in i["lines"]]) for i in ledger.table("invoices").all()),
+            "invoices": sorted((i["number"], i["issued_on"], i["period"], i["total_cents"],
+                                i["previous_balance_cents"], i["amount_due_cents"],
+                                [(line["quantity"], line["unit_price_cents"], line["amount_cents"]) for line in i["lines"]])
+                               for i in ledger.table("invoices").all()),
             "payments": sorted((p["paid_on"], p["amount_cents"], p["method"], p["reference"])
                                for p in ledger.table("payments").all())}
 

@@ -39,7 +39,8 @@ def flashes(page) -> list[str]:
 
 
 def preview_counts(page) -> dict[str, int]:
-    return {row["data-kind"]: int(row.find_all("td")[-1].get_text()) for row in soup(page).select("#retention-preview tbody tr")}
+    rows = soup(page).select("#retention-preview tbody tr")
+    return {row["data-kind"]: int(row.find_all("td")[-1].get_text()) for row in rows}
 
 
 def journal_rows(page, table_id: str) -> list[str]:
@@ -93,7 +94,8 @@ def test_saved_periods_apply_to_the_preview(agent, demo_app):
     page = agent.get(PAGE)
     answer = agent.post(PAGE, dict(VALID, messages="6", hour="22", csrf_token=csrf_from(page)))
     assert answer.status_int == 303 and answer.headers["Location"] == PAGE
-    assert flashes(answer.follow()) == ["Durées de conservation enregistrées ; elles s'appliquent dès le prochain passage."]
+    assert flashes(answer.follow()) == [
+        "Durées de conservation enregistrées ; elles s'appliquent dès le prochain passage."]
     assert demo_app.portal.settings["retention"]["messages"] == 6
     assert "Chaque jour à 22 h" in norm(agent.get(PAGE).text)
     preview = agent.get(PREVIEW)
