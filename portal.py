@@ -35,7 +35,7 @@ from storage.portal_log import attach_log_file, detach_log_file, mask_sensitive_
 from storage.preregistrations import Preregistrations
 from storage.requests import register_request_kind
 from storage.retention.purge import Retention
-from storage.retention.rules import Stores as RetentionStores
+from storage.retention.scope import Stores as RetentionStores
 from storage.public_address import clean_public_url, configured_public_url, parse_host_list
 from storage.services import Services
 from storage.sessions import SessionStore

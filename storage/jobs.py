@@ -79,12 +79,13 @@ class DailyJob:
 
     def run_now(self, by: str = SCHEDULED) -> dict | None:
         """Run the task at once (waiting for a run in progress to end) and note it as today's run; returns its result.
-        An exception is noted as a failure and raised again."""
+        An exception is noted as a failure (tried again by the thread an hour later) and raised again."""
         with self._running:
             started = calendar.now()
             try:
                 result = self._task(by)
             except Exception as error:
+                self._retry_at = calendar.now() + timedelta(seconds=RETRY_SECONDS)
                 self._save({"last_failure_at": started.isoformat(), "last_error": type(error).__name__})
                 raise
             self._save({"last_run_on": started.date().isoformat(), "last_run_at": started.isoformat(),
@@ -95,9 +96,8 @@ class DailyJob:
     def _run_scheduled(self) -> None:
         try:
             self.run_now(SCHEDULED)
-        except Exception:  # a bug or a full disk must not kill the thread: log it and try again later
+        except Exception:  # a bug or a full disk must not kill the thread: log it; run_now() set the retry time
             log.exception("Tâche quotidienne « %s » en échec ; nouvel essai dans une heure", self.name)
-            self._retry_at = calendar.now() + timedelta(seconds=RETRY_SECONDS)
 
     def start(self) -> None:
         if self._thread is not None and self._thread.is_alive():

@@ -19,8 +19,9 @@ from storage import clock as calendar
 from storage.documents import SCHEMA_VERSION, DocumentStore
 from storage.jobs import SCHEDULED, DailyJob
 from storage.retention.periods import HOUR_KEY, cutoffs, retention_values
-from storage.retention.rules import (COMMUNE_RULES, DELETED, KINDS, FamilyData, Limits, Stores, apply_family_rules,
-                                     remove_empty_folder)
+from storage.retention.inactive_families import DELETED
+from storage.retention.rules import COMMUNE_RULES, KINDS, apply_family_rules, remove_empty_folder
+from storage.retention.scope import FamilyData, Limits, Stores
 
 JOB_NAME = "conservation"
 JOURNAL_FILE = "purges.json"

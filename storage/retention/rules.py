@@ -12,33 +12,18 @@ record and the account, so it takes the new table with it.
 """
 from __future__ import annotations
 
-import time
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
 from typing import Callable
 
-from tinydb import TinyDB
-from tinydb.table import Document, Table
-
 from storage.certificates import KEPT_STATUSES
-from storage.counters import Numbers
-from storage.documents import SCHEMA_VERSION
-from storage.families import RECORD_ID, Families, account_of, is_family_id, record_of
-from storage.index import FamilyIndex
-from storage.mail.outbox import Outbox
+from storage.families import RECORD_ID, account_of, is_family_id, record_of
 from storage.messages import threads_of
 from storage.photos import FamilyFiles
-from storage.preregistrations import Preregistrations
-from storage.sessions import SessionStore
+from storage.retention.inactive_families import MAIL_PERIODS, anonymise_inactive_family, delete_inactive_family
+from storage.retention.scope import CommuneRule, FamilyData, FamilyRule, Limits, Stores, local_midnight
 
-UPLOAD_GRACE_SECONDS = 3600  # a photo is saved just before its request is written: never take a file that young
 DECIDED = ("validated", "cancelled", "withdrawn")
-ANONYMISED, DELETED = "anonymised", "deleted"
-# The dates a family's documents carry: the latest of them is the family's last activity.
-ACTIVITY_FIELDS = ("created_at", "decided_at", "at", "read_at", "issued_on", "paid_on", "password_changed_at",
-                   "deactivated_at", "validated_at")
-MAIL_PERIODS = {"sent": "mails_sent", "failed": "mails_failed"}
 
 
 @dataclass(frozen=True)
@@ -68,161 +53,6 @@ KINDS: tuple[Kind, ...] = (
 )
 KIND_LABELS = {kind.key: kind.label for kind in KINDS}
 
-
-@dataclass(frozen=True)
-class Limits:
-    """What one run (or preview) compares dates with: the cut-off day of each period, and now."""
-    today: date
-    now: str                 # local ISO time, for the marks the purge leaves (anonymised_at…)
-    timestamp: float         # the calendar clock's instant: expiry of password links
-    before: dict[str, str]   # period key -> ISO day; data dated before it goes
-    upload_grace_ts: float = field(default_factory=lambda: time.time() - UPLOAD_GRACE_SECONDS)  # files' mtimes
-
-
-@dataclass(frozen=True)
-class Stores:
-    """The commune's stores the rules read and change."""
-    families: Families
-    index: FamilyIndex
-    numbers: Numbers
-    photos: FamilyFiles
-    certificates: FamilyFiles
-    outbox: Outbox
-    sessions: SessionStore
-    preregistrations: Preregistrations
-
-
-@dataclass
-class FamilyData:
-    """One family as the family rules see it, and what they leave to do once its files are written. Its ledger is read
-    (or its transaction opened) only when a rule asks for it: most families' rules never do."""
-    family_id: str
-    db: TinyDB
-    open_ledger: Callable[[], TinyDB]
-    stores: Stores
-    doomed_files: list[tuple[FamilyFiles, str]] = field(default_factory=list)
-    doomed_mails: list[tuple[str, str]] = field(default_factory=list)  # (status, mail id)
-    doomed_preregistrations: list[int] = field(default_factory=list)
-    closed: str = ""  # ANONYMISED or DELETED: no other rule looks at the family
-    also_counted: Counter = field(default_factory=Counter)  # kinds besides the rule's own (a closed family's mails)
-
-    _ledger: TinyDB | None = None
-
-    @property
-    def ledger(self) -> TinyDB:
-        if self._ledger is None:
-            self._ledger = self.open_ledger()
-        return self._ledger
-
-    @property
-    def uploads(self) -> tuple[FamilyFiles, FamilyFiles]:
-        return self.stores.photos, self.stores.certificates
-
-
-@dataclass(frozen=True)
-class FamilyRule:
-    kind: str
-    apply: Callable[[FamilyData, Limits], int]
-
-
-@dataclass(frozen=True)
-class CommuneRule:
-    kind: str
-    apply: Callable[[Stores, Limits, bool], int]  # (stores, limits, dry_run) -> how many
-
-
-def _replace(table: Table, document: dict) -> None:
-    """Make document the table's single document (TinyDB's update cannot remove fields)."""
-    table.truncate()
-    table.insert(Document(document, doc_id=RECORD_ID))
-
-
-# --- families whose account is deactivated ---------------------------------------------------------------
-
-def last_activity(data: FamilyData) -> str:
-    """The latest date any document of the family's two files carries ('' when none does)."""
-    latest = ""
-    for db in (data.db, data.ledger):
-        for name in db.tables():
-            for document in db.table(name).all():
-                for name_of_date in ACTIVITY_FIELDS:
-                    value = document.get(name_of_date)
-                    if isinstance(value, str) and value > latest:
-                        latest = value
-    return latest
-
-
-def _inactive(data: FamilyData, limits: Limits) -> bool:
-    account = account_of(data.db)
-    return (account.get("active", True) is False and not account.get("anonymised_at")
-            and last_activity(data) < limits.before["families"])
-
-
-def _has_accounts(ledger: TinyDB) -> bool:
-    """Invoices or payments, which accounting must keep."""
-    return bool(len(ledger.table("invoices")) or len(ledger.table("payments")))
-
-
-def _close(data: FamilyData, limits: Limits, how: str) -> None:
-    """Everything else the family leaves: every upload, its mails, its pre-registration (those of them the age rules
-    do not take anyway, so that no mail or pre-registration is counted twice)."""
-    data.closed = how
-    for files in data.uploads:
-        data.doomed_files += [(files, name) for name in files.names(data.family_id)]
-    outbox = data.stores.outbox
-    for status, period in MAIL_PERIODS.items():
-        old = set(outbox.ids_created_before(status, _local_midnight(limits.before[period])))
-        young = [mail_id for mail_id in outbox.family_mail_ids(status, data.family_id) if mail_id not in old]
-        data.doomed_mails += [(status, mail_id) for mail_id in young]
-        data.also_counted[period] += len(young)
-    kept = data.stores.preregistrations.decided_of_family(data.family_id, since=limits.before["preregistrations"])
-    data.doomed_preregistrations += kept
-    data.also_counted["preregistrations"] += len(kept)
-
-
-def delete_inactive_family(data: FamilyData, limits: Limits) -> int:
-    """A deactivated family without invoice or payment, inactive for the period: it goes entirely."""
-    if not _inactive(data, limits) or _has_accounts(data.ledger):
-        return 0
-    _close(data, limits, DELETED)
-    return 1
-
-
-def anonymise_inactive_family(data: FamilyData, limits: Limits) -> int:
-    """A deactivated family with invoices or payments, inactive for the period: only its accounts stay, nameless."""
-    if not _inactive(data, limits) or not _has_accounts(data.ledger):
-        return 0
-    anonymise(data, limits.now)
-    _close(data, limits, ANONYMISED)
-    return 1
-
-
-def anonymise(data: FamilyData, now: str) -> None:
-    """Keep the amounts, numbers and dates of the accounts; drop every name, address, contact, bank, tax, CAF and
-    health datum, the children, persons, requests, messages and history. The balance and the relevé do not change."""
-    db, ledger, family_id = data.db, data.ledger, data.family_id
-    record, account = record_of(db), account_of(db)
-    _replace(db.table("record"), {
-        "schema": SCHEMA_VERSION, "family_id": family_id, "created_at": record.get("created_at", ""),
-        "anonymised_at": now, "parent1": {}, "parent2": None, "tax": {}, "caf": {}, "bank": {}, "persons": [],
-        "children": []})
-    _replace(db.table("account"), {
-        "schema": SCHEMA_VERSION, "password_hash": "", "active": False, "temporary_password": False,
-        "password_link": None, "deactivated_at": account.get("deactivated_at"), "anonymised_at": now})
-    for name in set(db.tables()) - {"record", "account"}:
-        db.drop_table(name)
-    invoices = ledger.table("invoices")
-    for invoice in invoices.all():
-        invoices.update({"billed_to": {"family_id": family_id, "name": "", "address": []},
-                         "lines": [dict(line, child="", detail="") for line in invoice.get("lines", [])]},
-                        doc_ids=[invoice.doc_id])
-    attempts = ledger.table("online_payments")
-    for attempt in attempts.all():
-        if attempt.get("email"):
-            attempts.update({"email": ""}, doc_ids=[attempt.doc_id])
-
-
-# --- what a family's file holds -------------------------------------------------------------------------------
 
 def remove_old_conversations(data: FamilyData, limits: Limits) -> int:
     """Conversations whose last message is older than the period, every message of them."""
@@ -347,15 +177,10 @@ def apply_family_rules(data: FamilyData, limits: Limits) -> Counter:
     return +counts
 
 
-# --- the commune's files ------------------------------------------------------------------------------------
-
-def _local_midnight(day: str) -> float:
-    return datetime.fromisoformat(day).timestamp()
-
 
 def _old_mails(status: str) -> Callable[[Stores, Limits, bool], int]:
     def remove(stores: Stores, limits: Limits, dry_run: bool) -> int:
-        old = stores.outbox.ids_created_before(status, _local_midnight(limits.before[MAIL_PERIODS[status]]))
+        old = stores.outbox.ids_created_before(status, local_midnight(limits.before[MAIL_PERIODS[status]]))
         return len(old) if dry_run else stores.outbox.delete(status, old)
     remove.__doc__ = f"{status.capitalize()} mails created before their period (pending mails never)."
     return remove

@@ -95,7 +95,7 @@ def test_the_job_runs_at_start_up_when_it_has_not_run_today_and_not_twice_a_day(
 
 def test_a_running_job_runs_again_at_its_hour_the_next_day(tmp_path):
     task = CountingTask()
-    with clock.pinned("2026-12-02T23:59:58"):
+    with clock.pinned("2026-12-02T23:59:57"):
         daily = job(tmp_path, task, hour=0)
         daily.run_now("agent")  # today's run is done
         daily.start()

@@ -5,7 +5,6 @@ start-up when it has not run today and not twice a day; an anonymised family's p
 from __future__ import annotations
 
 import json
-import shutil
 import time
 
 import pytest
