@@ -18,6 +18,7 @@ from routes import (agent_account, agent_billing, agent_families, agent_home, ag
                     family_invoices, family_messages, family_notices, family_record, family_requests, online_payment,
                     password_reset, pieces, preregistration, static_files, web)
 from routes import legal
+from routes import agent_retention  # Paramètres › Conservation des données
 from storage.agents import Agents
 from storage.certificates import certificate_files
 from storage.counters import Numbers
@@ -41,6 +42,8 @@ from storage.pieces.family import PIECE_HOOKS, piece_files
 from storage.portal_log import attach_log_file, detach_log_file, mask_sensitive_data_on
 from storage.preregistrations import Preregistrations
 from storage.requests import register_decision_hooks, register_request_kind
+from storage.retention.purge import Retention
+from storage.retention.scope import Stores as RetentionStores
 from storage.public_address import clean_public_url, configured_public_url, parse_host_list
 from storage.services import Services
 from storage.sessions import SessionStore
@@ -54,8 +57,9 @@ from storage.protection.throttle import LoginThrottle
 ROUTE_MODULES = (auth, family_home, family_record, family_requests, family_invoices, family_messages, family_account,
                  family_notices, family_enrolments, online_payment, agent_home, agent_requests, agent_messages, agent_families,
                  agent_ledger, agent_billing, agent_settings, agent_account, preregistration, static_files,
-                 agent_mail, password_reset, legal, pieces)
+                 agent_mail, password_reset, legal, pieces, agent_retention)
 log = logging.getLogger("portal")
+NOTICE_HOUR = 6  # reminders and the agent's summary are queued at 6 h, before the families' and the agent's day
 
 
 class Portal:
@@ -101,6 +105,11 @@ class Portal:
         self.agent_summary = AgentSummary(jobs_folder, self.index, self.outbox, self.settings, self.preregistrations,
                                           self.family_mail.job_link)
         self.jobs = [self.mail_sender]  # background threads, started by create_app(start_jobs=True)
+        # Retention periods (Paramètres › Conservation des données): the purge, its preview and its daily job.
+        self.retention = Retention(self.documents, RetentionStores(
+            families=self.families, index=self.index, numbers=self.numbers, photos=self.photos,
+            certificates=self.certificates, pieces=self.pieces, outbox=self.outbox, sessions=self.sessions,
+            preregistrations=self.preregistrations), self.settings)
 
     def close(self) -> None:
         """Release the data folder (another process may then open it) and stop writing to its log file."""
@@ -121,18 +130,26 @@ def register_notice_jobs(portal: Portal) -> None:
     """The jobs that queue notices outside any request: the announcements' fan-out, the daily reminders before due
     dates and the agent's daily summary (each run at start-up, then daily)."""
     portal.jobs += [portal.announcement_mailings,
-                    DailyJob("rappels d'échéance", portal.invoice_reminders.run),
-                    DailyJob("résumé de l'agent", portal.agent_summary.run)]
+                    DailyJob("invoice-reminders", lambda by: portal.invoice_reminders.run(), portal.documents,
+                             hour=NOTICE_HOUR),
+                    DailyJob("agent-summary", lambda by: portal.agent_summary.run(), portal.documents,
+                             hour=NOTICE_HOUR)]
+
+
+def register_daily_jobs(portal: Portal) -> None:
+    """Daily jobs (storage/jobs/daily.py), started and stopped with the other background jobs."""
+    portal.jobs.append(portal.retention.daily_job)  # the purge of data kept longer than the retention periods
 
 
 def create_app(data_dir: str | Path = "data", settings: dict | None = None, clock=time.time, *,
                start_jobs: bool = False) -> Bottle:
     """A fresh portal app over data_dir; settings override what data/settings.json holds. start_jobs starts the
-    background threads (the mail sender, the notice jobs); stop them with stop_jobs(app)."""
+    background threads (the mail sender, the notice jobs, the retention purge); stop them with stop_jobs(app)."""
     register_request_kinds()
     app = Bottle()
     app.portal = Portal(Path(data_dir), settings, clock)
     register_notice_jobs(app.portal)
+    register_daily_jobs(app.portal)
     web.install(app)
     for module in ROUTE_MODULES:
         app.merge(module.app)

@@ -187,4 +187,4 @@ def journal():
     require_agent()
     entries = portal().index.recent_audit(200)
     return render("agent/journal.tpl", title="Journal des décisions", entries=entries, audit_labels=AUDIT_LABELS,
-                  sections=SECTIONS)
+                  sections=SECTIONS, purges=portal().retention.journal(20))

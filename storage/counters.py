@@ -87,6 +87,14 @@ class Numbers:
             self._save()
             return str(number)
 
+    def keep_family_number_reserved(self, family_id: str) -> None:
+        """Before a family's files are deleted (storage/retention/): its number is never given again, although it is
+        no longer on disk."""
+        with self._lock:
+            if int(family_id) > self._sequences.get("family", 0):
+                self._sequences["family"] = int(family_id)
+                self._save()
+
     def _save(self) -> None:
         with self._documents.transaction(self._path) as db:
             table = db.table("numbers")

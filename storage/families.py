@@ -150,6 +150,7 @@ def set_family_password(families: Families, family_id: str, password_hash: str, 
 
 
 def set_family_active(families: Families, family_id: str, active: bool) -> None:
-    """Allow or forbid the family's logins; its data is kept either way."""
+    """Allow or forbid the family's logins; its data is kept either way (deactivated_at starts its retention period)."""
     with families.transaction(family_id) as db:
-        db.table("account").update({"active": active}, doc_ids=[RECORD_ID])
+        db.table("account").update({"active": active, "deactivated_at": None if active else now_iso()},
+                                   doc_ids=[RECORD_ID])

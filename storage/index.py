@@ -194,6 +194,18 @@ class FamilyIndex:
             if summary.pending or (previous is not None and previous.pending):
                 self._waiting = None
 
+    def forget(self, family_id: str) -> None:
+        """Drop the entry of a family whose files were deleted (storage/retention/): no commit tells the index."""
+        with self._lock:
+            previous = self._by_id.pop(family_id, None)
+            if previous is None:
+                return
+            self._awaiting_reply -= previous.awaiting_reply
+            self._unread_from_families -= previous.unread_from_family
+            self._count_pending(previous, -1)
+            if previous.pending:
+                self._waiting = None
+
     def __len__(self) -> int:
         return len(self._by_id)
 

@@ -24,6 +24,7 @@ from storage.sections import SECTIONS, clean_section
 CHILD_ROWS = 4
 CHILD_IDENTITY = BIRTH_IDENTITY + (Field("school", "École"), Field("class_name", "Classe", max_length=40))
 MESSAGE = Field("message", "Message pour la mairie (facultatif)", "textarea", max_length=2000)
+RETENTION_AUTHOR = "le portail (durée de conservation)"  # who the deletions journal names for the daily purge
 
 
 def _sub(form: dict, prefix: str) -> dict:
@@ -194,6 +195,32 @@ class Preregistrations:
                                               "count": len(deleted), "ids": deleted})
         for number, doc in chosen.items():
             delete_preregistration_pieces(self._documents.root, number, doc.get("documents") or [])
+        return deleted
+
+    # --- retention (storage/retention/) -------------------------------------------------------------------
+
+    def decided_before(self, day: str) -> list[int]:
+        """Ids of the pre-registrations validated or cancelled before day (ISO)."""
+        return sorted(doc.doc_id for doc in self._documents.read(self._path).table("preregistrations").all()
+                      if doc["status"] != "pending" and (doc.get("decided_at") or "") < day)
+
+    def decided_of_family(self, family_id: str, since: str = "") -> list[int]:
+        """Ids of the validated pre-registrations that created this family, decided on or after since (ISO day)."""
+        return sorted(doc.doc_id for doc in self._documents.read(self._path).table("preregistrations").all()
+                      if doc["status"] != "pending" and doc.get("family_id") == family_id
+                      and (doc.get("decided_at") or "") >= since)
+
+    def forget(self, preregistration_ids: list[int]) -> list[int]:
+        """Delete decided pre-registrations whose retention period is over (never a pending one), journalled like the
+        agent's deletions (their numbers are never given again); returns the ids deleted."""
+        with self._documents.transaction(self._path) as db:
+            table = db.table("preregistrations")
+            deleted = sorted({doc.doc_id for doc in (table.get(doc_id=i) for i in preregistration_ids)
+                              if doc is not None and doc["status"] != "pending"})
+            if deleted:
+                table.remove(doc_ids=deleted)
+                db.table("deletions").insert({"schema": SCHEMA_VERSION, "at": now_iso(), "by": RETENTION_AUTHOR,
+                                              "count": len(deleted), "ids": deleted})
         return deleted
 
     def recent_deletions(self, limit: int = 10) -> list[dict]:

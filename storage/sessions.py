@@ -53,6 +53,7 @@ class SessionStore:
         self._clock = clock
         self._lock = threading.Lock()
         self._sessions: dict[str, Session] = {}
+        self._expired_on_disk = 0  # expired sessions left out at start-up, still in sessions.json until the next save
         self._load()
 
     def create(self, kind: str, account_id: str, must_change_password: bool = False) -> tuple[str, Session]:
@@ -109,6 +110,19 @@ class SessionStore:
             session.must_change_password = False
             self._save()
 
+    def forget_expired(self, dry_run: bool = False) -> int:
+        """Remove the expired sessions still held (in memory and in sessions.json); returns how many (dry_run: how many
+        would be, nothing removed)."""
+        now = self._clock()
+        with self._lock:
+            expired = [key for key, session in self._sessions.items() if self._expired(session, now)]
+            count = len(expired) + self._expired_on_disk
+            if count and not dry_run:
+                for key in expired:
+                    del self._sessions[key]
+                self._save()
+        return count
+
     def _expired(self, session: Session, now: float) -> bool:
         return now - session.last_seen > IDLE_SECONDS or now - session.created_at > ABSOLUTE_SECONDS
 
@@ -124,9 +138,12 @@ class SessionStore:
                               doc["last_seen"], doc.get("must_change_password", False))
             if not self._expired(session, now):
                 self._sessions[doc["key"]] = session
+            else:
+                self._expired_on_disk += 1
 
     def _save(self) -> None:
         # Called with self._lock held; last_seen is saved as of now, good enough for idle expiry.
+        self._expired_on_disk = 0
         with self._documents.transaction(self._path) as db:
             table = db.table("sessions")
             table.truncate()

@@ -7,6 +7,7 @@ from storage.documents import SCHEMA_VERSION, DocumentStore
 from storage.mail.config import MAIL_DEFAULTS
 from storage.mail.preferences import NOTICE_DEFAULTS
 from storage.pieces.kinds import DEFAULT_RULES as DOCUMENT_RULES
+from storage.retention.periods import RETENTION_DEFAULTS
 
 DEFAULT_SETTINGS = {
     "schema": SCHEMA_VERSION,
@@ -50,6 +51,8 @@ DEFAULT_SETTINGS = {
     "notices": NOTICE_DEFAULTS,
     # Supporting documents (storage/pieces/kinds.py): which document each section asks for, and which it requires.
     "documents": {"rules": DOCUMENT_RULES},
+    # How long personal data is kept (months or days per kind) and the hour of the daily purge: storage/retention/.
+    "retention": RETENTION_DEFAULTS,
 }
 
 

@@ -302,6 +302,39 @@ class Outbox:
         with self._lock:
             return dict(self._counts)
 
+    # --- retention (storage/retention/) ----------------------------------------------------------------
+
+    def ids_created_before(self, status: str, before_ts: float) -> list[str]:
+        """Ids of the sent or failed mails created before the instant (read from their ids, no file opened)."""
+        if status not in ("sent", "failed"):
+            raise ValueError(status)
+        with self._lock:
+            ids = self._ids(status)
+        return sorted(mail_id for mail_id in ids if _id_microseconds(mail_id) < before_ts * 1_000_000)
+
+    def family_mail_ids(self, status: str, family_id: str) -> list[str]:
+        """Ids of one family's mails of that status."""
+        with self._lock:
+            return sorted(mail_id for mail_id in self._ids(status) if mail_id.endswith(f"-{family_id}"))
+
+    def delete(self, status: str, mail_ids: list[str]) -> int:
+        """Remove sent or failed mails for good (their retention period is over); returns how many were removed. Pending
+        mails are never removed: the sender may be delivering them."""
+        if status not in ("sent", "failed"):
+            raise ValueError(status)
+        removed = 0
+        with self._lock:
+            for mail_id in mail_ids:
+                if not MAIL_ID.match(mail_id or ""):
+                    continue
+                try:
+                    self._path(status, mail_id).unlink()
+                except FileNotFoundError:
+                    continue
+                removed += 1
+            self._counts[status] -= removed
+        return removed
+
 
 def _id_microseconds(mail_id: str) -> int:
     moment = datetime.strptime(mail_id[:15], "%Y%m%dT%H%M%S").replace(tzinfo=UTC)

@@ -46,6 +46,7 @@ ERROR_STATES = [
     ("agent", "/agent/parametres/pages-legales", "form[action='/agent/parametres/pages-legales']",
      {"host_name": "H" * 121}),
     ("agent", "/agent/parametres/pages-legales", "form[action='/agent/parametres/pages-legales/aide']"),
+    ("agent", "/agent/parametres/conservation", "form[action='/agent/parametres/conservation']"),
     ("agent", "/agent/mon-compte", "form[action='/agent/mon-compte']"),
 ]
 

@@ -1,11 +1,8 @@
 """The texts of the notices (storage/mail/notices.py): the French sentences families read, the link or the page to
-open, the HTML alternative escaped, and the daily job runner's schedule (storage/jobs/daily.py)."""
+open, the HTML alternative escaped."""
 from __future__ import annotations
 
-import threading
-from datetime import datetime, time
 
-from storage.jobs.daily import DailyJob, next_run_after
 from storage.mail.notices import (DecisionLine, absence_detail, announcement_notice, decisions_notice,
                                   invoice_notice, kind_label, message_notice, receipt_notice, reminder_notice)
 from storage.mail.preferences import clean_notice_settings, family_address, wanted_topics
@@ -114,28 +111,3 @@ def test_notice_settings_form():
     assert clean_notice_settings({}, current) == (current, {})  # a form without the field keeps the delay
     values, errors = clean_notice_settings({"reminder_days": "-3"}, current)
     assert values["reminder_days"] == 5 and "entre 0 et 60" in errors["reminder_days"]
-
-
-# --- the daily job runner -------------------------------------------------------------------------------------
-
-def test_the_next_run_is_today_at_the_hour_if_still_ahead_else_tomorrow():
-    assert next_run_after(datetime(2026, 12, 2, 5, 0), time(6, 30)) == datetime(2026, 12, 2, 6, 30)
-    assert next_run_after(datetime(2026, 12, 2, 6, 30), time(6, 30)) == datetime(2026, 12, 3, 6, 30)
-    assert next_run_after(datetime(2026, 12, 31, 9, 0), time(6, 30)) == datetime(2027, 1, 1, 6, 30)
-
-
-def test_a_daily_job_runs_at_start_survives_a_failing_run_and_stops(caplog):
-    ran = threading.Event()
-    calls = []
-
-    def task():
-        calls.append(1)
-        ran.set()
-        raise RuntimeError("boom")
-    job = DailyJob("essai", task)
-    job.start()
-    assert ran.wait(5) and job.running
-    job.stop(5)
-    assert not job.running and calls == [1]
-    assert "Tâche quotidienne « essai » en erreur" in caplog.text
-    assert job.run_now() is None and calls == [1, 1]

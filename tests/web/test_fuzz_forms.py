@@ -263,6 +263,10 @@ FORMS: dict[str, Form] = {
         "agent", "/agent/parametres/pages-legales", valid={"texte": "## Horaires\nLa mairie ouvre le matin."}),
     "/agent/parametres/pieces-justificatives": Form("agent", "/agent/parametres/pieces-justificatives", valid={
         "doc_label_6": "Justificatif de domicile", "doc_section_6": "parent1", "doc_required_6": "1"}),
+    "/agent/parametres/conservation": Form("agent", "/agent/parametres/conservation", valid={
+        "messages": "24", "requests": "24", "certificates": "12", "families": "36", "preregistrations": "12",
+        "mails_sent": "90", "mails_failed": "365", "hour": "3"}),
+    "/agent/parametres/conservation/lancer": Form("agent", "/agent/parametres/conservation/apercu"),
     f"/agent/courriels/<mail_id:re:{MAIL_ID_RULE}>/renvoyer": Form("agent", "/agent/courriels/{mail_id}",
                                                                   ids={"mail_id": [FAILED_MAIL_ID]}, setup=failed_mail),
     "/agent/services/nouveau": Form("agent", "/agent/services/nouveau", valid={

@@ -5,6 +5,9 @@
 % if not account.get('active', True):
 <p class="warning">Compte désactivé : la famille ne peut plus se connecter. Ses données sont conservées.</p>
 % end
+% if record.get('anonymised_at'):
+<p class="warning">Famille anonymisée le {{fmt.date_fr(record['anonymised_at'])}} (durée de conservation des données) : seuls ses factures et ses paiements restent, sans nom ni adresse.</p>
+% end
 <dl class="stats">
   <div><dt>Solde</dt><dd><a href="/agent/familles/{{family_id}}/compte">{{fmt.balance_fr(balance)}}</a></dd></div>
   <div><dt>Demandes en attente</dt><dd><a href="/agent/demandes/{{family_id}}">{{pending}}</a></dd></div>

@@ -16,3 +16,17 @@
 % else:
 <p>Aucune décision pour le moment.</p>
 % end
+<h2 id="h-purges">Suppressions au titre de la conservation des données</h2>
+<p>Les dernières suppressions et anonymisations faites par le passage quotidien ou à la demande (des nombres, jamais le contenu) ; les durées se règlent dans <a href="/agent/parametres/conservation">Paramètres › Conservation des données</a>.</p>
+% if purges:
+<div class="table-wrap"><table id="purges">
+  <thead><tr><th scope="col">Date</th><th scope="col">Par</th><th scope="col">Supprimé ou anonymisé</th></tr></thead>
+  <tbody>
+  % for entry in purges:
+  <tr><td>{{fmt.date_fr(entry['at'])}}</td><td>{{entry['by_label']}}</td><td>{{entry['summary']}}</td></tr>
+  % end
+  </tbody>
+</table></div>
+% else:
+<p>Aucune suppression pour le moment.</p>
+% end

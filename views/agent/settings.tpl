@@ -91,3 +91,5 @@
 <p>Aucun service.</p>
 % end
 <p><a class="button button-secondary" href="/agent/services/nouveau">Ajouter un service</a></p>
+<h2>Conservation des données</h2>
+<p><a href="/agent/parametres/conservation">Durées de conservation des données personnelles</a> : ce que le passage quotidien supprime ou anonymise, son aperçu avant le passage et son journal.</p>
