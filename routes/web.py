@@ -1,7 +1,8 @@
-"""The web layer's one place for sessions, CSRF, HX-* headers, rendering, redirects and security headers."""
+"""The web layer's one place for sessions, CSRF, HX-* headers, rendering, redirects, security headers and gzip."""
 from __future__ import annotations
 
 import hmac
+import itertools
 import re
 import unicodedata
 import logging
@@ -11,6 +12,8 @@ from pathlib import Path
 import bottle
 from bottle import HTTPError, abort, request, response
 
+from routes.assets import static_url
+from routes.compression import PAGE_GZIP_LEVEL, accepts_gzip, gzip_bytes, is_compressible, with_vary, worth_compressing
 from storage.public_address import (LOCAL_HOSTS, allowed_host_names, configured_public_url, host_name,
                                     public_url as _public_url)
 from storage.portal_log import MaskedErrorStream
@@ -184,17 +187,25 @@ def allow_form_action(origin: str) -> None:
     request.environ["portal.form_action"] = origin
 
 
+def mark_static_answer() -> None:
+    """Tell add_security_headers() that this answer is a file of static/: the same for everyone, cacheable."""
+    request.environ["portal.static"] = True
+
+
 def add_security_headers() -> None:
-    """after_request hook: security headers on every answer; private pages are never cached."""
+    """after_request hook: security headers on every answer; private pages are never cached. Static files do not
+    vary with the cookie: a browser would otherwise fetch them again after every login."""
+    static = bool(request.environ.get("portal.static"))
     for name, value in SECURITY_HEADERS.items():
-        response.set_header(name, value)
+        if not (static and name == "Vary"):
+            response.set_header(name, value)
     extra_origin = request.environ.get("portal.form_action")
     if extra_origin:
         response.set_header("Content-Security-Policy", SECURITY_HEADERS["Content-Security-Policy"].replace(
             "form-action 'self'", f"form-action 'self' {extra_origin}"))
     if request.environ.get("portal.upload"):
         response.set_header("Content-Security-Policy", UPLOAD_POLICY)
-    if not request.path.startswith("/static/") and not response.get_header("Cache-Control"):
+    if not static and not response.get_header("Cache-Control"):
         response.set_header("Cache-Control", "no-store")
     if request.method == "GET" and request.headers.get("HX-Boosted") == "true":
         # A boosted form's POST -> 303 -> GET ends here: make htmx show this page's address, not the form's.
@@ -263,6 +274,13 @@ def navigation(session) -> tuple[str, list[tuple[str, str, int | None]]]:
         ("/messages", "Messages", index.unread_messages(session.account_id) or None)]
 
 
+def page_description(settings) -> str:
+    """The <meta name="description"> of every page unless it gives its own: the commune and what the portal is for."""
+    commune = settings["commune"]
+    return (f"Portail Famille de {commune['name']} : factures, paiement, inscriptions, dossier et messages du "
+            f"{commune['service']} (cantine, périscolaire, accueil de loisirs).")
+
+
 def render(template_name: str, **context) -> str:
     """Render a view with what every page needs: session, CSRF token, settings, flashes, formats."""
     session = current_session()
@@ -278,6 +296,8 @@ def render(template_name: str, **context) -> str:
         "errors": {},
         "path": request.path,
         "query": request.query,
+        "static_url": static_url,
+        "description": page_description(portal().settings),
     }
     values.update(context)
     return bottle.template(template_name, template_lookup=TEMPLATE_LOOKUP, **values)
@@ -340,6 +360,7 @@ def install(app: bottle.Bottle) -> None:
     app.add_hook("after_request", add_security_headers)
     for status in ERROR_TEXTS:
         app.error(status)(error_page)
+    compress_answers(app)
 
 
 def pdf_response(data: bytes, filename: str, download: bool = False):
@@ -455,3 +476,77 @@ def mask_sensitive_data_in_wsgi_errors() -> None:
         request.environ["wsgi.errors"] = MaskedErrorStream(errors)
 
 # --- end of what reaches the logs ------------------------------------------------------------------------------
+
+
+# --- compression (issue 17) --------------------------------------------------------------------------------------
+# Text answers of 1 KB and more go out gzipped to browsers that accept it (routes/compression.py). This step runs
+# after everything else, on the finished answer: Bottle runs its after_request hooks before a route's returned text
+# becomes the body, and renders error pages later still, so the step wraps the app's WSGI callable instead of being a
+# hook. Static files come gzipped already (routes/static_files.py, once per version) and pass through.
+# BREACH: a page holding a secret (the CSRF token) and text from the request leaks that secret through its compressed
+# size if a third-party site can make the browser load it many times. Pages fetched for another site
+# (Sec-Fetch-Site: cross-site or same-site) are therefore sent uncompressed; the first page opened from a link in a
+# mail costs a few kilobytes more.
+
+def compress_answers(app: bottle.Bottle) -> None:
+    """Let app gzip its answers while its setting 'compression' is on (a reverse proxy that compresses turns it
+    off: --no-compression, PORTAL_COMPRESSION=0)."""
+    build = app.wsgi
+
+    def wsgi(environ, start_response):
+        if not app.portal.settings["compression"]:
+            return build(environ, start_response)
+        return compressed_answer(build, environ, start_response)
+    app.wsgi = wsgi
+
+
+def compressed_answer(build, environ: dict, start_response):
+    """The answer build gives, gzipped when worth it. HEAD is built as a GET, so that its headers (Content-Length,
+    Content-Encoding) are the ones a GET gets; its body is then dropped."""
+    wanted = accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")) and not asked_for_another_site(environ)
+    head = environ.get("REQUEST_METHOD") == "HEAD"
+    if head and wanted:
+        environ = dict(environ, REQUEST_METHOD="GET")
+    started, written = {}, []
+
+    def keep(status, headers, exc_info=None):
+        started.update(status=status, headers=headers, exc_info=exc_info)
+        return written.append  # WSGI's write(); Bottle never calls it, what it would write goes first
+    body = build(environ, keep)
+    if written:
+        body = itertools.chain(written, body)
+    body, headers = encoded_body(int(started["status"][:3]), started["headers"], body, wanted)
+    start_response(started["status"], headers, started["exc_info"])
+    if head:
+        getattr(body, "close", lambda: None)()
+        return []
+    return body
+
+
+def asked_for_another_site(environ: dict) -> bool:
+    """True when the browser says another site made it send this request (Sec-Fetch-Site; old browsers say nothing)."""
+    return environ.get("HTTP_SEC_FETCH_SITE", "") in ("cross-site", "same-site")
+
+
+def encoded_body(status: int, headers: list[tuple[str, str]], body, wanted: bool):
+    """(body, headers) to send: text answers say they vary with Accept-Encoding, and go gzipped when wanted and worth
+    it. A streamed body (not a list) passes as it is."""
+    fields = {name.lower(): value for name, value in headers}
+    if not is_compressible(fields.get("content-type", "")):
+        return body, headers
+    headers = replaced_header(headers, "Vary", with_vary(fields.get("vary", ""), "Accept-Encoding"))
+    if not wanted or not isinstance(body, list):
+        return body, headers
+    data = b"".join(body)
+    if not worth_compressing(status, fields, len(data)):
+        return [data], headers
+    packed = gzip_bytes(data, PAGE_GZIP_LEVEL)
+    headers = replaced_header(replaced_header(headers, "Content-Encoding", "gzip"), "Content-Length", str(len(packed)))
+    return [packed], headers
+
+
+def replaced_header(headers: list[tuple[str, str]], name: str, value: str) -> list[tuple[str, str]]:
+    """headers with every `name` field replaced by one `name: value`."""
+    return [(key, old) for key, old in headers if key.lower() != name.lower()] + [(name, value)]
+
+# --- end of compression ----------------------------------------------------------------------------------------
