@@ -20,9 +20,7 @@
   <textarea id="{{fid}}" name="{{field.name}}" maxlength="{{field.max_length}}"{{!required}}{{!aria}}>{{text}}</textarea>
 % elif kind == 'choice':
   <select id="{{fid}}" name="{{field.name}}"{{!required}}{{!aria}}>
-  % if not field.required or not text:
     <option value="">— Choisir —</option>
-  % end
   % for choice_value, choice_label in field.choices:
     <option value="{{choice_value}}"{{!' selected' if text == choice_value else ''}}>{{choice_label}}</option>
   % end
