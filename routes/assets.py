@@ -41,7 +41,9 @@ class StaticFile:
         return "/static/" + (folder + "/" if folder else "") + hashed
 
 
-_versions: dict[str, StaticFile] = {}  # relative path -> the version last read (a stale one is replaced)
+# relative path -> the version last read (a stale one is replaced). Waitress threads share it without a lock: a
+# dict read or write is atomic, and two threads reading the same new version at once only do the work twice.
+_versions: dict[str, StaticFile] = {}
 
 
 def file_path(relative: str) -> Path | None:

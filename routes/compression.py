@@ -1,10 +1,11 @@
-"""gzip for text answers: whether the browser accepts it, whether an answer is worth it, and the compressing itself.
-
-No Bottle here: routes/web.py applies it to every answer the app builds, routes/static_files.py to the static files
-(compressed once per file version)."""
+"""gzip for text answers: whether the browser accepts it, whether an answer is worth it, and the step that compresses
+every answer of the app (installed last by routes/web.py). Static files come gzipped already (routes/assets.py, once
+per file version) and pass through. No Bottle here: plain WSGI."""
 from __future__ import annotations
 
 import gzip
+import itertools
+from typing import Callable
 
 # Below about one kilobyte gzip saves less than a network packet and costs a header: not worth it.
 GZIP_MIN_BYTES = 1024
@@ -85,3 +86,72 @@ def with_vary(vary: str, field: str) -> str:
     if "*" in fields or field.lower() in (name.lower() for name in fields):
         return ", ".join(fields)
     return ", ".join(fields + [field])
+
+
+# --- the step that compresses the app's answers -------------------------------------------------------------------
+# It sees the finished answer: Bottle runs its after_request hooks before a route's returned text becomes the body,
+# and renders error pages later still, so this step wraps the app's WSGI callable instead of being such a hook.
+# BREACH: a page holding a secret (the CSRF token) and text taken from the request leaks that secret through its
+# compressed size if a third-party site can make the browser load it many times. Pages fetched for another site
+# (Sec-Fetch-Site: cross-site or same-site) therefore go uncompressed: the first page opened from a link in a mail
+# costs a few kilobytes more. Pages are never stored by caches (no-store), so Vary does not name Sec-Fetch-Site.
+
+def compress_answers(app, enabled: Callable[[], bool]) -> None:
+    """Make app (a Bottle app) gzip its text answers whenever enabled() is true."""
+    build = app.wsgi
+
+    def wsgi(environ, start_response):
+        if not enabled():
+            return build(environ, start_response)
+        return compressed_answer(build, environ, start_response)
+    app.wsgi = wsgi  # Bottle.__call__ calls self.wsgi: the app object stays the one tests and Waitress hold
+
+
+def compressed_answer(build, environ: dict, start_response):
+    """The answer build gives, gzipped when worth it. HEAD is built as a GET, so that its headers (Content-Length,
+    Content-Encoding) are the ones a GET gets; its body is then dropped."""
+    wanted = accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")) and not asked_for_another_site(environ)
+    head = environ.get("REQUEST_METHOD") == "HEAD"
+    if head and wanted:
+        environ = dict(environ, REQUEST_METHOD="GET")
+    started, written = {}, []
+
+    def keep(status, headers, exc_info=None):
+        started.update(status=status, headers=headers, exc_info=exc_info)
+        return written.append  # WSGI's write(): Bottle never calls it; what it would write goes first
+    body = build(environ, keep)
+    if written:
+        body = itertools.chain(written, body)
+    body, headers = encoded_body(int(started["status"][:3]), started["headers"], body, wanted)
+    start_response(started["status"], headers, started["exc_info"])
+    if head:
+        getattr(body, "close", lambda: None)()
+        return []
+    return body
+
+
+def asked_for_another_site(environ: dict) -> bool:
+    """True when the browser says another site made it send this request (Sec-Fetch-Site; old browsers say nothing)."""
+    return environ.get("HTTP_SEC_FETCH_SITE", "") in ("cross-site", "same-site")
+
+
+def encoded_body(status: int, headers: list[tuple[str, str]], body, wanted: bool):
+    """(body, headers) to send: text answers say they vary with Accept-Encoding, and go gzipped when wanted and worth
+    it. A streamed body (not a list) passes as it is."""
+    fields = {name.lower(): value for name, value in headers}
+    if not is_compressible(fields.get("content-type", "")):
+        return body, headers
+    headers = replaced_header(headers, "Vary", with_vary(fields.get("vary", ""), "Accept-Encoding"))
+    if not wanted or not isinstance(body, list):
+        return body, headers
+    data = b"".join(body)
+    if not worth_compressing(status, fields, len(data)):
+        return [data], headers
+    packed = gzip_bytes(data, PAGE_GZIP_LEVEL)
+    headers = replaced_header(replaced_header(headers, "Content-Encoding", "gzip"), "Content-Length", str(len(packed)))
+    return [packed], headers
+
+
+def replaced_header(headers: list[tuple[str, str]], name: str, value: str) -> list[tuple[str, str]]:
+    """headers with every `name` field replaced by one `name: value`."""
+    return [(key, old) for key, old in headers if key.lower() != name.lower()] + [(name, value)]

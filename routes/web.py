@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hmac
-import itertools
 import re
 import unicodedata
 import logging
@@ -13,7 +12,7 @@ import bottle
 from bottle import HTTPError, abort, request, response
 
 from routes.assets import static_url
-from routes.compression import PAGE_GZIP_LEVEL, accepts_gzip, gzip_bytes, is_compressible, with_vary, worth_compressing
+from routes.compression import compress_answers
 from storage.public_address import (LOCAL_HOSTS, allowed_host_names, configured_public_url, host_name,
                                     public_url as _public_url)
 from storage.portal_log import MaskedErrorStream
@@ -360,7 +359,8 @@ def install(app: bottle.Bottle) -> None:
     app.add_hook("after_request", add_security_headers)
     for status in ERROR_TEXTS:
         app.error(status)(error_page)
-    compress_answers(app)
+    # Last: gzip sees the finished answer. A reverse proxy that compresses itself turns it off (--no-compression).
+    compress_answers(app, lambda: bool(app.portal.settings["compression"]))
 
 
 def pdf_response(data: bytes, filename: str, download: bool = False):
@@ -477,76 +477,3 @@ def mask_sensitive_data_in_wsgi_errors() -> None:
 
 # --- end of what reaches the logs ------------------------------------------------------------------------------
 
-
-# --- compression (issue 17) --------------------------------------------------------------------------------------
-# Text answers of 1 KB and more go out gzipped to browsers that accept it (routes/compression.py). This step runs
-# after everything else, on the finished answer: Bottle runs its after_request hooks before a route's returned text
-# becomes the body, and renders error pages later still, so the step wraps the app's WSGI callable instead of being a
-# hook. Static files come gzipped already (routes/static_files.py, once per version) and pass through.
-# BREACH: a page holding a secret (the CSRF token) and text from the request leaks that secret through its compressed
-# size if a third-party site can make the browser load it many times. Pages fetched for another site
-# (Sec-Fetch-Site: cross-site or same-site) are therefore sent uncompressed; the first page opened from a link in a
-# mail costs a few kilobytes more.
-
-def compress_answers(app: bottle.Bottle) -> None:
-    """Let app gzip its answers while its setting 'compression' is on (a reverse proxy that compresses turns it
-    off: --no-compression, PORTAL_COMPRESSION=0)."""
-    build = app.wsgi
-
-    def wsgi(environ, start_response):
-        if not app.portal.settings["compression"]:
-            return build(environ, start_response)
-        return compressed_answer(build, environ, start_response)
-    app.wsgi = wsgi
-
-
-def compressed_answer(build, environ: dict, start_response):
-    """The answer build gives, gzipped when worth it. HEAD is built as a GET, so that its headers (Content-Length,
-    Content-Encoding) are the ones a GET gets; its body is then dropped."""
-    wanted = accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")) and not asked_for_another_site(environ)
-    head = environ.get("REQUEST_METHOD") == "HEAD"
-    if head and wanted:
-        environ = dict(environ, REQUEST_METHOD="GET")
-    started, written = {}, []
-
-    def keep(status, headers, exc_info=None):
-        started.update(status=status, headers=headers, exc_info=exc_info)
-        return written.append  # WSGI's write(); Bottle never calls it, what it would write goes first
-    body = build(environ, keep)
-    if written:
-        body = itertools.chain(written, body)
-    body, headers = encoded_body(int(started["status"][:3]), started["headers"], body, wanted)
-    start_response(started["status"], headers, started["exc_info"])
-    if head:
-        getattr(body, "close", lambda: None)()
-        return []
-    return body
-
-
-def asked_for_another_site(environ: dict) -> bool:
-    """True when the browser says another site made it send this request (Sec-Fetch-Site; old browsers say nothing)."""
-    return environ.get("HTTP_SEC_FETCH_SITE", "") in ("cross-site", "same-site")
-
-
-def encoded_body(status: int, headers: list[tuple[str, str]], body, wanted: bool):
-    """(body, headers) to send: text answers say they vary with Accept-Encoding, and go gzipped when wanted and worth
-    it. A streamed body (not a list) passes as it is."""
-    fields = {name.lower(): value for name, value in headers}
-    if not is_compressible(fields.get("content-type", "")):
-        return body, headers
-    headers = replaced_header(headers, "Vary", with_vary(fields.get("vary", ""), "Accept-Encoding"))
-    if not wanted or not isinstance(body, list):
-        return body, headers
-    data = b"".join(body)
-    if not worth_compressing(status, fields, len(data)):
-        return [data], headers
-    packed = gzip_bytes(data, PAGE_GZIP_LEVEL)
-    headers = replaced_header(replaced_header(headers, "Content-Encoding", "gzip"), "Content-Length", str(len(packed)))
-    return [packed], headers
-
-
-def replaced_header(headers: list[tuple[str, str]], name: str, value: str) -> list[tuple[str, str]]:
-    """headers with every `name` field replaced by one `name: value`."""
-    return [(key, old) for key, old in headers if key.lower() != name.lower()] + [(name, value)]
-
-# --- end of compression ----------------------------------------------------------------------------------------
