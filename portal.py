@@ -208,6 +208,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--demo", action="store_true", help="remplit un dossier vide avec la commune de démo")
     parser.add_argument("--secure-cookies", action="store_true", default=env("PORTAL_SECURE_COOKIES") == "1",
                         help="cookies 'Secure' (derrière HTTPS)")
+    parser.add_argument("--no-compression", dest="compression", action="store_false",
+                        default=env("PORTAL_COMPRESSION", "1") != "0",
+                        help="ne pas compresser les réponses (gzip), quand un proxy inverse le fait déjà "
+                             "(env PORTAL_COMPRESSION=0)")
     parser.add_argument("--public-url", default=env("PORTAL_PUBLIC_URL", ""),
                         help="adresse publique du portail, ex. https://famille.ma-commune.fr (courriers, banque, "
                              "e-mails) ; l'emporte sur celle des Paramètres")
@@ -239,6 +243,8 @@ def start_up_settings(args: argparse.Namespace) -> dict:
     overrides: dict = {}
     if args.secure_cookies:
         overrides["secure_cookies"] = True
+    if not args.compression:
+        overrides["compression"] = False
     if args.public_url:
         overrides["public_url"] = args.public_url
     listen_host = [args.host] if args.host not in ("", "0.0.0.0", "::") else []  # the address we listen on is ours

@@ -1,4 +1,4 @@
-"""The web layer's one place for sessions, CSRF, HX-* headers, rendering, redirects and security headers."""
+"""The web layer's one place for sessions, CSRF, HX-* headers, rendering, redirects, security headers and gzip."""
 from __future__ import annotations
 
 import hmac
@@ -11,6 +11,8 @@ from pathlib import Path
 import bottle
 from bottle import HTTPError, abort, request, response
 
+from routes.assets import static_url
+from routes.compression import compress_answers
 from storage.legal_pages import LEGAL_PAGES
 from storage.public_address import (LOCAL_HOSTS, allowed_host_names, configured_public_url, host_name,
                                     public_url as _public_url)
@@ -206,17 +208,25 @@ def allow_form_action(origin: str) -> None:
     request.environ["portal.form_action"] = origin
 
 
+def mark_static_answer() -> None:
+    """Tell add_security_headers() that this answer is a file of static/: the same for everyone, cacheable."""
+    request.environ["portal.static"] = True
+
+
 def add_security_headers() -> None:
-    """after_request hook: security headers on every answer; private pages are never cached."""
+    """after_request hook: security headers on every answer; private pages are never cached. Static files do not
+    vary with the cookie: a browser would otherwise fetch them again after every login."""
+    static = bool(request.environ.get("portal.static"))
     for name, value in SECURITY_HEADERS.items():
-        response.set_header(name, value)
+        if not (static and name == "Vary"):
+            response.set_header(name, value)
     extra_origin = request.environ.get("portal.form_action")
     if extra_origin:
         response.set_header("Content-Security-Policy", SECURITY_HEADERS["Content-Security-Policy"].replace(
             "form-action 'self'", f"form-action 'self' {extra_origin}"))
     if request.environ.get("portal.upload"):
         response.set_header("Content-Security-Policy", UPLOAD_POLICY)
-    if not request.path.startswith("/static/") and not response.get_header("Cache-Control"):
+    if not static and not response.get_header("Cache-Control"):
         response.set_header("Cache-Control", "no-store")
     if request.method == "GET" and request.headers.get("HX-Boosted") == "true":
         # A boosted form's POST -> 303 -> GET ends here: make htmx show this page's address, not the form's.
@@ -285,6 +295,13 @@ def navigation(session) -> tuple[str, list[tuple[str, str, int | None]]]:
         ("/messages", "Messages", index.unread_messages(session.account_id) or None)]
 
 
+def page_description(settings) -> str:
+    """The <meta name="description"> of every page unless it gives its own: the commune and what the portal is for."""
+    commune = settings["commune"]
+    return (f"Portail Famille de {commune['name']} : factures, paiement, inscriptions, dossier et messages du "
+            f"{commune['service']} (cantine, périscolaire, accueil de loisirs).")
+
+
 def render(template_name: str, **context) -> str:
     """Render a view with what every page needs: session, CSRF token, settings, flashes, formats."""
     session = current_session()
@@ -301,6 +318,8 @@ def render(template_name: str, **context) -> str:
         "path": request.path,
         "query": request.query,
         "legal_links": LEGAL_LINKS,  # the footer's links to the pages a public site must publish
+        "static_url": static_url,
+        "description": page_description(portal().settings),
     }
     values.update(context)
     return bottle.template(template_name, template_lookup=TEMPLATE_LOOKUP, **values)
@@ -365,6 +384,8 @@ def install(app: bottle.Bottle) -> None:
     app.add_hook("after_request", add_security_headers)
     for status in ERROR_TEXTS:
         app.error(status)(error_page)
+    # Last: gzip sees the finished answer. A reverse proxy that compresses itself turns it off (--no-compression).
+    compress_answers(app, lambda: bool(app.portal.settings["compression"]))
 
 
 def pdf_response(data: bytes, filename: str, download: bool = False):
@@ -485,3 +506,4 @@ def mask_sensitive_data_in_wsgi_errors() -> None:
         request.environ["wsgi.errors"] = MaskedErrorStream(errors)
 
 # --- end of what reaches the logs ------------------------------------------------------------------------------
+

@@ -39,6 +39,9 @@ DEFAULT_SETTINGS = {
         "simulator": False,
     },
     "secure_cookies": False,
+    # gzip text answers (routes/compression.py); off behind a reverse proxy that compresses itself: --no-compression,
+    # PORTAL_COMPRESSION=0 (start-up only).
+    "compression": True,
     # Reverse proxies whose X-Forwarded-For header is believed (addresses or networks); empty: the TCP peer is the
     # client. Set with --trusted-proxy / PORTAL_TRUSTED_PROXIES or in Paramètres.
     "trusted_proxies": [],

@@ -118,3 +118,17 @@ def concrete_url(rule: str, values: dict | None = None, number: str = "1") -> st
             return config.split("|")[0]
         return number
     return re.sub(r"<([^>]+)>", fill, rule)
+
+
+# --- answers as they go over the wire ---------------------------------------------------------------------------
+
+def wire_answer(client: TestApp, url: str, headers: dict | None = None, method: str = "GET"):
+    """The answer to a request sent with client's cookies, as it goes over the wire: a WebOb response whose body is
+    still gzipped when the app gzipped it (WebTest's own answers are always decoded)."""
+    from webob import Request
+
+    request = Request.blank(url, method=method, headers=headers or {})
+    cookies = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+    if cookies:
+        request.headers["Cookie"] = cookies
+    return request.get_response(client.app)

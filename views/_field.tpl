@@ -20,9 +20,7 @@
   <textarea id="{{fid}}" name="{{field.name}}" maxlength="{{field.max_length}}"{{!required}}{{!aria}}>{{text}}</textarea>
 % elif kind == 'choice':
   <select id="{{fid}}" name="{{field.name}}"{{!required}}{{!aria}}>
-  % if not field.required or not text:
     <option value="">— Choisir —</option>
-  % end
   % for choice_value, choice_label in field.choices:
     <option value="{{choice_value}}"{{!' selected' if text == choice_value else ''}}>{{choice_label}}</option>
   % end
@@ -36,6 +34,7 @@
 %   mode = ' inputmode="numeric"' if kind in ('postcode', 'integer', 'caf_number') else (' inputmode="decimal"' if kind == 'parts' else '')
 %   auto = {'email': 'email', 'postcode': 'postal-code', 'address1': 'address-line1', 'address2': 'address-line2', 'city': 'address-level2', 'last_name': 'family-name', 'first_name': 'given-name'}
 %   complete = auto.get(field.name, auto.get(kind, ''))
-  <input type="{{input_type}}" id="{{fid}}" name="{{field.name}}" value="{{text}}" maxlength="{{field.max_length}}"{{!mode}}{{!required}}{{!(' autocomplete="' + complete + '"') if complete else ''}}{{!aria}}>
+%   length = '' if input_type == 'date' else ' maxlength="' + str(field.max_length) + '"'  # not allowed on a date input
+  <input type="{{input_type}}" id="{{fid}}" name="{{field.name}}" value="{{text}}"{{!length}}{{!mode}}{{!required}}{{!(' autocomplete="' + complete + '"') if complete else ''}}{{!aria}}>
 % end
 </div>

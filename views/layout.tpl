@@ -5,9 +5,10 @@
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"historyCacheSize":0,"scrollIntoViewOnBoost":false}'>
 <title>{{title + " — " if title else ""}}Portail Famille · {{settings["commune"]["name"]}}</title>
-<link rel="stylesheet" href="/static/css/portal.css">
-<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
-<script src="/static/js/htmx-1.9.12.min.js" defer></script>
+<meta name="description" content="{{description}}">
+<link rel="stylesheet" href="{{static_url('css/portal.css')}}">
+<link rel="icon" href="{{static_url('favicon.svg')}}" type="image/svg+xml">
+<script src="{{static_url('js/htmx-1.9.12.min.js')}}" defer></script>
 </head>
 <body hx-boost="true">
 <a class="skip-link" href="#contenu">Aller au contenu</a>

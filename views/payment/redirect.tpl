@@ -14,4 +14,4 @@ carte. Le paiement est enregistré automatiquement sur votre compte dès que la 
   <button type="submit" class="button">Continuer vers le paiement sécurisé</button>
 </form>
 <p><a href="/accueil">Ne pas payer maintenant et revenir à l'accueil</a></p>
-<script src="/static/js/autosubmit.js" defer></script>
+<script src="{{static_url('js/autosubmit.js')}}" defer></script>

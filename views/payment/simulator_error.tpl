@@ -4,8 +4,9 @@
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Accès refusé — Simulateur de paiement</title>
-<link rel="stylesheet" href="/static/css/portal.css">
-<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+<meta name="description" content="{{description}}">
+<link rel="stylesheet" href="{{static_url('css/portal.css')}}">
+<link rel="icon" href="{{static_url('favicon.svg')}}" type="image/svg+xml">
 </head>
 <body>
 <main id="contenu" class="wrap">

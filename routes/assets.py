@@ -1,0 +1,111 @@
+"""The files of static/ as they are served: read and gzipped once per version, named by a hash of their content.
+
+static_url('css/portal.css') gives '/static/css/portal.<hash>.css': that URL always means these bytes, so browsers
+may keep it a year without asking again; a changed file gets a new URL. A file is re-read when its mtime or size
+changes (editing the CSS while the portal runs works), otherwise served from memory. No Bottle here: the route is
+routes/static_files.py, and routes/web.py hands static_url to every template."""
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from routes.compression import GZIP_MIN_BYTES, STATIC_GZIP_LEVEL, gzip_bytes, is_compressible
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+DIGEST_LENGTH = 12
+HASHED_NAME = re.compile(r"^(?P<stem>[^/]+)\.(?P<digest>[0-9a-f]{%d})(?P<suffix>\.[^./]+)?$" % DIGEST_LENGTH)
+
+
+@dataclass(frozen=True)
+class StaticFile:
+    """One version of a file of static/: its bytes, gzipped bytes (None when not worth it), hash and type."""
+    relative: str
+    version: tuple[int, int]  # (mtime_ns, size) of the file when read
+    body: bytes
+    gzipped: bytes | None
+    digest: str
+    content_type: str
+
+    def etag(self, gzipped: bool) -> str:
+        """A strong ETag per encoding: the gzipped bytes are another representation than the plain ones."""
+        return f'"{self.digest}-gzip"' if gzipped else f'"{self.digest}"'
+
+    def hashed_url(self) -> str:
+        """'/static/css/portal.<digest>.css' (a name without a suffix: '/static/name.<digest>')."""
+        folder, _, name = self.relative.rpartition("/")
+        stem, dot, suffix = name.rpartition(".")
+        hashed = f"{stem}.{self.digest}.{suffix}" if dot and stem else f"{name}.{self.digest}"
+        return "/static/" + (folder + "/" if folder else "") + hashed
+
+
+# relative path -> the version last read (a stale one is replaced). Waitress threads share it without a lock: a
+# dict read or write is atomic, and two threads reading the same new version at once only do the work twice.
+_versions: dict[str, StaticFile] = {}
+
+
+def file_path(relative: str) -> Path | None:
+    """The file of static/ a relative path names, or None (missing, a folder, or outside static/)."""
+    if not relative or "\\" in relative or "\0" in relative:
+        return None
+    path = (STATIC / relative).resolve()
+    if not path.is_relative_to(STATIC) or not path.is_file():
+        return None
+    return path
+
+
+def content_type_of(path: Path) -> str:
+    guessed = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    if guessed.startswith("text/") or guessed == "application/javascript":
+        guessed += "; charset=UTF-8"
+    return guessed
+
+
+def read_version(relative: str, path: Path, version: tuple[int, int]) -> StaticFile:
+    """Read and gzip one file: the only place that does, once per version."""
+    body = path.read_bytes()
+    content_type = content_type_of(path)
+    gzipped = None
+    if is_compressible(content_type) and len(body) >= GZIP_MIN_BYTES:
+        gzipped = gzip_bytes(body, STATIC_GZIP_LEVEL)
+    digest = hashlib.sha256(body).hexdigest()[:DIGEST_LENGTH]
+    return StaticFile(relative, version, body, gzipped, digest, content_type)
+
+
+def static_version(relative: str) -> StaticFile | None:
+    """The current version of a file of static/ (re-read when its mtime or size changed), or None when absent."""
+    path = file_path(relative)
+    if path is None:
+        return None
+    stat = path.stat()
+    version = (stat.st_mtime_ns, stat.st_size)
+    known = _versions.get(relative)
+    if known is None or known.version != version:
+        known = _versions[relative] = read_version(relative, path, version)
+    return known
+
+
+def static_url(relative: str) -> str:
+    """The URL of a file of static/ for templates, e.g. static_url('css/portal.css'): with its content hash."""
+    version = static_version(relative)
+    if version is None:
+        raise FileNotFoundError(f"static/{relative} does not exist")
+    return version.hashed_url()
+
+
+def resolve(asked: str) -> tuple[StaticFile, str | None] | None:
+    """(the file, the hash its URL carries or None) for the path after /static/; None when there is no such file.
+    A real file name wins over reading a hash in it; any hash gives the current file (a page a browser kept may ask
+    for the previous one)."""
+    version = static_version(asked)
+    if version is not None:
+        return version, None
+    folder, _, name = asked.rpartition("/")
+    match = HASHED_NAME.match(name)
+    if match is None:
+        return None
+    plain = (folder + "/" if folder else "") + match["stem"] + (match["suffix"] or "")
+    version = static_version(plain)
+    return (version, match["digest"]) if version is not None else None
