@@ -13,7 +13,7 @@
     % if error:
     <span class="error-text" id="{{fid}}-error">{{error}}</span>
     % end
-    <input type="file" id="{{fid}}" name="{{f.name}}" multiple accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png" aria-describedby="pieces-hint{{' ' + fid + '-error' if error else ''}}"{{!' aria-required="true"' if f.required else ''}}{{!' aria-invalid="true"' if error else ''}}>
+    <input type="file" id="{{fid}}" name="{{f.name}}" multiple accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png" aria-describedby="pieces-hint{{' ' + fid + '-error' if error else ''}}"{{!' required' if f.required else ''}}{{!' aria-invalid="true"' if error else ''}}>
   </div>
   % end
 </fieldset>
