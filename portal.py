@@ -34,6 +34,7 @@ from storage.public_address import clean_public_url, configured_public_url, pars
 from storage.services import Services
 from storage.sessions import SessionStore
 from storage.settings import Settings
+from storage.wording import plural
 from storage.protection.addresses import clean_trusted_proxies
 from storage.protection.signing import Signer, data_folder_secret
 from storage.protection.submissions import PreregistrationGuard
@@ -206,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         print("Compte agent créé. Identifiant : agent   Mot de passe (affiché une seule fois) :", first_password)
     address = configured_public_url(app.portal.settings) or f"http://{args.host}:{args.port}/"
     print(f"Portail Famille prêt en {time.perf_counter() - started:.2f} s, "
-          f"{len(app.portal.index)} famille(s) : {address}", flush=True)
+          f"{plural(len(app.portal.index), 'famille')} : {address}", flush=True)
     # Waitress would drop X-Forwarded-* before the app sees them: routes/web.py decides what to believe (the
     # trusted-proxies setting for X-Forwarded-For; X-Forwarded-Host must name an allowed host).
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="PortailFamille",

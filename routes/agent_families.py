@@ -6,7 +6,7 @@ import json
 
 from bottle import Bottle, HTTPResponse, abort, request
 
-from routes.display import SECTION_SLUGS, SLUG_SECTIONS, section_rows
+from routes.display import SECTION_SLUGS, SLUG_SECTIONS, audit_rows, section_rows
 from routes.family_record import send_photo
 from routes.preregistration import form_groups, show_access_codes
 from routes.record_forms import section_form
@@ -16,7 +16,7 @@ from storage.families import account_of, record_of, set_family_active, set_famil
 from storage.ledger import balance_cents
 from storage.passwords import generate_password, hash_password
 from storage.preregistrations import clean_preregistration, create_family_account
-from storage.requests import AUDIT_LABELS, RequestRefused, edit_record_directly, pending_requests, recent_audit
+from storage.requests import RequestRefused, edit_record_directly, pending_requests, recent_audit
 from storage.sections import SECTIONS, child_label, current_values, find_target, person_label
 
 app = Bottle()
@@ -50,12 +50,11 @@ def family_page(family_id: str):
     children = [(child, {part: section_rows(SECTIONS[key], current_values(record, SECTIONS[key], child["id"]), {}, record)
                          for part, key in CHILD_PARTS.items()}) for child in record.get("children", [])]
     persons = [(p, section_rows(SECTIONS["person"], p, {}, record)) for p in record.get("persons", [])]
-    audit = recent_audit(db, 50)
     return render("agent/family.tpl", title=f"Famille {family_id}", family_id=family_id, record=record,
                   account=account_of(db), pending=len(pending_requests(db)),
                   balance=balance_cents(portal().families.read_ledger(family_id)), sections=sections,
-                  children=children, persons=persons, person_label=person_label, audit=audit,
-                  audit_labels=AUDIT_LABELS, all_sections=SECTIONS)
+                  children=children, persons=persons, person_label=person_label,
+                  audit=audit_rows(recent_audit(db, 50)), all_sections=SECTIONS)
 
 
 def _direct_form(family_id: str, section_key: str, target_id=None, *, action: str = "update", target_label: str = "",
@@ -136,7 +135,7 @@ def remove_person(family_id: str, person_id: int):
     try:
         edit_record_directly(portal().families, family_id, "person", {}, agent=agent, target_id=person_id,
                              action="remove", target_label=person_label(person))
-        flash(f"{person_label(person)} retiré(e) des personnes autorisées.")
+        flash(f"{person_label(person)} ne fait plus partie des personnes autorisées.")
     except RequestRefused as refused:
         flash(str(refused), "warning")
     redirect(f"/agent/familles/{family_id}")

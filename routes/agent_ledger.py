@@ -17,6 +17,7 @@ from storage.ledger import (COUNTER_METHODS, INVOICE_LINE_ROWS, PAYMENT_METHODS,
                             add_payment, balance_cents, clean_invoice_form, clean_payment_form, invoice_by_id,
                             invoice_payment_status,
                             invoices, payments, reverse_payment, statement)
+from views.formats import plural
 from views.pdf import child_sheet_pdf, invoice_pdf
 
 app = Bottle()
@@ -160,5 +161,5 @@ def import_invoices_confirm(token: str):
         flash(f"Import refusé : {refused}", "error")
         redirect("/agent/factures/import")
     path.unlink(missing_ok=True)
-    flash(f"{created} facture(s) importée(s).")
+    flash(f"{plural(created, 'facture importée', 'factures importées')}.")
     redirect("/agent/factures/import")

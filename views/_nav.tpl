@@ -1,7 +1,7 @@
 % label, links = nav
 % def badge(href, count):
 %   if href.endswith('/messages'):
-%     hint = ' en attente de réponse' if session.kind == 'agent' else ' non lu(s)'
+%     hint = ' en attente de réponse' if session.kind == 'agent' else ' ' + fmt.plural(count, 'non lu', 'non lus', with_count=False)
 %     return ' <span class="badge" id="nav-messages">' + str(count) + '<span class="visually-hidden">' + hint + '</span></span>'
 %   end
 %   return ' <span class="badge" id="nav-pending">' + str(count) + '</span>'

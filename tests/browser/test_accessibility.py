@@ -166,5 +166,5 @@ def violations_in(area: Area) -> list[dict]:
 @pytest.mark.parametrize("who", list(START_PAGES))
 def test_no_serious_accessibility_violation(areas, who):
     found = violations_in(areas[who])
-    assert found == [], f"axe-core found {len(found)} serious or critical violation(s):\n{report(found)}"
+    assert found == [], f"axe-core found {len(found)} serious or critical violations:\n{report(found)}"
 

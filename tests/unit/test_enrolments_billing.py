@@ -22,6 +22,7 @@ from storage.families import Families, record_of
 from storage.ledger import add_invoice, add_payment, invoice_line
 from storage.requests import validate_request
 from storage.services import Services
+from storage.wording import plural
 
 MON, TUE, WED, THU, FRI = range(5)
 TODAY = date(2026, 11, 20)  # the day the families fill in their forms, unless a test says otherwise
@@ -459,7 +460,7 @@ def test_family_lines_match_the_hand_computed_example(december):
     for family_id, expected in EXPECTED_LINES.items():
         lines = family_lines(town.families.read(family_id), services, "2026-12")
         assert sorted(_lines(lines)) == sorted(expected)
-        assert all(line["detail"] == f"{line['quantity']} jour(s)" for line in lines)
+        assert all(line["detail"] == plural(line["quantity"], "jour") for line in lines)
 
 
 def test_preview_totals_match_the_hand_computed_example(december):

@@ -180,7 +180,7 @@ def test_enrol_errors_are_french_next_to_the_fields_and_keep_the_values(demo_app
     assert page.status_int == 200
     assert field_error(page, "f-service-field") == "Choisissez un service."
     assert field_error(page, "f-end") == "La date de fin doit être après la date de début."
-    assert "Le formulaire contient 2 erreur(s). Rien n'a été enregistré" in text(soup(page).find(id="form-errors"))
+    assert "Le formulaire contient 2 erreurs. Rien n'a été enregistré" in text(soup(page).find(id="form-errors"))
     html = soup(page)
     assert [box["value"] for box in html.select("input[name=children][checked]")] == ["2"]
     assert [box["value"] for box in html.select("input[name=weekdays][checked]")] == ["1", "3"]
@@ -442,14 +442,14 @@ def test_billing_preview_matches_the_hand_computed_month_and_writes_nothing(demo
     before = ledger_files(demo_app)
     page = soup(agent.get("/agent/facturation?mois=2026-12"))
     assert text(page.find("h2")) == "Aperçu pour décembre 2026"
-    assert "3 facture(s) à créer, pour un total de 177,90 €." in text(page).replace(" .", ".")
+    assert "3 factures à créer, pour un total de 177,90 €." in text(page).replace(" .", ".")
     tables = page.find_all("table")
     assert {text(r.th): text(r.td) for r in tables[0].tbody.find_all("tr")} == DECEMBER_TOTALS
     by_family = {text(r.find_all("td")[0]): text(r.find_all("td")[2]) for r in tables[1].tbody.find_all("tr")}
     assert by_family == {FAMILY_A: "89,10 €", FAMILY_B: "52,80 €", FAMILY_C: "36,00 €"}
     assert "Léa — Restauration scolaire × 11; Léa — Accueil du soir × 11; Tom — Restauration scolaire × 11" in \
         text(tables[1])
-    assert text(page.find("button", string=re.compile("Créer"))) == "Créer les 3 facture(s)"
+    assert text(page.find("button", string=re.compile("Créer"))) == "Créer les 3 factures"
     assert ledger_files(demo_app) == before
 
 
@@ -459,9 +459,9 @@ def test_billing_run_creates_the_invoices_once(demo_app, agent, family):
     answer = agent.post("/agent/facturation", form)
     assert answer.status_int == 303 and answer.headers["Location"].endswith("/agent/facturation?mois=2026-12")
     page = answer.follow()
-    assert ("3 facture(s) créée(s) pour 2026-12. Les familles déjà facturées pour ce mois ont été laissées de côté."
+    assert ("3 factures créées pour 2026-12. Les familles déjà facturées pour ce mois ont été laissées de côté."
             in flashes(page))
-    assert "0 facture(s) à créer, pour un total de 0,00 €. 3 famille(s) déjà facturée(s) pour ce mois seront " \
+    assert "0 facture à créer, pour un total de 0,00 €. 3 familles déjà facturées pour ce mois seront " \
            "laissées de côté. Rien à facturer pour ce mois." in text(soup(page)).replace(" .", ".")
     for family_id, total in DECEMBER_INVOICES.items():
         ledger = demo_app.portal.families.read_ledger(family_id)
@@ -478,13 +478,13 @@ def test_billing_run_creates_the_invoices_once(demo_app, agent, family):
     # Run again: nothing more.
     before = ledger_files(demo_app)
     again = agent.post("/agent/facturation", dict(form, csrf_token=csrf(page))).follow()
-    assert any(f.startswith("0 facture(s) créée(s) pour 2026-12.") for f in flashes(again))
+    assert any(f.startswith("0 facture créée pour 2026-12.") for f in flashes(again))
     assert ledger_files(demo_app) == before
 
 
 def test_month_already_billed_by_the_demo_is_not_billed_again(demo_app, agent):
     page = soup(agent.get("/agent/facturation?mois=2026-11"))
-    assert "0 facture(s) à créer" in text(page) and "3 famille(s) déjà facturée(s)" in text(page)
+    assert "0 facture à créer" in text(page) and "3 familles déjà facturées" in text(page)
 
 
 def test_billing_page_rejects_a_bad_month(demo_app, agent):
@@ -618,7 +618,7 @@ def test_agent_adds_a_service_offered_to_families_at_their_price(demo_app, agent
     page = answer.follow()
     assert "Service « Garderie du midi » enregistré." in flashes(page)
     row = soup(page).find("a", href="/agent/services/garderie").find_parent("tr")
-    assert text(row) == "Garderie du midi lundi, mardi, jeudi, vendredi 0,50 € / 1,00 € 1 jour(s) ouvré(s) avant, " \
+    assert text(row) == "Garderie du midi lundi, mardi, jeudi, vendredi 0,50 € / 1,00 € 1 jour ouvré avant, " \
                         "08:30 proposé"
     stored = demo_app.portal.services.get("garderie")
     assert stored["brackets"] == [{"qf_max": 700, "price_cents": 50}, {"qf_max": None, "price_cents": 100}]
@@ -647,7 +647,7 @@ def test_service_form_errors_are_french_and_keep_the_values(demo_app, agent):
     assert html.find(id="f-periods").text == "18/12/2026 - 02/11/2026"
     assert html.find(id="f-brackets").text == "700 ; 0,50\n300 ; 0,40\n; 1,00"
     assert html.find(id="f-notice_time")["value"] == "8h30"
-    assert "Le formulaire contient 6 erreur(s)" in text(html.find(id="form-errors"))
+    assert "Le formulaire contient 6 erreurs" in text(html.find(id="form-errors"))
     assert demo_app.portal.services.get("cantine")["name"] == "Restauration scolaire"
     answer = service_form(agent, "/agent/services/nouveau", **dict(GARDERIE, brackets="700 ; 0,50"))
     assert field_error(answer, "f-brackets") == "La dernière tranche n'a pas de QF maximum (exemple : « ; 3,85 »)."

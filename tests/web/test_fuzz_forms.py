@@ -160,7 +160,7 @@ FORMS: dict[str, Form] = {
     "/mes-informations/personnes/<person_id:int>/modifier": Form("family", "/mes-informations/personnes/{person_id}/modifier",
                                                                  valid=A_CHANGE),
     "/mes-informations/personnes/<person_id:int>/retirer": Form("family", "/mes-informations/personnes/{person_id}/retirer"),
-    "/mes-demandes/<request_id:int>/retirer": Form("family", "/mes-demandes"),
+    "/mes-demandes/<request_id:int>/retirer": Form("family", "/mes-demandes/{request_id}/retirer"),
     "/messages/nouveau": Form("family", "/messages/nouveau", valid={"subject": "Question", "category": "autre",
                                                                  "body": "Bonjour, une question."}),
     "/messages/<thread_id:int>/repondre": Form("family", "/messages/{thread_id}", valid={"body": "Merci beaucoup."}),

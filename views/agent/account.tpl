@@ -1,7 +1,7 @@
 % rebase('layout.tpl', title=title)
 % parent = record.get('parent1') or {}
 <p class="aside"><a href="/agent/familles/{{family_id}}">← Famille {{family_id}}</a></p>
-<h1>Compte de la famille {{family_id}} — {{parent.get('last_name', '')}} {{parent.get('first_name', '')}}</h1>
+<h1>Compte de la famille {{family_id}} — {{fmt.full_name(parent)}}</h1>
 <p class="lead">Solde : <strong>{{fmt.euros(balance)}}</strong> {{'dus par la famille' if balance > 0 else ('en faveur de la famille' if balance < 0 else '')}}</p>
 <p class="actions"><a class="button" href="/agent/familles/{{family_id}}/factures/nouvelle">Créer une facture</a>
 <a class="button button-secondary" href="/agent/factures/import">Importer des factures (CSV)</a></p>

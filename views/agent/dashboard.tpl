@@ -27,7 +27,7 @@
   % if recent:
   <ul>
   % for e in recent:
-    <li>{{fmt.date_fr(e['at'])}} — famille <a href="/agent/demandes/{{e['family_id']}}">{{e['family_id']}}</a> : {{audit_labels.get(e['action'], e['action'])}}{{' (' + e['target_label'] + ')' if e['target_label'] else ''}}</li>
+    <li>{{fmt.date_fr(e['at'])}} — famille <a href="/agent/demandes/{{e['family_id']}}">{{e['family_id']}}</a> : {{e['action_label']}} ({{e['subject']}})</li>
   % end
   </ul>
   <p><a href="/agent/journal">Tout le journal</a></p>

@@ -10,7 +10,7 @@
   <button type="submit" class="button">Rechercher</button>
 </form>
 % if query:
-<h2>{{len(results)}} résultat(s) pour « {{query}} »</h2>
+<h2>{{fmt.plural(len(results), 'résultat')}} pour « {{query}} »</h2>
 % if results:
 <div class="table-wrap"><table>
   <thead><tr><th scope="col">Famille</th><th scope="col">Responsable</th><th scope="col">Enfants</th><th scope="col">Compte</th><th scope="col" class="num">Demandes</th></tr></thead>

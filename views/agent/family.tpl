@@ -1,7 +1,7 @@
 % rebase('layout.tpl', title=title)
 % parent = record.get('parent1') or {}
 <p class="aside"><a href="/agent/familles">← Familles</a></p>
-<h1>Famille {{family_id}} — {{parent.get('last_name', '')}} {{parent.get('first_name', '')}}</h1>
+<h1>Famille {{family_id}} — {{fmt.full_name(parent)}}</h1>
 % if not account.get('active', True):
 <p class="warning">Compte désactivé : la famille ne peut plus se connecter. Ses données sont conservées.</p>
 % end
@@ -50,7 +50,7 @@
 <section aria-labelledby="h-enfants">
   <h2 id="h-enfants">Enfants</h2>
   % for child, parts in children:
-  <h3>{{child['first_name']}} {{child['last_name']}}</h3>
+  <h3>{{fmt.full_name(child)}}</h3>
   % if child.get('photo'):
   <img class="photo" src="/agent/familles/{{family_id}}/enfants/{{child['id']}}/photo.jpg" alt="Photo de {{child['first_name']}}">
   % end
@@ -87,8 +87,8 @@
   <thead><tr><th scope="col">Date</th><th scope="col">Par</th><th scope="col">Action</th><th scope="col">Rubrique</th><th scope="col">Champs</th></tr></thead>
   <tbody>
   % for entry in audit:
-  <tr><td>{{fmt.date_fr(entry['at'])}}</td><td>{{entry['by']}}</td><td>{{audit_labels.get(entry['action'], entry['action'])}}</td>
-      <td>{{all_sections[entry['section']].title if entry['section'] in all_sections else entry['section']}}{{' : ' + entry['target_label'] if entry.get('target_label') else ''}}</td>
+  <tr><td>{{fmt.date_fr(entry['at'])}}</td><td>{{entry['by']}}</td><td>{{entry['action_label']}}</td>
+      <td>{{entry['subject']}}</td>
       <td>{{'; '.join(c['label'] for c in entry.get('changes', []))}}{{' — ' + entry['reason'] if entry.get('reason') else ''}}</td></tr>
   % end
   </tbody>

@@ -7,8 +7,8 @@
   <tbody>
   % for e in entries:
   <tr><td>{{fmt.date_fr(e['at'])}}</td><td><a href="/agent/demandes/{{e['family_id']}}">{{e['family_id']}}</a></td><td>{{e['by']}}</td>
-      <td>{{audit_labels.get(e['action'], e['action'])}}</td>
-      <td>{{sections[e['section']].title if e['section'] in sections else e['section']}}{{' : ' + e['target_label'] if e['target_label'] else ''}}</td>
+      <td>{{e['action_label']}}</td>
+      <td>{{e['subject']}}</td>
       <td>{{e.get('changed', '')}}{{' — ' + e['reason'] if e.get('reason') else ''}}</td></tr>
   % end
   </tbody>

@@ -1,6 +1,6 @@
 % rebase('layout.tpl', title=title)
 <p class="aside"><a href="/agent/pre-inscriptions">← Pré-inscriptions</a></p>
-<h1>Supprimer {{len(chosen)}} pré-inscription(s) ?</h1>
+<h1>Supprimer {{fmt.plural(len(chosen), 'pré-inscription')}} ?</h1>
 <div class="flash flash-warning" role="status"><p>Ces pré-inscriptions seront supprimées définitivement, sans réponse à leur expéditeur. Rien n'est encore supprimé.</p></div>
 <div class="table-wrap"><table>
   <caption>Pré-inscriptions à supprimer</caption>
@@ -8,7 +8,7 @@
   <tbody>
   % for doc in chosen:
     <tr><td>{{doc.doc_id}}</td><td>{{fmt.date_fr(doc['created_at'])}}</td>
-        <td>{{doc['parent1'].get('last_name', '')}} {{doc['parent1'].get('first_name', '')}}</td><td>{{doc['parent1'].get('email', '')}}</td>
+        <td>{{fmt.listed_name(doc['parent1'])}}</td><td>{{doc['parent1'].get('email', '')}}</td>
         <td>{{', '.join(c['first_name'] for c in doc['children'])}}</td></tr>
   % end
   </tbody>

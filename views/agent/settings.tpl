@@ -75,7 +75,7 @@
   % for s in services:
     <tr><td><a href="/agent/services/{{s['id']}}">{{s['name']}}</a></td><td>{{', '.join(weekdays[d] for d in s['weekdays'])}}</td>
         <td>{{' / '.join(fmt.euros(b['price_cents']) for b in s['brackets'])}}</td>
-        <td>{{s['notice_working_days']}} jour(s) ouvré(s) avant, {{s['notice_time']}}</td><td>{{'proposé' if s.get('active', True) else 'retiré'}}</td></tr>
+        <td>{{fmt.plural(s['notice_working_days'], 'jour ouvré', 'jours ouvrés')}} avant, {{s['notice_time']}}</td><td>{{'proposé' if s.get('active', True) else 'retiré'}}</td></tr>
   % end
   </tbody>
 </table></div>

@@ -17,12 +17,12 @@
 <form method="post" action="/inscriptions/nouvelle" class="form" novalidate>
   <input type="hidden" name="csrf_token" value="{{csrf_token}}">
   <fieldset class="field{{' field-error' if errors.get('children') else ''}}" id="f-children">
-    <legend>Enfant(s) à inscrire</legend>
+    <legend>Enfants à inscrire</legend>
     % if errors.get('children'):
     <span class="error-text">{{errors['children']}}</span>
     % end
     % for child in record.get('children', []):
-    <label class="check"><input type="checkbox" name="children" value="{{child['id']}}"{{!' checked' if str(child['id']) in values.get('children', []) else ''}}> {{child['first_name']}} {{child['last_name']}}</label>
+    <label class="check"><input type="checkbox" name="children" value="{{child['id']}}"{{!' checked' if str(child['id']) in values.get('children', []) else ''}}> {{fmt.full_name(child)}}</label>
     % end
   </fieldset>
   <div class="field{{' field-error' if errors.get('service') else ''}}" id="f-service-field">

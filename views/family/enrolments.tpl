@@ -4,7 +4,7 @@
 <a class="button button-secondary" href="/absences/nouvelle">Déclarer une absence</a></p>
 % for child, enrolments in children:
 <section aria-labelledby="h-child-{{child['id']}}">
-  <h2 id="h-child-{{child['id']}}">{{child['first_name']}} {{child['last_name']}}</h2>
+  <h2 id="h-child-{{child['id']}}">{{fmt.full_name(child)}}</h2>
   % if enrolments:
   <div class="table-wrap"><table>
     <thead><tr><th scope="col">Service</th><th scope="col">Période</th><th scope="col">Jours</th></tr></thead>

@@ -2,7 +2,7 @@
 <h1>Boîte de réception</h1>
 <p class="lead">
 % if unread:
-  <strong>{{unread}} message(s) non lu(s).</strong>
+  <strong>{{fmt.plural(unread, 'message non lu', 'messages non lus')}}.</strong>
 % else:
   Aucun message non lu.
 % end

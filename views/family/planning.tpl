@@ -34,5 +34,5 @@
   </tbody>
 </table></div>
 % else:
-<p>{{child['first_name']}} n'est inscrit(e) à aucun service. <a href="/inscriptions/nouvelle">Inscrire un enfant</a></p>
+<p>Aucune inscription pour {{child['first_name']}}. <a href="/inscriptions/nouvelle">Inscrire un enfant</a></p>
 % end

@@ -17,10 +17,7 @@
   % end
   % include('_changes_table.tpl', rows=item['rows'], show_current=False, photo_url='/mes-demandes/' + str(r.doc_id) + '/photo.jpg' if r['status'] == 'pending' else None)
   % if r['status'] == 'pending':
-  <form method="post" action="/mes-demandes/{{r.doc_id}}/retirer" class="inline-form">
-    <input type="hidden" name="csrf_token" value="{{csrf_token}}">
-    <button type="submit" class="button button-danger">Retirer cette demande</button>
-  </form>
+  <p><a class="button button-danger" href="/mes-demandes/{{r.doc_id}}/retirer">Retirer cette demande<span class="visually-hidden"> : {{item['title']}}</span></a></p>
   % end
 </article>
 % end
