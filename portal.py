@@ -22,6 +22,7 @@ from storage.certificates import certificate_files
 from storage.counters import Numbers
 from storage.data_folder import DataFolderBusy, take_data_folder
 from storage.documents import DocumentStore
+from storage.absences import ABSENCE_REQUEST_KINDS
 from storage.enrolments import ENROLMENT_REQUEST_KINDS
 from storage.families import Families
 from storage.index import FamilyIndex
@@ -84,7 +85,7 @@ class Portal:
 
 def register_request_kinds() -> None:
     """Requests that are not record changes: how the agent's validation checks and applies them."""
-    for section, kind in ENROLMENT_REQUEST_KINDS.items():
+    for section, kind in {**ENROLMENT_REQUEST_KINDS, **ABSENCE_REQUEST_KINDS}.items():
         register_request_kind(section, kind)
 
 

@@ -14,7 +14,8 @@ from tinydb import TinyDB
 
 from storage.counters import Numbers
 from storage.dates import in_window, last_day, parse_day, parse_month
-from storage.enrolments import absent_days, active_enrolments
+from storage.absences import absent_days
+from storage.enrolments import active_enrolments
 from storage.families import Families, child_by_id, record_of
 from storage.ledger import add_invoice, invoice_line
 from storage.services import opening_days, price_cents

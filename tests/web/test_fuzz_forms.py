@@ -35,7 +35,8 @@ from portal import create_app
 from routes.web import ERROR_TEXTS
 from storage import clock
 from storage.demo import DEMO_AGENT
-from storage.enrolments import submit_absence, submit_enrolments
+from storage.absences import submit_absence
+from storage.enrolments import submit_enrolments
 from storage.invoice_import import decode as decode_csv
 from storage.preregistrations import clean_preregistration
 from storage.requests import submit_request
@@ -97,9 +98,10 @@ def more_pending_requests(app) -> None:
         "last_name": "DURAND", "first_name": "Marc", "relationship": "Voisin", "phone_mobile": "06 11 22 33 44",
         "phone_home": "", "may_pick_up": True, "emergency_contact": False, "children": ["1"]},
         action="add", target_label="Marc DURAND")
-    submit_absence(families, FAMILY, {"child_id": 2, "service_id": "cantine", "start": "2026-12-03", "end": "2026-12-04",
-                                      "reason": "maladie", "comment": "", "days": ["2026-12-03", "2026-12-04"]},
-                   services.get("cantine"), datetime(2026, 11, 27, 18, 30))
+    submit_absence(families, FAMILY, {"covers": [{"child_id": 2, "service_id": "cantine",
+                                                  "days": ["2026-12-03", "2026-12-04"]}],
+                                      "start": "2026-12-03", "end": "2026-12-04", "reason": "maladie", "comment": ""},
+                   {"cantine": services.get("cantine")}, datetime(2026, 11, 27, 18, 30))
     submit_enrolments(families, OTHER, {"children": ["1"], "service_id": "vacances-noel", "start": "2026-12-21",
                                         "end": "2027-01-01", "weekdays": [0, 1, 2, 3, 4]}, services.get("vacances-noel"))
 
@@ -170,7 +172,7 @@ FORMS: dict[str, Form] = {
         "children": "1", "service": "matin", "weekdays": ["0", "1"], "start": FUTURE_MONDAY.isoformat(),
         "end": (FUTURE_MONDAY + timedelta(days=4)).isoformat()}),
     "/absences/nouvelle": Form("family", "/absences/nouvelle", valid={
-        "child": "1", "service": "cantine", "reason": "maladie", "start": FUTURE_MONDAY.isoformat(),
+        "child_service": ["1:cantine", "1:soir", "2:cantine"], "reason": "maladie", "start": FUTURE_MONDAY.isoformat(),
         "end": FUTURE_MONDAY.isoformat()}),
     "/paiement-en-ligne": Form("family", "/accueil", saved=r"/paiement-en-ligne/[0-9-a-f]+$"),
     # the bank (CSRF-exempt by design: signed messages, display-only return pages, the simulator's HMAC)

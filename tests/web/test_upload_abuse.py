@@ -50,7 +50,7 @@ DAY = next_school_day().isoformat()
 UPLOAD_FIELDS = {
     "/mes-informations/enfants/1/photo": UploadField("family", "/mes-informations/enfants/1/photo", "photo"),
     "/absences/nouvelle": UploadField("family", "/absences/nouvelle", "certificate", {
-        "child": "1", "service": "cantine", "reason": "maladie", "start": DAY, "end": DAY}),
+        "child_service": "1:cantine", "reason": "maladie", "start": DAY, "end": DAY}),
     "/agent/factures/import": UploadField("agent", "/agent/factures/import", "fichier", refusal="flash-error"),
 }
 
