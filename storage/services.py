@@ -72,14 +72,19 @@ def opening_span(service: dict) -> tuple[date, date] | None:
 
 
 def public_holidays(periods: list[dict], today: date) -> dict[str, str]:
-    """ISO date -> French name of every French public holiday (jour férié, metropolitan France) of each year the
-    periods touch, inside the calendar window: what a service is closed on unless the agent decides otherwise."""
+    """ISO date -> French name of the French public holidays (jours fériés, metropolitan France) of each year of the
+    periods, from the first day of the periods to their last (a school year: 1 November to Ascension and Whit
+    Monday, not the summer's), inside the calendar window: what a service is closed on unless the agent decides
+    otherwise."""
     from holidays import France  # imported here: only the service editor needs it, not the start-up
 
-    years = sorted({year for p in periods for year in range(int(p["start"][:4]), int(p["end"][:4]) + 1)})
+    span = opening_span({"periods": periods})
+    if span is None:
+        return {}
     low, high = window(today)
-    return {day.isoformat(): name for day, name in sorted(France(years=years, language="fr").items())
-            if low <= day <= high}
+    first, last = max(span[0], low), min(span[1], high)
+    return {day.isoformat(): name for day, name in sorted(France(years=range(first.year, last.year + 1),
+                                                                  language="fr").items()) if first <= day <= last}
 
 
 def absence_deadline(service: dict, day: date) -> datetime:
@@ -136,8 +141,8 @@ def clean_service_form(form: dict, existing_ids: set[str], service_id: str | Non
 
     Periods and closed dates are typed one per line: 'JJ/MM/AAAA - JJ/MM/AAAA' and 'JJ/MM/AAAA'; each period lasts a
     year at most and every date lies in the calendar window around today (storage/dates.py). With add_holidays
-    ticked, the public holidays of every year of the periods are added to the closed dates (the agent removes one by
-    deleting its line and saving with the box unticked). Brackets are
+    ticked, the public holidays from the first to the last day of the periods are added to the closed dates (the agent
+    opens on one by deleting its line and saving with the box unticked). Brackets are
     'QF max ; prix' lines, the last one without QF max: '600 ; 1,80', '1000 ; 3,00', '; 3,85'.
     """
     today = today or clock.today()
@@ -201,7 +206,7 @@ def _clean_dates(text: str, today: date) -> tuple[list[str], str | None]:
 
 
 def _with_public_holidays(closed_dates: list[str], periods: list[dict], today: date) -> tuple[list[str], str | None]:
-    """The closed dates and every public holiday of the periods' years (the agent ticked "ajouter les jours fériés")."""
+    """The closed dates and the public holidays of the periods (the agent ticked "ajouter les jours fériés")."""
     dates = sorted(set(closed_dates) | set(public_holidays(periods, today)))
     if len(dates) > MAX_CLOSED_DATES:
         return closed_dates, f"{MAX_CLOSED_DATES} dates de fermeture au plus, jours fériés compris."

@@ -94,7 +94,9 @@ def test_family_changes_record_agent_validates_and_cancels(page, browser, server
 
     nav(page, "Mes demandes")
     withdrawn = page.locator("article").filter(has_text="Marc RETIRE")
-    withdrawn.get_by_role("button", name="Retirer cette demande").click()
+    withdrawn.get_by_role("link", name=re.compile("^Retirer cette demande")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Retirer cette demande ?")  # nothing withdrawn yet
+    page.get_by_role("button", name="Confirmer le retrait").click()
     flash(page, "Votre demande a été retirée.")
     expect(page.locator("article").filter(has_text="Marc RETIRE")).to_contain_text("Retirée")
 
@@ -180,10 +182,9 @@ def test_family_enrols_a_child_and_declares_an_absence(page, browser, server_url
     flash(page, SENT)
 
     page.get_by_role("link", name="Déclarer une absence").click()
-    page.get_by_label("Enfant").select_option(label="Olivia ABDEL")
-    page.get_by_label("Service").select_option("cantine")
+    page.get_by_role("group", name="Olivia ABDEL").get_by_label("Restauration scolaire").check()
     page.get_by_label("Motif").select_option("maladie")
-    page.get_by_label("Du").fill(start.isoformat())
+    page.get_by_label("Du", exact=True).fill(start.isoformat())
     page.get_by_label("Au (inclus)").fill(start.isoformat())
     page.get_by_role("button", name="Déclarer l'absence").click()
     flash(page, SENT)
@@ -319,7 +320,7 @@ def test_agent_imports_invoices_from_a_csv_file(page):
         {"name": "factures.csv", "mimeType": "text/csv", "buffer": csv.encode("utf-8")})
     page.get_by_role("button", name="Vérifier le fichier").click()
     expect(page.get_by_role("heading", level=2).first).to_contain_text("1 facture,")
-    page.get_by_role("button", name=re.compile("^Importer ces 1 facture")).click()
+    page.get_by_role("button", name="Importer cette facture").click()
     flash(page, "1 facture importée.")
     log_out(page, "agent")
     assert page.problems == []

@@ -374,39 +374,40 @@ def test_forged_weekday_outside_monday_to_sunday_is_not_stored():
 
 # --- public holidays (issue 13, §6) ----------------------------------------------------------------------------
 
-HOLIDAYS_2027 = ["2027-01-01", "2027-03-29", "2027-05-01", "2027-05-06", "2027-05-08", "2027-05-17", "2027-07-14",
-                 "2027-08-15", "2027-11-01", "2027-11-11", "2027-12-25"]
+SCHOOL_YEAR_HOLIDAYS = ["2026-11-01", "2026-11-11", "2026-12-25", "2027-01-01", "2027-03-29", "2027-05-01",
+                        "2027-05-06", "2027-05-08", "2027-05-17"]
+SPRING_2027 = ["2027-03-29", "2027-05-01", "2027-05-06", "2027-05-08", "2027-05-17"]
 
 
-def test_public_holidays_are_those_of_every_year_of_the_periods_with_their_french_names():
-    days = public_holidays([{"start": "2027-01-04", "end": "2027-07-02"}], date(2026, 12, 2))
-    assert list(days) == HOLIDAYS_2027
-    assert days["2027-05-17"] == "Lundi de Pentecôte" and days["2027-12-25"] == "Noël"
-    school_year = public_holidays([{"start": "2026-09-01", "end": "2027-07-03"}], date(2026, 12, 2))
-    assert "2026-11-11" in school_year and "2027-05-06" in school_year and len(school_year) == 22
+def test_public_holidays_are_those_of_the_years_of_the_periods_from_their_first_day_to_their_last():
+    school_year = public_holidays([{"start": "2026-09-01", "end": "2026-12-18"},
+                                   {"start": "2027-01-04", "end": "2027-07-03"}], date(2026, 12, 2))
+    assert list(school_year) == SCHOOL_YEAR_HOLIDAYS  # not 14 July nor 15 August, after the school year
+    assert school_year["2027-05-17"] == "Lundi de Pentecôte" and school_year["2026-12-25"] == "Noël"
+    assert list(public_holidays([{"start": "2027-01-04", "end": "2027-07-02"}], date(2026, 12, 2))) == SPRING_2027
+    assert public_holidays([], date(2026, 12, 2)) == {}
 
 
 def test_public_holidays_stay_inside_the_calendar_window():
-    days = public_holidays([{"start": "2029-09-03", "end": "2029-12-21"}], date(2026, 12, 2))  # window ends 31/12/2029
-    assert "2029-12-25" in days
-    assert all(day <= "2029-12-31" for day in public_holidays([{"start": "2029-12-03", "end": "2030-01-04"}],
-                                                              date(2026, 12, 2)))
+    assert "2029-12-25" in public_holidays([{"start": "2029-09-03", "end": "2029-12-31"}], date(2026, 12, 2))
+    late = public_holidays([{"start": "2029-12-03", "end": "2030-05-04"}], date(2026, 12, 2))  # window ends 31/12/2029
+    assert list(late) == ["2029-12-25"]
 
 
 def test_ticking_add_holidays_closes_the_service_on_every_public_holiday_of_its_years():
     clean, errors = clean_service_form(form(periods="04/01/2027 - 02/07/2027", closed_dates="02/04/2027",
                                             add_holidays="1"), set(), today=date(2026, 12, 2))
     assert errors == {}
-    assert clean["closed_dates"] == sorted(HOLIDAYS_2027 + ["2027-04-02"])
+    assert clean["closed_dates"] == sorted(SPRING_2027 + ["2027-04-02"])
     assert "add_holidays" not in clean  # a choice of the form, not a setting of the service
 
 
 def test_without_the_box_the_closed_dates_are_exactly_those_typed():
     """How the agent opens on a public holiday: delete its line and save without ticking the box."""
-    typed = "\n".join(f"{d[8:]}/{d[5:7]}/{d[:4]}" for d in HOLIDAYS_2027 if d != "2027-05-08")
+    typed = "\n".join(f"{d[8:]}/{d[5:7]}/{d[:4]}" for d in SPRING_2027 if d != "2027-05-08")
     clean, errors = clean_service_form(form(periods="04/01/2027 - 02/07/2027", closed_dates=typed), set(),
                                        today=date(2026, 12, 2))
-    assert errors == {} and "2027-05-08" not in clean["closed_dates"] and len(clean["closed_dates"]) == 10
+    assert errors == {} and "2027-05-08" not in clean["closed_dates"] and len(clean["closed_dates"]) == 4
 
 
 def test_holidays_are_not_added_to_a_service_whose_periods_are_wrong():

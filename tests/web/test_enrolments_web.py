@@ -688,12 +688,11 @@ def test_a_new_service_is_closed_on_public_holidays_unless_the_agent_unticks_the
 
     assert answer.status_int == 303
     assert demo_app.portal.services.get("garderie")["closed_dates"] == [
-        "2027-01-01", "2027-03-29", "2027-04-02", "2027-05-01", "2027-05-06", "2027-05-08", "2027-05-17",
-        "2027-07-14", "2027-08-15", "2027-11-01", "2027-11-11", "2027-12-25"]
+        "2027-03-29", "2027-04-02", "2027-05-01", "2027-05-06", "2027-05-08", "2027-05-17"]
     shown = soup(agent.get("/agent/services/garderie"))
     assert "06/05/2027" in shown.find(id="f-closed_dates").text
     assert not shown.find("input", attrs={"name": "add_holidays"}).has_attr("checked")
-    assert "Le service est déjà fermé tous les jours fériés de ses années." in text(shown)
+    assert "Le service est déjà fermé tous les jours fériés de ses périodes." in text(shown)
 
 
 def test_the_agent_opens_a_service_on_a_public_holiday_and_adds_them_again_with_the_box(demo_app, agent):

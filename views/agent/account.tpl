@@ -46,10 +46,10 @@
   <tbody>
   % for inv in invoices:
   %   status = statuses[inv['number']][1]
-    <tr><td>{{fmt.month_fr(inv['period'])}}</td><td><a href="/agent/familles/{{family_id}}/factures/{{inv.doc_id}}/facture.pdf" hx-boost="false">{{inv['number']}}</a></td>
-        <td>{{fmt.date_fr(inv['issued_on'])}}</td><td class="num">{{fmt.euros(inv['total_cents'])}}</td>
-        <td class="num">{{fmt.euros(inv['previous_balance_cents'])}}</td><td class="num">{{fmt.euros(inv['amount_due_cents'])}}</td>
-        <td><span class="status status-{{status}}">{{status_labels[status]}}</span></td></tr>
+    <tr><td data-label="Période">{{fmt.month_fr(inv['period'])}}</td><td data-label="Numéro"><a href="/agent/familles/{{family_id}}/factures/{{inv.doc_id}}/facture.pdf" hx-boost="false">{{inv['number']}}</a></td>
+        <td data-label="Émise le">{{fmt.date_fr(inv['issued_on'])}}</td><td class="num" data-label="Montant">{{fmt.euros(inv['total_cents'])}}</td>
+        <td class="num" data-label="Solde antérieur">{{fmt.euros(inv['previous_balance_cents'])}}</td><td class="num" data-label="À payer">{{fmt.euros(inv['amount_due_cents'])}}</td>
+        <td data-label="État"><span class="status status-{{status}}">{{status_labels[status]}}</span></td></tr>
   % end
   </tbody>
 </table></div>
@@ -65,9 +65,9 @@
   <thead><tr><th scope="col">Date</th><th scope="col">Mode</th><th scope="col">Référence</th><th scope="col" class="num">Montant</th><th scope="col">Enregistré par</th><th scope="col">Correction</th></tr></thead>
   <tbody>
   % for p in payments:
-    <tr><td>{{fmt.date_fr(p['paid_on'])}}</td><td>{{all_methods.get(p['method'], p['method'])}}</td><td>{{p.get('reference', '')}}</td>
-        <td class="num">{{fmt.euros(p['amount_cents'])}}</td><td>{{p.get('recorded_by', '')}}</td>
-        <td>
+    <tr><td data-label="Date">{{fmt.date_fr(p['paid_on'])}}</td><td data-label="Mode">{{all_methods.get(p['method'], p['method'])}}</td><td data-label="Référence">{{p.get('reference', '')}}</td>
+        <td class="num" data-label="Montant">{{fmt.euros(p['amount_cents'])}}</td><td data-label="Enregistré par">{{p.get('recorded_by', '')}}</td>
+        <td data-label="Correction">
         % if p['amount_cents'] > 0 and not p.get('reversed_by'):
           <form method="post" action="/agent/familles/{{family_id}}/paiements/{{p.doc_id}}/annuler" class="inline-form">
             <input type="hidden" name="csrf_token" value="{{csrf_token}}">
@@ -92,8 +92,8 @@
   <thead><tr><th scope="col">Date</th><th scope="col">Opération</th><th scope="col" class="num">Débit</th><th scope="col" class="num">Crédit</th><th scope="col" class="num">Solde</th></tr></thead>
   <tbody>
   % for e in statement:
-    <tr><td>{{fmt.date_fr(e['date'])}}</td><td>{{e['label']}}</td><td class="num">{{fmt.euros(e['debit_cents']) if e['debit_cents'] else ''}}</td>
-        <td class="num">{{fmt.euros(e['credit_cents']) if e['credit_cents'] else ''}}</td><td class="num">{{fmt.euros(e['balance_cents'])}}</td></tr>
+    <tr><td data-label="Date">{{fmt.date_fr(e['date'])}}</td><td data-label="Opération">{{e['label']}}</td><td class="num" data-label="Débit">{{fmt.euros(e['debit_cents']) if e['debit_cents'] else ''}}</td>
+        <td class="num" data-label="Crédit">{{fmt.euros(e['credit_cents']) if e['credit_cents'] else ''}}</td><td class="num" data-label="Solde">{{fmt.euros(e['balance_cents'])}}</td></tr>
   % end
   </tbody>
 </table></div>

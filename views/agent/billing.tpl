@@ -22,7 +22,7 @@
   <thead><tr><th scope="col">Service</th><th scope="col" class="num">Montant</th></tr></thead>
   <tbody>
   % for service, cents in sorted(preview.totals_by_service.items()):
-    <tr><th scope="row">{{service}}</th><td class="num">{{fmt.euros(cents)}}</td></tr>
+    <tr><th scope="row" data-label="Service">{{service}}</th><td class="num" data-label="Montant">{{fmt.euros(cents)}}</td></tr>
   % end
   </tbody>
 </table></div>
@@ -31,9 +31,9 @@
   <thead><tr><th scope="col">Famille</th><th scope="col">Lignes</th><th scope="col" class="num">Montant</th></tr></thead>
   <tbody>
   % for inv in preview.invoices[:500]:
-    <tr><td><a href="/agent/familles/{{inv['family_id']}}/compte">{{inv['family_id']}}</a></td>
-        <td>{{'; '.join(l['child'] + ' — ' + l['service'] + ' × ' + str(l['quantity']) for l in inv['lines'])}}</td>
-        <td class="num">{{fmt.euros(inv['total_cents'])}}</td></tr>
+    <tr><td data-label="Famille"><a href="/agent/familles/{{inv['family_id']}}/compte">{{inv['family_id']}}</a></td>
+        <td data-label="Lignes">{{'; '.join(l['child'] + ' — ' + l['service'] + ' × ' + str(l['quantity']) for l in inv['lines'])}}</td>
+        <td class="num" data-label="Montant">{{fmt.euros(inv['total_cents'])}}</td></tr>
   % end
   </tbody>
 </table></div>

@@ -13,7 +13,7 @@
     <thead><tr><th scope="col">Rubrique</th><th scope="col" class="num">En attente</th></tr></thead>
     <tbody>
     % for title, count in by_section.items():
-      <tr><th scope="row">{{title}}</th><td class="num">{{count}}</td></tr>
+      <tr><th scope="row" data-label="Rubrique">{{title}}</th><td class="num" data-label="En attente">{{count}}</td></tr>
     % end
     </tbody>
   </table></div>

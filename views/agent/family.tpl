@@ -87,9 +87,9 @@
   <thead><tr><th scope="col">Date</th><th scope="col">Par</th><th scope="col">Action</th><th scope="col">Rubrique</th><th scope="col">Champs</th></tr></thead>
   <tbody>
   % for entry in audit:
-  <tr><td>{{fmt.date_fr(entry['at'])}}</td><td>{{entry['by']}}</td><td>{{entry['action_label']}}</td>
-      <td>{{entry['subject']}}</td>
-      <td>{{'; '.join(c['label'] for c in entry.get('changes', []))}}{{' — ' + entry['reason'] if entry.get('reason') else ''}}</td></tr>
+  <tr><td data-label="Date">{{fmt.date_fr(entry['at'])}}</td><td data-label="Par">{{entry['by']}}</td><td data-label="Action">{{entry['action_label']}}</td>
+      <td data-label="Rubrique">{{entry['subject']}}</td>
+      <td data-label="Champs">{{'; '.join(c['label'] for c in entry.get('changes', []))}}{{' — ' + entry['reason'] if entry.get('reason') else ''}}</td></tr>
   % end
   </tbody>
 </table></div>

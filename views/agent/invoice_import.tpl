@@ -12,7 +12,7 @@
     <thead><tr><th scope="col">Ligne</th><th scope="col">Problème</th></tr></thead>
     <tbody>
     % for line, reason in preview.errors[:500]:
-      <tr><td>{{line}}</td><td>{{reason}}</td></tr>
+      <tr><td data-label="Ligne">{{line}}</td><td data-label="Problème">{{reason}}</td></tr>
     % end
     </tbody>
   </table></div>
@@ -23,8 +23,8 @@
   <thead><tr><th scope="col">Famille</th><th scope="col">Numéro</th><th scope="col">Période</th><th scope="col">Émise le</th><th scope="col" class="num">Lignes</th><th scope="col" class="num">Montant</th></tr></thead>
   <tbody>
   % for inv in preview.invoices[:1000]:
-    <tr><td>{{inv['family_id']}}</td><td>{{inv['number']}}</td><td>{{fmt.month_fr(inv['period'])}}</td><td>{{fmt.date_fr(inv['issued_on'])}}</td>
-        <td class="num">{{len(inv['lines'])}}</td><td class="num">{{fmt.euros(inv['total_cents'])}}</td></tr>
+    <tr><td data-label="Famille">{{inv['family_id']}}</td><td data-label="Numéro">{{inv['number']}}</td><td data-label="Période">{{fmt.month_fr(inv['period'])}}</td><td data-label="Émise le">{{fmt.date_fr(inv['issued_on'])}}</td>
+        <td class="num" data-label="Lignes">{{len(inv['lines'])}}</td><td class="num" data-label="Montant">{{fmt.euros(inv['total_cents'])}}</td></tr>
   % end
   </tbody>
 </table></div>

@@ -21,8 +21,8 @@
   <tbody>
   % for family, thread in rows:
     <tr{{!' class="unread"' if thread.unread else ''}}>
-      <td><a href="/agent/messages/{{family.family_id}}">{{family.family_id}}</a><br>{{family.name}}</td>
-      <td>
+      <td data-label="Famille"><a href="/agent/messages/{{family.family_id}}">{{family.family_id}}</a><br>{{family.name}}</td>
+      <td data-label="Objet">
       % if thread.unread:
         <a href="/agent/messages/{{family.family_id}}/{{thread.thread_id}}"><strong>{{thread.subject}}</strong></a> <span class="badge">{{fmt.plural(thread.unread, 'non lu', 'non lus')}}</span>
       % else:
@@ -32,9 +32,9 @@
         <span class="muted">({{thread.messages}} messages)</span>
       % end
       </td>
-      <td>{{categories.get(thread.category, thread.category)}}</td>
-      <td>{{fmt.date_fr(thread.last_at)}}</td>
-      <td>
+      <td data-label="Catégorie">{{categories.get(thread.category, thread.category)}}</td>
+      <td data-label="Dernier message">{{fmt.date_fr(thread.last_at)}}</td>
+      <td data-label="État">
       % if thread.open:
         <span class="status status-pending">Ouverte, à répondre</span>
       % elif thread.started_by == 'agent' and thread.messages == 1:

@@ -12,14 +12,14 @@
   % for thread in threads:
   %   unread = thread.unread_by('agent')
     <tr>
-      <td><a href="/agent/messages/{{family_id}}/{{thread.thread_id}}">{{!'<strong>' if unread else ''}}{{thread.subject}}{{!'</strong>' if unread else ''}}</a>
+      <td data-label="Objet"><a href="/agent/messages/{{family_id}}/{{thread.thread_id}}">{{!'<strong>' if unread else ''}}{{thread.subject}}{{!'</strong>' if unread else ''}}</a>
       % if unread:
         <span class="badge">{{fmt.plural(unread, 'non lu', 'non lus')}}</span>
       % end
         <span class="muted">({{fmt.plural(len(thread.messages), 'message')}})</span></td>
-      <td>{{categories.get(thread.category, thread.category)}}</td>
-      <td>{{fmt.date_fr(thread.last_at)}}<br><span class="muted">{{'Famille' if thread.last['author'] == 'family' else 'Mairie'}}</span></td>
-      <td>
+      <td data-label="Catégorie">{{categories.get(thread.category, thread.category)}}</td>
+      <td data-label="Dernier message">{{fmt.date_fr(thread.last_at)}}<br><span class="muted">{{'Famille' if thread.last['author'] == 'family' else 'Mairie'}}</span></td>
+      <td data-label="État">
       % if thread.status == 'open':
         <span class="status status-pending">Ouverte, à répondre</span>
       % elif thread.started_by == 'agent' and len(thread.messages) == 1:

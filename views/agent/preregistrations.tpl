@@ -11,12 +11,12 @@
     <tbody>
     % for doc in preregistrations:
       % name = fmt.listed_name(doc['parent1'])
-      <tr><td><input type="checkbox" id="choix-{{doc.doc_id}}" name="selection" value="{{doc.doc_id}}">
+      <tr><td data-label="Supprimer"><input type="checkbox" id="choix-{{doc.doc_id}}" name="selection" value="{{doc.doc_id}}">
               <label for="choix-{{doc.doc_id}}" class="visually-hidden">Sélectionner la pré-inscription n° {{doc.doc_id}} ({{name}})</label>
               <input type="hidden" name="sur_la_page" value="{{doc.doc_id}}"></td>
-          <td>{{doc.doc_id}}</td><td>{{fmt.date_fr(doc['created_at'])}}</td><td>{{name}}</td>
-          <td>{{', '.join(c['first_name'] for c in doc['children'])}}</td>
-          <td><a href="/agent/pre-inscriptions/{{doc.doc_id}}">Examiner la pré-inscription n° {{doc.doc_id}}</a></td></tr>
+          <td data-label="N°">{{doc.doc_id}}</td><td data-label="Reçue le">{{fmt.date_fr(doc['created_at'])}}</td><td data-label="Responsable">{{name}}</td>
+          <td data-label="Enfants">{{', '.join(c['first_name'] for c in doc['children'])}}</td>
+          <td data-label="Détail"><a href="/agent/pre-inscriptions/{{doc.doc_id}}">Examiner la pré-inscription n° {{doc.doc_id}}</a></td></tr>
     % end
     </tbody>
   </table></div>

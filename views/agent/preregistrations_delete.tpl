@@ -7,9 +7,9 @@
   <thead><tr><th scope="col">N°</th><th scope="col">Reçue le</th><th scope="col">Responsable</th><th scope="col">E-mail</th><th scope="col">Enfants</th></tr></thead>
   <tbody>
   % for doc in chosen:
-    <tr><td>{{doc.doc_id}}</td><td>{{fmt.date_fr(doc['created_at'])}}</td>
-        <td>{{fmt.listed_name(doc['parent1'])}}</td><td>{{doc['parent1'].get('email', '')}}</td>
-        <td>{{', '.join(c['first_name'] for c in doc['children'])}}</td></tr>
+    <tr><td data-label="N°">{{doc.doc_id}}</td><td data-label="Reçue le">{{fmt.date_fr(doc['created_at'])}}</td>
+        <td data-label="Responsable">{{fmt.listed_name(doc['parent1'])}}</td><td data-label="E-mail">{{doc['parent1'].get('email', '')}}</td>
+        <td data-label="Enfants">{{', '.join(c['first_name'] for c in doc['children'])}}</td></tr>
   % end
   </tbody>
 </table></div>

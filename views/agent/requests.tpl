@@ -9,11 +9,11 @@
   <tbody>
   % for s in families:
     <tr>
-      <td><a href="/agent/demandes/{{s.family_id}}">{{s.family_id}}</a></td>
-      <td>{{s.name}}</td>
-      <td>{{', '.join(s.children)}}</td>
-      <td>{{fmt.date_fr(min(p['created_at'] for p in s.pending))}}</td>
-      <td class="num"><a href="/agent/demandes/{{s.family_id}}" aria-label="{{fmt.plural(len(s.pending), 'demande')}} de la famille {{s.family_id}}">{{len(s.pending)}}</a></td>
+      <td data-label="Famille"><a href="/agent/demandes/{{s.family_id}}">{{s.family_id}}</a></td>
+      <td data-label="Responsable">{{s.name}}</td>
+      <td data-label="Enfants">{{', '.join(s.children)}}</td>
+      <td data-label="Plus ancienne">{{fmt.date_fr(min(p['created_at'] for p in s.pending))}}</td>
+      <td class="num" data-label="Total"><a href="/agent/demandes/{{s.family_id}}" aria-label="{{fmt.plural(len(s.pending), 'demande')}} de la famille {{s.family_id}}">{{len(s.pending)}}</a></td>
     </tr>
   % end
   </tbody>

@@ -34,13 +34,13 @@
   %   if name == 'closed_dates':
   <div class="field">
     <label class="check"><input type="checkbox" name="add_holidays" value="1" aria-describedby="add_holidays-hint"{{!' checked' if values.get('add_holidays') else ''}}> Ajouter les jours fériés aux jours de fermeture</label>
-    <span class="hint" id="add_holidays-hint">Tous les jours fériés (France métropolitaine) de chaque année des périodes d'ouverture.
+    <span class="hint" id="add_holidays-hint">Les jours fériés (France métropolitaine) du premier au dernier jour des périodes d'ouverture.
     % if not service_id:
     Ils apparaîtront dans « Jours de fermeture » après l'enregistrement : pour ouvrir un jour férié, effacez sa ligne et enregistrez sans cocher cette case.
     % elif holidays_not_closed:
     Jours fériés où le service n'est pas fermé : {{', '.join(fmt.date_fr(day) + ' (' + name + ')' for day, name in holidays_not_closed)}}.
     % else:
-    Le service est déjà fermé tous les jours fériés de ses années.
+    Le service est déjà fermé tous les jours fériés de ses périodes.
     % end
     </span>
   </div>

@@ -7,8 +7,8 @@
   <thead><tr><th scope="col">Service</th><th scope="col" class="num">Votre prix par jour</th><th scope="col">Toutes les tranches</th></tr></thead>
   <tbody>
   % for p in prices:
-    <tr><th scope="row">{{p['service']['name']}}</th><td class="num"><strong>{{fmt.euros(p['price'])}}</strong></td>
-        <td>{{' ; '.join(label + ' : ' + fmt.euros(cents) for label, cents in p['brackets'])}}</td></tr>
+    <tr><th scope="row" data-label="Service">{{p['service']['name']}}</th><td class="num" data-label="Votre prix par jour"><strong>{{fmt.euros(p['price'])}}</strong></td>
+        <td data-label="Toutes les tranches">{{' ; '.join(label + ' : ' + fmt.euros(cents) for label, cents in p['brackets'])}}</td></tr>
   % end
   </tbody>
 </table></div>

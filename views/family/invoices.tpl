@@ -17,12 +17,12 @@
   % for inv in invoices:
   %   paid, status = statuses[inv['number']]
     <tr>
-      <td><a href="/factures/{{inv.doc_id}}">{{fmt.month_fr(inv['period'])}}</a></td>
-      <td>{{inv['number']}}</td>
-      <td class="num">{{fmt.euros(inv['total_cents'])}}</td>
-      <td class="num">{{fmt.euros(inv['amount_due_cents'])}}</td>
-      <td><span class="status status-{{status}}">{{status_labels[status]}}</span></td>
-      <td><a href="/factures/{{inv.doc_id}}/facture.pdf" hx-boost="false">Imprimer<span class="visually-hidden"> la facture {{inv['number']}}</span></a> ·
+      <td data-label="Période"><a href="/factures/{{inv.doc_id}}">{{fmt.month_fr(inv['period'])}}</a></td>
+      <td data-label="Numéro">{{inv['number']}}</td>
+      <td class="num" data-label="Montant de la période">{{fmt.euros(inv['total_cents'])}}</td>
+      <td class="num" data-label="Montant à payer">{{fmt.euros(inv['amount_due_cents'])}}</td>
+      <td data-label="État"><span class="status status-{{status}}">{{status_labels[status]}}</span></td>
+      <td data-label="Documents"><a href="/factures/{{inv.doc_id}}/facture.pdf" hx-boost="false">Imprimer<span class="visually-hidden"> la facture {{inv['number']}}</span></a> ·
           <a href="/factures/{{inv.doc_id}}/facture.pdf?telecharger=1" hx-boost="false">Archiver<span class="visually-hidden"> la facture {{inv['number']}}</span></a></td>
     </tr>
   % end
