@@ -125,6 +125,19 @@ def edit_person(family_id: str, person_id: int):
                         heading=f"Modifier : {person_label(person)}")
 
 
+@app.get("/agent/familles/<family_id>/personnes/<person_id:int>/retirer")
+def confirm_person_removal(family_id: str, person_id: int):
+    """The confirmation step before the agent removes an authorised person (a one-click removal, on a phone, would
+    be one slip away)."""
+    require_agent()
+    _, record = _family(family_id)
+    person = find_target(record, SECTIONS["person"], person_id)
+    if person is None:
+        abort(404)
+    return render("agent/person_remove.tpl", title="Retirer une personne autorisée", family_id=family_id,
+                  person=person, label=person_label(person), rows=section_rows(SECTIONS["person"], person, {}, record))
+
+
 @app.post("/agent/familles/<family_id>/personnes/<person_id:int>/retirer")
 def remove_person(family_id: str, person_id: int):
     agent = require_agent()

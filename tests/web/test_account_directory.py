@@ -313,6 +313,22 @@ def test_family_page_shows_record_children_persons_account_and_audit(demo_app, a
     assert agent.get("/agent/familles/770400999", status="*").status_int == 404
 
 
+def test_the_agent_removes_an_authorised_person_only_after_confirming(demo_app, agent):
+    page = agent.get(f"/agent/familles/{FAMILY}")
+    assert page.html.find("form", action=f"/agent/familles/{FAMILY}/personnes/1/retirer") is None
+
+    confirmation = page.click(href=f"^/agent/familles/{FAMILY}/personnes/1/retirer$")
+
+    assert [p["id"] for p in record(demo_app)["persons"]] == [1]  # nothing removed yet
+    assert "Retirer Jeanne DUPONT ?" in page_text(confirmation)
+    answer = confirmation.forms[[f.action for f in confirmation.forms.values()].index(
+        f"/agent/familles/{FAMILY}/personnes/1/retirer")].submit()
+    assert answer.status_int == 303
+    assert "Jeanne DUPONT ne fait plus partie des personnes autorisées." in flashes(answer.follow())
+    assert record(demo_app)["persons"] == []
+    assert agent.get(f"/agent/familles/{FAMILY}/personnes/1/retirer", status="*").status_int == 404
+
+
 def test_direct_edit_is_applied_at_once_and_audited(demo_app, agent):
     family = family_login(demo_app)
     url = f"/agent/familles/{FAMILY}/modifier/responsable"

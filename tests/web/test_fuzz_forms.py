@@ -212,7 +212,8 @@ FORMS: dict[str, Form] = {
                                                           valid=NEW_PERSON),
     "/agent/familles/<family_id>/personnes/<person_id:int>/modifier":
         Form("agent", "/agent/familles/{family_id}/personnes/{person_id}/modifier", valid=A_CHANGE),
-    "/agent/familles/<family_id>/personnes/<person_id:int>/retirer": Form("agent", "/agent/familles/{family_id}"),
+    "/agent/familles/<family_id>/personnes/<person_id:int>/retirer": Form(
+        "agent", "/agent/familles/{family_id}/personnes/{person_id}/retirer"),
     "/agent/familles/<family_id>/<change:re:desactiver|reactiver>": Form("agent", "/agent/familles/{family_id}"),
     "/agent/familles/<family_id>/mot-de-passe": Form("agent", "/agent/familles/{family_id}", saved=r"/codes-acces$"),
     "/agent/familles/<family_id>/courrier-acces.pdf": Form("agent", new_password_page, pages=("application/pdf",)),

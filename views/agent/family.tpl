@@ -36,13 +36,8 @@
   % for person, rows in persons:
   <h3>{{person_label(person)}}</h3>
   % include('family/record/_rows.tpl', rows=rows)
-  <div class="decision">
-    <p><a href="/agent/familles/{{family_id}}/personnes/{{person['id']}}/modifier">Modifier</a></p>
-    <form method="post" action="/agent/familles/{{family_id}}/personnes/{{person['id']}}/retirer">
-      <input type="hidden" name="csrf_token" value="{{csrf_token}}">
-      <button type="submit" class="button button-danger">Retirer {{person_label(person)}}</button>
-    </form>
-  </div>
+  <p class="actions"><a class="button button-secondary" href="/agent/familles/{{family_id}}/personnes/{{person['id']}}/modifier">Modifier<span class="visually-hidden"> {{person_label(person)}}</span></a>
+    <a class="button button-danger" href="/agent/familles/{{family_id}}/personnes/{{person['id']}}/retirer">Retirer {{person_label(person)}}</a></p>
   % end
   <p><a href="/agent/familles/{{family_id}}/personnes/ajouter">Ajouter une personne autorisée</a></p>
 </section>
