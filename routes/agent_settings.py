@@ -142,4 +142,5 @@ def _holidays_not_closed(service: dict | None) -> list[tuple[str, str]]:
     if service is None:
         return []
     closed = set(service.get("closed_dates", []))
-    return [(day, name) for day, name in public_holidays(service["periods"], clock.today()).items() if day not in closed]
+    holidays = public_holidays(service["periods"], clock.today())
+    return [(day, name) for day, name in holidays.items() if day not in closed]

@@ -35,7 +35,8 @@ def confirm_withdrawal(request_id: int):
     if request_doc["status"] != "pending":
         flash(ALREADY_DECIDED, "warning")
         redirect("/mes-demandes")
-    item = {"request": request_doc, "title": request_title(request_doc), "rows": change_rows(request_doc, record_of(db))}
+    item = {"request": request_doc, "title": request_title(request_doc),
+            "rows": change_rows(request_doc, record_of(db))}
     return render("family/request_withdraw.tpl", title="Retirer une demande", item=item)
 
 

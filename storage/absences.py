@@ -13,8 +13,8 @@ from datetime import date, datetime
 
 from tinydb import TinyDB
 
-from storage.certificates import (MAX_AWAITING, Certificate, CertificateRefused, awaiting_certificates, certificate_files,
-                                  delete_certificate, store_certificate)
+from storage.certificates import (MAX_AWAITING, Certificate, CertificateRefused, awaiting_certificates,
+                                  certificate_files, delete_certificate, store_certificate)
 from storage.dates import MAX_ABSENCE_DAYS, days_in
 from storage.enrolments import active_enrolments, clean_dates, period_text
 from storage.families import Families, child_by_id, now_iso, record_of
@@ -54,7 +54,8 @@ def absence_choices(db: TinyDB, record: dict, services: dict[str, dict]) -> list
 def _chosen_pairs(form: dict, choices: list[tuple[dict, list[dict]]], errors: dict) -> list[tuple[dict, dict]]:
     """The (child, service) pairs ticked on the form, each once, in the form's order; an error when none is ticked or
     one is not offered (a forged value)."""
-    offered = {f"{child['id']}:{service['id']}": (child, service) for child, services in choices for service in services}
+    offered = {f"{child['id']}:{service['id']}": (child, service)
+               for child, services in choices for service in services}
     ticked = form.get("child_service") or []
     ticked = list(dict.fromkeys(value for value in ([ticked] if isinstance(ticked, str) else ticked) if value))
     if not ticked:
@@ -85,8 +86,8 @@ def clean_absence_form(form: dict, db: TinyDB, record: dict, services: dict[str,
         covers = [{"child_id": child["id"], "service_id": service["id"],
                    "days": [d.isoformat() for d in booked_days(db, service, child["id"], first, last)]}
                   for child, service in pairs]
-        without_days = [f"{child['first_name']} à « {service['name']} »" for (child, service), cover in zip(pairs, covers)
-                        if not cover["days"]]
+        without_days = [f"{child['first_name']} à « {service['name']} »"
+                        for (child, service), cover in zip(pairs, covers) if not cover["days"]]
         if without_days:
             errors["start"] = (f"Aucun jour réservé à ces dates pour {' ni pour '.join(without_days)} : vérifiez les "
                                f"dates ou décochez {'ce service' if len(without_days) == 1 else 'ces services'}.")
@@ -161,25 +162,28 @@ def _refuse_identical_absence(db: TinyDB, record: dict, declaration: dict, cover
                 (payload.get("service_id"), payload.get("start"), payload.get("end")) == \
                 (cover["service_id"], declaration["start"], declaration["end"]):
             child = child_by_id(record, cover["child_id"]) or {}
-            raise AbsenceRefused("start", "Une absence identique (même enfant, même service, mêmes dates) est déjà "
-                                          f"en attente de validation : {child.get('first_name', '')}, {service['name']}.")
+            raise AbsenceRefused("start", "Une absence identique (même enfant, même service, mêmes dates) est déjà en "
+                                          f"attente de validation : {child.get('first_name', '')}, {service['name']}.")
 
 
 def days_summary(days: int, late: int) -> str:
     """The request's line on the days it concerns: how many, and how many are billed for being declared late."""
+    counted = plural(days, "jour")
     if late == 0:
-        return f"{plural(days, 'jour')}, {'signalé' if days < 2 else 'tous signalés'} dans le délai (non facturé{'s' if days > 1 else ''})"
-    billed = plural(late, "facturé", with_count=False)
+        return (f"{counted}, {'signalé' if days < 2 else 'tous signalés'} dans le délai "
+                f"({plural(days, 'non facturé', 'non facturés', with_count=False)})")
+    billed = plural(late, "facturé", with_count=False) + " sauf décision de la mairie"
     if late == days:
-        return f"{plural(days, 'jour')}, signalé{'s' if days > 1 else ''} hors délai ({billed} sauf décision de la mairie)"
-    return f"{plural(days, 'jour')}, dont {late} hors délai ({billed} sauf décision de la mairie)"
+        return f"{counted}, {plural(days, 'signalé', with_count=False)} hors délai ({billed})"
+    return f"{counted}, dont {late} hors délai ({billed})"
 
 
 def _insert_absence(db: TinyDB, family_id: str, declaration: dict, cover: dict, service: dict, declared_at: datetime,
                     certificate: str | None) -> tuple[int, int]:
     """(request id, days declared late) of one child's absence at one service."""
     child = child_by_id(record_of(db), cover["child_id"])
-    days = [{"date": d, "billed": absence_is_billed(service, date.fromisoformat(d), declared_at)} for d in cover["days"]]
+    days = [{"date": d, "billed": absence_is_billed(service, date.fromisoformat(d), declared_at)}
+            for d in cover["days"]]
     late = sum(1 for d in days if d["billed"])
     payload = {"child_id": cover["child_id"], "service_id": cover["service_id"], "start": declaration["start"],
                "end": declaration["end"], "reason": declaration["reason"], "comment": declaration["comment"],
@@ -188,8 +192,8 @@ def _insert_absence(db: TinyDB, family_id: str, declaration: dict, cover: dict, 
         {"field": "service", "label": "Service", "before": None, "after": service["name"]},
         {"field": "period", "label": "Dates", "before": None,
          "after": period_text(declaration["start"], declaration["end"])},
-        {"field": "reason", "label": "Motif", "before": None,
-         "after": ABSENCE_REASONS[declaration["reason"]] + (f" ({declaration['comment']})" if declaration["comment"] else "")},
+        {"field": "reason", "label": "Motif", "before": None, "after": ABSENCE_REASONS[declaration["reason"]]
+         + (f" ({declaration['comment']})" if declaration["comment"] else "")},
         {"field": "days", "label": "Jours réservés concernés", "before": None, "after": days_summary(len(days), late)},
     ]
     if certificate:

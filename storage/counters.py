@@ -52,8 +52,9 @@ class Numbers:
         with self._lock:
             taken = [n for n, family in numbers.items() if self._register.owner(n) not in (None, family)]
             if taken:
-                raise ValueError(plural(len(taken), "Numéro de facture déjà utilisé", "Numéros de facture déjà utilisés",
-                                        with_count=False) + " : " + ", ".join(sorted(taken)))
+                words = plural(len(taken), "Numéro de facture déjà utilisé", "Numéros de facture déjà utilisés",
+                               with_count=False)
+                raise ValueError(f"{words} : " + ", ".join(sorted(taken)))
             new = {n: family for n, family in numbers.items() if self._register.owner(n) is None}
             if new:
                 self._register.record(new)

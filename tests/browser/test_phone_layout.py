@@ -28,20 +28,24 @@ ACCOUNTS = {"family": ("/connexion", "770400070", "demo2026"), "agent": ("/agent
 # the box (a table cut in its table-wrap).
 WHAT_STICKS_OUT = """() => {
     const screen = window.innerWidth;
-    const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
-        + (typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
+    const classes = el => typeof el.className === 'string' && el.className.trim()
+        ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
+    const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + classes(el)
         + ' "' + (el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 60) + '"';
-    const outside = [...document.body.querySelectorAll('*')].filter(el => {
+    const all = [...document.body.querySelectorAll('*')];
+    const outside = all.filter(el => {
         const box = el.getBoundingClientRect();
         return box.width > 0 && box.right > screen + 1;
     });
     const deepest = outside.filter(el => !outside.some(other => other !== el && el.contains(other)));
-    const cut = [...document.body.querySelectorAll('*')].filter(el => {
+    const cut = all.filter(el => {
         const overflow = getComputedStyle(el).overflowX;
-        return (overflow === 'auto' || overflow === 'scroll') && el.clientWidth > 1 && el.scrollWidth > el.clientWidth + 1;
+        return (overflow === 'auto' || overflow === 'scroll') && el.clientWidth > 1
+            && el.scrollWidth > el.clientWidth + 1;
     });
     return {page: document.documentElement.scrollWidth, screen: screen,
-            outside: deepest.slice(0, 5).map(el => name(el) + ' ends at ' + Math.round(el.getBoundingClientRect().right) + ' px'),
+            outside: deepest.slice(0, 5).map(el => name(el) + ' ends at '
+                                                   + Math.round(el.getBoundingClientRect().right) + ' px'),
             cut: cut.slice(0, 5).map(el => name(el) + ' holds ' + el.scrollWidth + ' px in ' + el.clientWidth + ' px')};
 }"""
 

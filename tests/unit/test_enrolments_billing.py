@@ -388,16 +388,19 @@ def test_agent_decides_how_the_absence_is_billed(lea_canteen, choice, expected):
     assert absent_days(db, 1, "soir") == set() and absent_days(db, 2, "cantine") == set()
 
 
+NOT_ENROLLED = "Cochez seulement des services auxquels vos enfants sont inscrits."
+
+
 @pytest.mark.parametrize("changes, field, message", [
-    ({"child_service": ["9:cantine"]}, "child_service", "Cochez seulement des services auxquels vos enfants sont inscrits."),
-    ({"child_service": ["1:piscine"]}, "child_service", "Cochez seulement des services auxquels vos enfants sont inscrits."),
+    ({"child_service": ["9:cantine"]}, "child_service", NOT_ENROLLED),
+    ({"child_service": ["1:piscine"]}, "child_service", NOT_ENROLLED),
     ({"child_service": []}, "child_service", "Cochez au moins un service pour l'un de vos enfants."),
     ({"reason": "vacances"}, "reason", "Choisissez le motif de l'absence."),
     ({"start": "2026-12-11", "end": "2026-12-10"}, "end", "La date de fin doit être après la date de début."),
-    ({"child_service": ["2:cantine"]}, "child_service",                                     # Tom: not enrolled
-     "Cochez seulement des services auxquels vos enfants sont inscrits."),
+    ({"child_service": ["2:cantine"]}, "child_service", NOT_ENROLLED),  # Tom: not enrolled
     ({"start": "2026-12-21", "end": "2026-12-23"}, "start",
-     "Aucun jour réservé à ces dates pour Léa à « Restauration scolaire » : vérifiez les dates ou décochez ce service."),
+     "Aucun jour réservé à ces dates pour Léa à « Restauration scolaire » : vérifiez les dates ou décochez ce "
+     "service."),
 ])
 def test_absence_form_errors_in_french(lea_canteen, changes, field, message):
     town = lea_canteen

@@ -411,5 +411,6 @@ def test_without_the_box_the_closed_dates_are_exactly_those_typed():
 
 
 def test_holidays_are_not_added_to_a_service_whose_periods_are_wrong():
-    clean, errors = clean_service_form(form(periods="pas une période", add_holidays="1"), set(), today=date(2026, 12, 2))
+    clean, errors = clean_service_form(form(periods="pas une période", add_holidays="1"), set(),
+                                       today=date(2026, 12, 2))
     assert "periods" in errors and "closed_dates" not in errors

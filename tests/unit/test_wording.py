@@ -8,7 +8,8 @@ from storage.wording import full_name, listed_name, plural
 from views import formats
 
 
-@pytest.mark.parametrize("count, expected", [(0, "0 demande"), (1, "1 demande"), (2, "2 demandes"), (120, "120 demandes")])
+@pytest.mark.parametrize("count, expected", [(0, "0 demande"), (1, "1 demande"), (2, "2 demandes"),
+                                             (120, "120 demandes")])
 def test_a_count_takes_the_singular_under_two_and_the_plural_from_two(count, expected):
     assert plural(count, "demande") == expected
 

@@ -74,7 +74,8 @@ def decided_of_every_kind(demo_app):
     return demo_app
 
 
-EVERY_KIND = {"Responsable", "Données fiscales", "C.A.F.", "Personne autorisée : Samira BENALI", "Inscription : Tom MARTIN"}
+EVERY_KIND = {"Responsable", "Données fiscales", "C.A.F.", "Personne autorisée : Samira BENALI",
+              "Inscription : Tom MARTIN"}
 LATEST_THREE = {"C.A.F.", "Personne autorisée : Samira BENALI", "Inscription : Tom MARTIN"}  # the journal's per family
 
 
@@ -116,7 +117,8 @@ def test_a_decided_request_shows_when_it_was_sent_and_when_and_by_whom_it_was_de
     page = soup(agent_of(demo_app).get(f"/agent/demandes/{FAMILY}"))
     decided = [text(li) for li in page.find("h2", string="Demandes déjà traitées").find_next("ul").find_all("li")]
 
-    day, hour = decided_at[8:10] + "/" + decided_at[5:7] + "/" + decided_at[:4], decided_at[11:13] + "h" + decided_at[14:16]
+    day = f"{decided_at[8:10]}/{decided_at[5:7]}/{decided_at[:4]}"
+    hour = f"{decided_at[11:13]}h{decided_at[14:16]}"
     assert any("Responsable" in line and "envoyée le 30/11/2026 à 18h05" in line
                and f"validée le {day} à {hour} par agent" in line for line in decided), decided
     assert any("Données fiscales" in line and "retirée le" in line and "par la famille" in line
