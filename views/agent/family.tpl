@@ -27,7 +27,7 @@
 <section aria-labelledby="h-{{slug}}">
   <h2 id="h-{{slug}}">{{section.title}}</h2>
   % include('family/record/_rows.tpl', rows=rows)
-  <p><a href="/agent/familles/{{family_id}}/modifier/{{slug}}">Modifier : {{section.title.lower()}}</a></p>
+  <p><a href="/agent/familles/{{family_id}}/modifier/{{slug}}">Modifier : {{section.title}}</a></p>
 </section>
 % end
 

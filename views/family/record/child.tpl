@@ -21,6 +21,6 @@
 <section aria-labelledby="h-{{part['slug']}}">
   <h2 id="h-{{part['slug']}}">{{part['section'].title}}</h2>
   % include('family/record/_rows.tpl', rows=part['rows'])
-  <p class="actions"><a class="button button-secondary" href="/mes-informations/enfants/{{child['id']}}/{{part['slug']}}">Modifier : {{part['section'].title.lower()}}</a></p>
+  <p class="actions"><a class="button button-secondary" href="/mes-informations/enfants/{{child['id']}}/{{part['slug']}}">Modifier : {{part['section'].title}}</a></p>
 </section>
 % end
