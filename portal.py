@@ -24,6 +24,7 @@ from storage.certificates import certificate_files
 from storage.counters import Numbers
 from storage.data_folder import DataFolderBusy, take_data_folder
 from storage.documents import DocumentStore
+from storage.absences import ABSENCE_REQUEST_KINDS
 from storage.enrolments import ENROLMENT_REQUEST_KINDS
 from storage.families import Families
 from storage.index import FamilyIndex
@@ -48,6 +49,7 @@ from storage.public_address import clean_public_url, configured_public_url, pars
 from storage.services import Services
 from storage.sessions import SessionStore
 from storage.settings import Settings, merged
+from storage.wording import plural
 from storage.protection.addresses import clean_trusted_proxies
 from storage.protection.password_reset import PasswordResetLimits
 from storage.protection.signing import Signer, data_folder_secret
@@ -121,7 +123,7 @@ class Portal:
 def register_request_kinds() -> None:
     """Requests that are not record changes: how the agent's validation checks and applies them; and what follows
     the decision on any request (its supporting documents kept as pièces, or deleted)."""
-    for section, kind in ENROLMENT_REQUEST_KINDS.items():
+    for section, kind in {**ENROLMENT_REQUEST_KINDS, **ABSENCE_REQUEST_KINDS}.items():
         register_request_kind(section, kind)
     register_decision_hooks("pieces", PIECE_HOOKS)  # every request's supporting documents: kept or deleted
 
@@ -279,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         print("Compte agent créé. Identifiant : agent   Mot de passe (affiché une seule fois) :", first_password)
     address = configured_public_url(app.portal.settings) or f"http://{args.host}:{args.port}/"
     print(f"Portail Famille prêt en {time.perf_counter() - started:.2f} s, "
-          f"{len(app.portal.index)} famille(s) : {address}", flush=True)
+          f"{plural(len(app.portal.index), 'famille')} : {address}", flush=True)
     # Waitress would drop X-Forwarded-* before the app sees them: routes/web.py decides what to believe (the
     # trusted-proxies setting for X-Forwarded-For; X-Forwarded-Host must name an allowed host).
     try:

@@ -10,6 +10,7 @@ from routes.web import flash, form_text, portal, redirect, render, require_agent
 from storage import clock
 from storage.billing import clean_billing_run, preview_billing, run_billing
 from storage.dates import parse_month
+from views.formats import plural
 
 app = Bottle()
 
@@ -39,5 +40,5 @@ def billing_run():
     month = clean["month"]
     created = run_billing(portal().families, {s["id"]: s for s in portal().services.all()}, portal().numbers, month,
                           issued_on=clean["issued_on"], due_on=clean["due_on"], on_created=tell_invoice_issued)
-    flash(f"{created} facture(s) créée(s) pour {month}. Les familles déjà facturées pour ce mois ont été laissées de côté.")
+    flash(f"{plural(created, 'facture créée', 'factures créées')} pour {month}. Les familles déjà facturées pour ce mois ont été laissées de côté.")
     redirect(f"/agent/facturation?mois={month}")

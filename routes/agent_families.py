@@ -6,7 +6,7 @@ import json
 
 from bottle import Bottle, HTTPResponse, abort, request
 
-from routes.display import SECTION_SLUGS, SLUG_SECTIONS, section_rows
+from routes.display import SECTION_SLUGS, SLUG_SECTIONS, audit_rows, section_rows
 from routes.family_record import send_photo
 from routes.account_mail import hand_over_access, mail_email_change
 from routes.preregistration import form_groups
@@ -22,7 +22,7 @@ from storage.ledger import balance_cents
 from storage.pieces.family import kept_pieces
 from storage.pieces.kinds import SECTION_CHOICES
 from storage.preregistrations import clean_preregistration, create_family_account
-from storage.requests import AUDIT_LABELS, RequestRefused, edit_record_directly, pending_requests, recent_audit
+from storage.requests import RequestRefused, edit_record_directly, pending_requests, recent_audit
 from storage.sections import SECTIONS, child_label, current_values, find_target, person_label
 
 app = Bottle()
@@ -56,13 +56,12 @@ def family_page(family_id: str):
     children = [(child, {part: section_rows(SECTIONS[key], current_values(record, SECTIONS[key], child["id"]), {}, record)
                          for part, key in CHILD_PARTS.items()}) for child in record.get("children", [])]
     persons = [(p, section_rows(SECTIONS["person"], p, {}, record)) for p in record.get("persons", [])]
-    audit = recent_audit(db, 50)
     return render("agent/family.tpl", title=f"Famille {family_id}", family_id=family_id, record=record,
                   account=account_of(db), pending=len(pending_requests(db)),
                   mailed_to=masked_email(holder_email(record)),
                   balance=balance_cents(portal().families.read_ledger(family_id)), sections=sections,
-                  children=children, persons=persons, person_label=person_label, audit=audit,
-                  audit_labels=AUDIT_LABELS, all_sections=SECTIONS, pieces=kept_pieces(db),
+                  children=children, persons=persons, person_label=person_label,
+                  audit=audit_rows(recent_audit(db, 50)), all_sections=SECTIONS, pieces=kept_pieces(db),
                   piece_sections=dict(SECTION_CHOICES))
 
 
@@ -135,6 +134,19 @@ def edit_person(family_id: str, person_id: int):
                         heading=f"Modifier : {person_label(person)}")
 
 
+@app.get("/agent/familles/<family_id>/personnes/<person_id:int>/retirer")
+def confirm_person_removal(family_id: str, person_id: int):
+    """The confirmation step before the agent removes an authorised person (a one-click removal, on a phone, would
+    be one slip away)."""
+    require_agent()
+    _, record = _family(family_id)
+    person = find_target(record, SECTIONS["person"], person_id)
+    if person is None:
+        abort(404)
+    return render("agent/person_remove.tpl", title="Retirer une personne autorisée", family_id=family_id,
+                  person=person, label=person_label(person), rows=section_rows(SECTIONS["person"], person, {}, record))
+
+
 @app.post("/agent/familles/<family_id>/personnes/<person_id:int>/retirer")
 def remove_person(family_id: str, person_id: int):
     agent = require_agent()
@@ -145,7 +157,7 @@ def remove_person(family_id: str, person_id: int):
     try:
         edit_record_directly(portal().families, family_id, "person", {}, agent=agent, target_id=person_id,
                              action="remove", target_label=person_label(person))
-        flash(f"{person_label(person)} retiré(e) des personnes autorisées.")
+        flash(f"{person_label(person)} ne fait plus partie des personnes autorisées.")
     except RequestRefused as refused:
         flash(str(refused), "warning")
     redirect(f"/agent/familles/{family_id}")

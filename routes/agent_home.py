@@ -4,8 +4,8 @@ from __future__ import annotations
 from bottle import Bottle
 
 from routes.agent_requests import pending_by_section
+from routes.display import audit_rows
 from routes.web import portal, render, require_agent
-from storage.requests import AUDIT_LABELS
 
 app = Bottle()
 
@@ -17,5 +17,5 @@ def dashboard():
     waiting = index.with_pending_requests()
     return render("agent/dashboard.tpl", title="Tableau de bord", families_count=len(index),
                   pending_count=index.pending_count(), waiting_families=len(waiting),
-                  by_section=pending_by_section(), recent=index.recent_audit(5), audit_labels=AUDIT_LABELS,
+                  by_section=pending_by_section(), recent=audit_rows(index.recent_audit(5)),
                   preregistrations=len(portal().preregistrations.pending()))

@@ -16,6 +16,7 @@ from storage.invoice_import import COLUMNS, import_invoices, parse_invoice_csv
 from storage.ledger import (COUNTER_METHODS, INVOICE_LINE_ROWS, PAYMENT_METHODS, account_figures, add_invoice,
                             add_payment, clean_invoice_form, clean_payment_form, invoice_by_id,
                             invoices, payments, reverse_payment, statement)
+from views.formats import plural
 from views.pdf import child_sheet_pdf, invoice_pdf
 
 app = Bottle()
@@ -167,5 +168,5 @@ def import_invoices_confirm(token: str):
         flash(f"Import refusé : {refused}", "error")
         redirect("/agent/factures/import")
     path.unlink(missing_ok=True)
-    flash(f"{created} facture(s) importée(s).")
+    flash(f"{plural(created, 'facture importée', 'factures importées')}.")
     redirect("/agent/factures/import")

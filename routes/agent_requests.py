@@ -5,16 +5,17 @@ from bottle import Bottle, abort
 from bottle import request as http_request
 
 from routes.account_mail import confirm_email_change
-from routes.display import change_rows, request_title, status_label
+from routes.display import audit_rows, change_rows, decision_text, request_title, status_label
 from routes.family_record import send_photo
 from routes.web import (flash, form_text, is_fragment, portal, public_url, redirect, render, render_page,
                         require_agent, require_module, upload_response)
 from storage.certificates import certificate_of
 from storage.families import record_of
 from storage.pieces.kinds import reminders
-from storage.requests import (AUDIT_LABELS, Decision, all_requests, cancel_request, conflicts_of,
+from storage.requests import (Decision, all_requests, cancel_request, conflicts_of,
                               pending_requests, recent_audit, request_by_id, validate_request)
 from storage.sections import SECTIONS
+from views.formats import plural
 
 app = Bottle()
 OUTCOME_MESSAGES = {
@@ -76,11 +77,10 @@ def family_requests(family_id: str):
     db, record = _family_snapshot(family_id)
     requests = all_requests(db)
     cards = [_card(r, record, family_id) for r in requests if r["status"] == "pending"]
-    decided = [{"request": r, "title": request_title(r), "status": status_label(r["status"])}
-               for r in requests if r["status"] != "pending"][:20]
-    audit = recent_audit(db, 30)
+    decided = [{"request": r, "title": request_title(r), "status": status_label(r["status"]),
+                "decision": decision_text(r)} for r in requests if r["status"] != "pending"][:20]
     return render("agent/family_requests.tpl", title=f"Demandes de la famille {family_id}", record=record,
-                  family_id=family_id, cards=cards, decided=decided, audit=audit, audit_labels=AUDIT_LABELS,
+                  family_id=family_id, cards=cards, decided=decided, audit=audit_rows(recent_audit(db, 30)),
                   summary=portal().index.get(family_id))
 
 
@@ -157,9 +157,9 @@ def validate_all(family_id: str):
         elif decision.outcome != "already_decided":
             skipped += 1
     tell_family(family_id, validated)
-    flash(f"{len(validated)} demande(s) validée(s).", "success")
+    flash(f"{plural(len(validated), 'demande validée', 'demandes validées')}.", "success")
     if skipped:
-        flash(f"{skipped} demande(s) non validée(s) : la fiche a changé depuis la demande ou n'existe plus. "
+        flash(f"{plural(skipped, 'demande non validée', 'demandes non validées')} : la fiche a changé depuis la demande ou n'existe plus. "
               "Traitez-les une par une.", "warning")
     redirect(f"/agent/demandes/{family_id}" if skipped else "/agent/demandes")
 
@@ -185,6 +185,6 @@ def absence_certificate(family_id: str, request_id: int):
 @app.get("/agent/journal")
 def journal():
     require_agent()
-    entries = portal().index.recent_audit(200)
-    return render("agent/journal.tpl", title="Journal des décisions", entries=entries, audit_labels=AUDIT_LABELS,
-                  sections=SECTIONS, purges=portal().retention.journal(20))
+    entries = audit_rows(portal().index.recent_audit(200))
+    return render("agent/journal.tpl", title="Journal des décisions", entries=entries,
+                  purges=portal().retention.journal(20))

@@ -10,7 +10,8 @@ from routes.web import flash, form_text, form_values, portal, posted_form, redir
 from storage.mail.preferences import clean_notice_settings
 from storage.public_address import allowed_host_names, clean_public_url, configured_public_url, host_name
 from storage.protection.addresses import clean_trusted_proxies
-from storage.services import WEEKDAYS, clean_service_form
+from storage import clock
+from storage.services import WEEKDAYS, clean_service_form, public_holidays
 from storage.settings import merged
 
 app = Bottle()
@@ -133,8 +134,10 @@ def service_form(service_id: str | None = None):
     existing = portal().services.get(service_id) if service_id else None
     if service_id and existing is None:
         abort(404)
+    # A new service gets the public holidays unless the agent unticks the box; an existing one only when ticked, so
+    # that a holiday the agent removed from its closed dates stays removed.
     values = _service_as_form(existing) if existing else {"weekdays": [], "notice_working_days": "2",
-                                                          "notice_time": "10:00", "active": "1"}
+                                                          "notice_time": "10:00", "active": "1", "add_holidays": "1"}
     errors = {}
     if request.method == "POST":
         values = posted_form("weekdays")
@@ -144,4 +147,14 @@ def service_form(service_id: str | None = None):
             flash(f"Service « {clean['name']} » enregistré.")
             redirect("/agent/parametres")
     return render("agent/service.tpl", title="Service" if existing else "Nouveau service", values=values,
-                  errors=errors, service_id=service_id, weekdays=WEEKDAYS)
+                  errors=errors, service_id=service_id, weekdays=WEEKDAYS,
+                  holidays_not_closed=_holidays_not_closed(existing))
+
+
+def _holidays_not_closed(service: dict | None) -> list[tuple[str, str]]:
+    """(date, name) of the public holidays of the service's years on which it is not closed (what the box adds)."""
+    if service is None:
+        return []
+    closed = set(service.get("closed_dates", []))
+    holidays = public_holidays(service["periods"], clock.today())
+    return [(day, name) for day, name in holidays.items() if day not in closed]

@@ -1,8 +1,9 @@
 """How record values and requested changes read on screen (French labels, masked IBAN, children's names)."""
 from __future__ import annotations
 
-from storage.requests import ACTION_LABELS, STATUS_LABELS
+from storage.requests import ACTION_LABELS, AUDIT_LABELS, STATUS_LABELS
 from storage.sections import SECTIONS, Section, child_label, current_values
+from views.formats import date_fr
 
 SECTION_SLUGS = {"parent1": "responsable", "parent2": "conjoint", "tax": "donnees-fiscales", "caf": "caf",
                  "bank": "coordonnees-bancaires"}
@@ -58,3 +59,30 @@ def change_rows(request: dict, record: dict) -> list[dict]:
 
 def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
+
+
+def audit_subject(entry: dict) -> str:
+    """The Rubrique of an audit line in French: 'C.A.F.', 'Personne autorisée : Samira BENALI'."""
+    section = SECTIONS.get(entry.get("section") or "")
+    title = section.title if section is not None else "Autre rubrique"
+    return f"{title} : {entry['target_label']}" if entry.get("target_label") else title
+
+
+def audit_rows(entries: list[dict]) -> list[dict]:
+    """Audit lines as the history tables show them: each with its action and its Rubrique in French."""
+    return [dict(entry, action_label=AUDIT_LABELS.get(entry["action"], entry["action"]),
+                 subject=audit_subject(entry)) for entry in entries]
+
+
+DECIDED_WORDS = {"validated": "validée", "cancelled": "annulée", "withdrawn": "retirée"}
+
+
+def decision_text(request: dict) -> str:
+    """When a request was sent and when, how and by whom it was decided: 'envoyée le 02/12/2026 à 09h00, validée le
+    03/12/2026 à 10h15 par agent'."""
+    sent = f"envoyée le {date_fr(request['created_at'])}"
+    if request["status"] == "pending" or not request.get("decided_at"):
+        return sent
+    by = "la famille" if request["status"] == "withdrawn" else request.get("decided_by") or "la mairie"
+    return (f"{sent}, {DECIDED_WORDS.get(request['status'], status_label(request['status']).lower())} "
+            f"le {date_fr(request['decided_at'])} par {by}")

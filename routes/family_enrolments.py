@@ -10,14 +10,14 @@ from routes.web import flash, portal, posted_form, redirect, render, require_fam
 from storage import clock
 from storage.dates import each_day, in_window, last_day, parse_month, shift_month
 from storage.certificates import CertificateRefused, certificate_of, clean_certificate
-from storage.enrolments import (ABSENCE_REASONS, AbsenceRefused, absent_days, active_enrolments, booked_days,
-                                clean_absence_form, clean_enrolment_form, submit_absence, submit_enrolments,
-                                recent_absences, weekdays_label)
+from storage.absences import (ABSENCE_REASONS, AbsenceRefused, DeclaredAbsence, absence_choices, absent_days,
+                              booked_days, clean_absence_form, recent_absences, submit_absence)
+from storage.enrolments import active_enrolments, clean_enrolment_form, submit_enrolments, weekdays_label
 from storage.families import child_by_id, record_of
 from storage.photos import MAX_UPLOAD_BYTES
 from storage.requests import all_requests
 from storage.services import WEEKDAYS, bracket_label, is_open, price_cents
-from views.formats import of_name
+from views.formats import of_name, plural
 
 app = Bottle()
 SENT = "Votre demande a été transmise à la mairie. Elle sera prise en compte après validation."
@@ -73,14 +73,18 @@ def enrol():
                   qf=(record.get("caf") or {}).get("qf"))
 
 
+ABSENCE_FIELDS = ("start", "end", "reason", "comment")
+
+
 @app.route("/absences/nouvelle", method=["GET", "POST"])
 def declare_absence():
+    """One declaration for several children and services on the same dates; one request per child and service."""
     family_id, db, record = _family()
     services = _services()
-    values, errors = {}, {}
+    values, errors = {"child_service": []}, {}
     if request.method == "POST":
-        form = posted_form()
-        values = {name: form.get(name, "") for name in ("child", "service", "start", "end", "reason", "comment")}
+        form = posted_form("child_service")
+        values = {name: form.get(name, "") for name in ABSENCE_FIELDS} | {"child_service": form["child_service"]}
         clean, errors = clean_absence_form(values, db, record, services, clock.today())
         certificate = None
         upload = request.files.get("certificate")
@@ -91,15 +95,26 @@ def declare_absence():
                 errors["certificate"] = str(refusal)
         if not errors:
             try:
-                submit_absence(portal().families, family_id, clean, services[clean["service_id"]], clock.now(),
-                               certificate)
+                declared = submit_absence(portal().families, family_id, clean, services, clock.now(), certificate)
             except AbsenceRefused as refusal:
                 errors[refusal.field] = str(refusal)
             else:
-                flash(SENT + " Une absence signalée hors délai reste facturée, sauf décision de la mairie.")
+                flash(_declared_text(declared))
                 redirect("/inscriptions")
-    return render("family/absence.tpl", title="Déclarer une absence", record=record, services=services,
+    return render("family/absence.tpl", title="Déclarer une absence", choices=absence_choices(db, record, services),
                   values=values, errors=errors, reasons=ABSENCE_REASONS)
+
+
+def _declared_text(declared: DeclaredAbsence) -> str:
+    """What the family is told once its declaration is sent: how many requests, and the late days only if any."""
+    count = len(declared.request_ids)
+    text = (SENT if count == 1 else f"Vos {count} demandes d'absence (une par enfant et par service) ont été "
+            "transmises à la mairie. Elles seront prises en compte après validation.")
+    if declared.late_days:
+        days = plural(declared.late_days, "jour signalé", "jours signalés")
+        text += (f" Attention : {days} après le délai de prévenance "
+                 f"{'reste facturé' if declared.late_days == 1 else 'restent facturés'}, sauf décision de la mairie.")
+    return text
 
 
 def planning_month(db, child: dict, first: date, services: dict[str, dict]) -> dict:

@@ -1,4 +1,5 @@
-"""Mes demandes: every request of the family with its status, and withdrawing a pending one."""
+"""Mes demandes: every request of the family with its status, and withdrawing a pending one (after a confirmation
+page, so that it works the same without JavaScript)."""
 from __future__ import annotations
 
 from bottle import Bottle, abort
@@ -10,6 +11,7 @@ from storage.families import record_of
 from storage.requests import all_requests, request_by_id, withdraw_request
 
 app = Bottle()
+ALREADY_DECIDED = "Cette demande a déjà été traitée par la mairie : elle ne peut plus être retirée."
 
 
 @app.get("/mes-demandes")
@@ -22,6 +24,22 @@ def requests_list():
     return render("family/requests.tpl", title="Mes demandes", items=items)
 
 
+@app.get("/mes-demandes/<request_id:int>/retirer")
+def confirm_withdrawal(request_id: int):
+    """The confirmation step before a request is withdrawn: the request, and the form that withdraws it."""
+    family_id = require_family()
+    db = portal().families.read(family_id)
+    request_doc = request_by_id(db, request_id)
+    if request_doc is None:
+        abort(404)
+    if request_doc["status"] != "pending":
+        flash(ALREADY_DECIDED, "warning")
+        redirect("/mes-demandes")
+    item = {"request": request_doc, "title": request_title(request_doc),
+            "rows": change_rows(request_doc, record_of(db))}
+    return render("family/request_withdraw.tpl", title="Retirer une demande", item=item)
+
+
 @app.post("/mes-demandes/<request_id:int>/retirer")
 def withdraw(request_id: int):
     family_id = require_family()
@@ -30,7 +48,7 @@ def withdraw(request_id: int):
     except KeyError:
         abort(404)
     if decision.outcome == "already_decided":
-        flash("Cette demande a déjà été traitée par la mairie : elle ne peut plus être retirée.", "warning")
+        flash(ALREADY_DECIDED, "warning")
     else:
         for name in decision.obsolete_files:
             portal().photos.delete(family_id, name)

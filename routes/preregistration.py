@@ -19,7 +19,7 @@ from storage.preregistrations import CHILD_IDENTITY, CHILD_ROWS, MESSAGE, clean_
 from storage.protection.refusals import Refusal
 from storage.protection.submissions import ADDRESS_QUOTA, FORM_EXPIRED, FORM_TOO_FAST, TOTAL_QUOTA
 from storage.sections import PARENT
-from views.formats import wait_fr
+from views.formats import plural, wait_fr
 from views.pdf import account_letter_pdf, blank_form_pdf
 
 app = Bottle()
@@ -131,7 +131,7 @@ def preregistration_delete():
         return render("agent/preregistrations_delete.tpl", title="Supprimer des pré-inscriptions", chosen=chosen)
     deleted = portal().preregistrations.delete_pending([doc.doc_id for doc in chosen], agent)
     log.info("Pré-inscriptions supprimées par %s : %d (n° %s)", agent, len(deleted), ", ".join(map(str, deleted)))
-    flash(f"{len(deleted)} pré-inscription(s) supprimée(s).")
+    flash(f"{plural(len(deleted), 'pré-inscription supprimée', 'pré-inscriptions supprimées')}.")
     redirect("/agent/pre-inscriptions")
 
 

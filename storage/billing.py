@@ -15,10 +15,12 @@ from tinydb import TinyDB
 
 from storage.counters import Numbers
 from storage.dates import in_window, last_day, parse_day, parse_month
-from storage.enrolments import absent_days, active_enrolments
+from storage.absences import absent_days
+from storage.enrolments import active_enrolments
 from storage.families import Families, child_by_id, record_of
 from storage.ledger import add_invoice, invoice_line
 from storage.services import opening_days, price_cents
+from storage.wording import plural
 
 
 def month_bounds(month: str) -> tuple[date, date]:
@@ -65,7 +67,7 @@ def family_lines(db: TinyDB, services: dict[str, dict], month: str) -> list[dict
         child = child_by_id(record, child_id) or {}
         service = services[service_id]
         lines.append(invoice_line(child.get("first_name", "?"), service["name"], len(days), price_cents(service, qf),
-                                  f"{len(days)} jour(s)"))
+                                  plural(len(days), "jour")))
     return lines
 
 

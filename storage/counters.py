@@ -19,6 +19,7 @@ from tinydb.table import Document
 from storage.documents import SCHEMA_VERSION, DocumentStore
 from storage.families import Families
 from storage.invoice_numbers import InvoiceNumberRegister
+from storage.wording import plural
 
 log = logging.getLogger("portal")
 
@@ -51,7 +52,9 @@ class Numbers:
         with self._lock:
             taken = [n for n, family in numbers.items() if self._register.owner(n) not in (None, family)]
             if taken:
-                raise ValueError("Numéro(s) de facture déjà utilisé(s) : " + ", ".join(sorted(taken)))
+                words = plural(len(taken), "Numéro de facture déjà utilisé", "Numéros de facture déjà utilisés",
+                               with_count=False)
+                raise ValueError(f"{words} : " + ", ".join(sorted(taken)))
             new = {n: family for n, family in numbers.items() if self._register.owner(n) is None}
             if new:
                 self._register.record(new)

@@ -1,30 +1,28 @@
-"""Enrolments of children in the commune's services and declared absences (optional module).
+"""Enrolments of children in the commune's services (optional module "enrolments"; absences: storage/absences.py).
 
-Both are requests: the family asks, the agent validates. Validated enrolments and absences are separate
-documents in the family's file (tables "enrolments" and "absences"); billing reads them.
+An enrolment is a request: the family asks, the agent validates. A validated enrolment is a document in the family's
+file (table "enrolments"); billing, the planning and absences read them.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from tinydb import TinyDB
 
 from storage import clock
-from storage.certificates import Certificate, CertificateRefused, certificate_files, delete_certificate, store_certificate
-from storage.dates import MAX_ABSENCE_DAYS, days_in, each_day, window
+from storage.dates import days_in, each_day, window
 from storage.documents import SCHEMA_VERSION
 from storage.families import Families, child_by_id, now_iso, record_of
 from storage.fields import Field, clean_field
-from storage.requests import RequestKind, RequestRefused, insert_request, pending_requests
+from storage.requests import RequestKind, insert_request
 from storage.sections import child_label
-from storage.services import WEEKDAYS, absence_is_billed, opening_days, opening_span, price_cents, weekdays_from
+from storage.services import WEEKDAYS, opening_days, opening_span, price_cents, weekdays_from
 
-ABSENCE_REASONS = {"maladie": "Maladie", "convenance": "Convenance personnelle", "autre": "Autre motif"}
-BILLING_CHOICES = {"auto": "selon le délai de prévenance", "bill": "facturer", "free": "ne pas facturer"}
 _DATE = Field("date", "Date", "date", True)
 
 
-def _dates(form: dict, errors: dict, today: date) -> tuple[str, str]:
+def clean_dates(form: dict, errors: dict, today: date) -> tuple[str, str]:
+    """(start, end) of a form's period, ISO; errors for a missing, invalid or reversed date."""
     start, error = clean_field(_DATE, form.get("start", ""))
     if error:
         errors["start"] = error
@@ -84,7 +82,7 @@ def clean_enrolment_form(form: dict, record: dict, services: dict[str, dict], to
     service = services.get(form.get("service", ""))
     if service is None:
         errors["service"] = "Choisissez un service."
-    start, end = _dates(form, errors, today)
+    start, end = clean_dates(form, errors, today)
     if "end" not in errors and end < today.isoformat():
         errors["end"] = "La période est déjà passée."
     if service is not None:
@@ -114,7 +112,7 @@ def submit_enrolments(families: Families, family_id: str, clean: dict, service: 
             changes = [
                 {"field": "service", "label": "Service", "before": None, "after": service["name"]},
                 {"field": "period", "label": "Période", "before": None,
-                 "after": f"du {_fr(clean['start'])} au {_fr(clean['end'])}"},
+                 "after": period_text(clean["start"], clean["end"])},
                 {"field": "weekdays", "label": "Jours", "before": None, "after": weekdays_label(clean["weekdays"])},
                 {"field": "price", "label": "Prix par jour", "before": None,
                  "after": price_cents(service, (record.get("caf") or {}).get("qf"))},
@@ -166,136 +164,12 @@ def apply_enrolment(db: TinyDB, record: dict, request: dict, options: dict) -> N
                                        request_id=request.doc_id, created_at=now_iso()))
 
 
-# --- absence ----------------------------------------------------------------------------------------------
-
-def booked_days(db: TinyDB, service: dict, child_id, start: date, end: date) -> list[date]:
-    """Days between start and end the child is enrolled in the service and the service is open."""
-    days = set()
-    for enrolment in active_enrolments(db, child_id):
-        if enrolment["service_id"] != service["id"]:
-            continue
-        low = max(start, date.fromisoformat(enrolment["start"]))
-        high = min(end, date.fromisoformat(enrolment["end"]))
-        if low <= high:
-            days.update(opening_days(service, low, high, enrolment["weekdays"]))
-    return sorted(days)
+ENROLMENT_REQUEST_KINDS = {"enrolment": RequestKind(enrolment_problem, apply_enrolment)}
 
 
-def clean_absence_form(form: dict, db: TinyDB, record: dict, services: dict[str, dict],
-                       today: date) -> tuple[dict, dict]:
-    errors = {}
-    child = child_by_id(record, form.get("child", ""))
-    if child is None:
-        errors["child"] = "Choisissez votre enfant."
-    service = services.get(form.get("service", ""))
-    if service is None:
-        errors["service"] = "Choisissez un service."
-    start, end = _dates(form, errors, today)
-    reason = form.get("reason", "")
-    if reason not in ABSENCE_REASONS:
-        errors["reason"] = "Choisissez le motif de l'absence."
-    if "start" not in errors and "end" not in errors and \
-            days_in(date.fromisoformat(start), date.fromisoformat(end)) > MAX_ABSENCE_DAYS:
-        errors["end"] = (f"Une absence dure au plus {MAX_ABSENCE_DAYS} jours : déclarez une absence plus longue "
-                         "en plusieurs fois.")
-    comment = " ".join((form.get("comment") or "").split())[:300]
-    days = []
-    if not errors:
-        days = booked_days(db, service, child["id"], date.fromisoformat(start), date.fromisoformat(end))
-        if not days:
-            errors["start"] = "L'enfant n'est inscrit à ce service aucun de ces jours."
-    return {"child_id": child["id"] if child else None, "service_id": form.get("service", ""), "start": start,
-            "end": end, "reason": reason, "comment": comment, "days": [d.isoformat() for d in days]}, errors
-
-
-class AbsenceRefused(RequestRefused):
-    """An absence that cannot be stored; the French message goes next to the form's field."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-
-
-def submit_absence(families: Families, family_id: str, clean: dict, service: dict, declared_at: datetime,
-                   certificate: Certificate | None = None) -> int:
-    """A pending absence request, with its certificate stored; each day is marked billed or not by the notice period
-    at declaration time. An identical pending absence, or one certificate too many, is refused (AbsenceRefused)."""
-    files, name = certificate_files(families.documents.root), None
-    try:
-        with families.transaction(family_id) as db:
-            _refuse_identical_absence(db, clean)
-            if certificate is not None:
-                try:
-                    name = store_certificate(files, family_id, db, certificate)
-                except CertificateRefused as refusal:
-                    raise AbsenceRefused("certificate", str(refusal))
-            return _insert_absence(db, family_id, clean, service, declared_at, name)
-    except BaseException:
-        if name:  # nothing stored points to it
-            files.delete(family_id, name)
-        raise
-
-
-def _refuse_identical_absence(db: TinyDB, clean: dict) -> None:
-    for request in pending_requests(db):
-        payload = request.get("payload") or {}
-        if request["section"] == "absence" and str(payload.get("child_id")) == str(clean["child_id"]) and \
-                (payload.get("service_id"), payload.get("start"), payload.get("end")) == \
-                (clean["service_id"], clean["start"], clean["end"]):
-            raise AbsenceRefused("start", "Une absence identique (même enfant, même service, mêmes dates) est déjà "
-                                          "en attente de validation.")
-
-
-def _insert_absence(db: TinyDB, family_id: str, clean: dict, service: dict, declared_at: datetime,
-                    certificate: str | None) -> int:
-    child = child_by_id(record_of(db), clean["child_id"])
-    days = [{"date": d, "billed": absence_is_billed(service, date.fromisoformat(d), declared_at)} for d in clean["days"]]
-    late = sum(1 for d in days if d["billed"])
-    payload = dict(clean, days=days, declared_at=declared_at.replace(microsecond=0).isoformat(), certificate=certificate)
-    changes = [
-        {"field": "service", "label": "Service", "before": None, "after": service["name"]},
-        {"field": "period", "label": "Dates", "before": None, "after": f"du {_fr(clean['start'])} au {_fr(clean['end'])}"},
-        {"field": "reason", "label": "Motif", "before": None,
-         "after": ABSENCE_REASONS[clean["reason"]] + (f" ({clean['comment']})" if clean["comment"] else "")},
-        {"field": "days", "label": "Jours réservés concernés", "before": None,
-         "after": f"{len(days)} jour(s), dont {late} hors délai (facturé(s) sauf décision de la mairie)"},
-    ]
-    if certificate:
-        changes.append({"field": "certificate", "label": "Justificatif", "before": None, "after": "fourni"})
-    return insert_request(db, family_id, "absence", changes, action="add", target_id=child["id"],
-                          target_label=child_label(child), payload=payload)
-
-
-def absence_problem(db: TinyDB, record: dict, request: dict, options: dict) -> str | None:
-    if child_by_id(record, request["payload"]["child_id"]) is None:
-        return "L'enfant n'existe plus dans la fiche de la famille."
-    return None
-
-
-def apply_absence(db: TinyDB, record: dict, request: dict, options: dict) -> None:
-    """Store the absence; the agent may bill or waive every day whatever the notice period said."""
-    choice = options.get("billing", "auto")
-    if choice not in BILLING_CHOICES:
-        choice = "auto"
-    days = [dict(d, billed=(d["billed"] if choice == "auto" else choice == "bill")) for d in request["payload"]["days"]]
-    db.table("absences").insert(dict(request["payload"], days=days, schema=SCHEMA_VERSION, request_id=request.doc_id,
-                                     billing_choice=choice, created_at=now_iso()))
-
-
-def recent_absences(db: TinyDB, limit: int) -> list[dict]:
-    """The family's latest recorded absences, by start date, newest first."""
-    return sorted(db.table("absences").all(), key=lambda a: a["start"], reverse=True)[:limit]
-
-
-def absent_days(db: TinyDB, child_id, service_id: str, billed: bool | None = None) -> set[str]:
-    """ISO dates of validated absences of a child at a service (only the non-billed ones with billed=False)."""
-    return {d["date"] for a in db.table("absences").all()
-            if str(a["child_id"]) == str(child_id) and a["service_id"] == service_id
-            for d in a["days"] if billed is None or d["billed"] == billed}
-
-
-ENROLMENT_REQUEST_KINDS = {"enrolment": RequestKind(enrolment_problem, apply_enrolment),
-                           "absence": RequestKind(absence_problem, apply_absence, closed=delete_certificate)}
+def period_text(start: str, end: str) -> str:
+    """'du 07/12/2026 au 11/12/2026'."""
+    return f"du {_fr(start)} au {_fr(end)}"
 
 
 def _fr(iso: str) -> str:

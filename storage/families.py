@@ -14,6 +14,7 @@ from tinydb import TinyDB
 
 from storage import clock
 from storage.documents import SCHEMA_VERSION, DocumentStore
+from storage.wording import listed_name
 
 FAMILY_ID = re.compile(r"^[0-9]{1,12}$")
 RECORD_ID = 1  # the record and the account are single documents in their tables
@@ -37,7 +38,7 @@ def is_family_id(value: str) -> bool:
 def family_name(record: dict) -> str:
     """'NOM Prénom' of the account holder, as the agent lists families."""
     parent = record.get("parent1") or {}
-    return f"{parent.get('last_name', '').upper()} {parent.get('first_name', '')}".strip()
+    return listed_name(parent)
 
 
 class Families:

@@ -16,6 +16,7 @@ from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError
 from storage import clock
 from storage.mail.addresses import valid_email
+from storage.wording import last_name
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -25,7 +26,7 @@ class Field:
     """One input of a section form."""
     name: str
     label: str
-    kind: str = "text"  # text, textarea, date, birth_date, email, phone, postcode, choice, bool, integer,
+    kind: str = "text"  # text, last_name, textarea, date, birth_date, email, phone, postcode, choice, bool, integer,
     #                     parts, iban, bic, caf_number
     required: bool = False
     choices: tuple = ()  # (value, label) pairs for kind "choice"
@@ -38,6 +39,8 @@ class Field:
             return ""
         if self.kind == "bool":
             return "Oui" if value else "Non"
+        if self.kind == "last_name":
+            return last_name(value)
         if self.kind == "choice":
             return dict(self.choices).get(value, str(value))
         if self.kind in ("date", "birth_date"):

@@ -20,6 +20,7 @@ from storage.documents import ParsedFile
 from storage.families import Families, account_of, family_name, is_family_id, record_of
 from storage.messages import (announcements_path, member_since, threads_of, unread_announcements,
                               unread_for_family)
+from storage.wording import full_name
 
 RECENT_AUDIT_PER_FAMILY = 3
 RECENT_THREADS_PER_FAMILY = 3  # answered and read conversations kept besides those needing the agent
@@ -92,7 +93,7 @@ def summarise_threads(db: TinyDB) -> tuple:
 def summarise(family_id: str, db: TinyDB) -> FamilySummary:
     """What the agent's lists need to know of one family file."""
     record = record_of(db)
-    children = [f"{c.get('first_name', '')} {c.get('last_name', '')}".strip() for c in record.get("children", [])]
+    children = [full_name(c) for c in record.get("children", [])]
     pending = [
         {"id": doc.doc_id, "section": doc.get("section"), "target_label": doc.get("target_label", ""),
          "created_at": doc.get("created_at", "")}

@@ -12,6 +12,7 @@ from typing import Callable
 
 from storage import clock
 from storage.fields import Field, clean_field, clean_form
+from storage.wording import full_name
 
 CIVILITES = (("Mme", "Madame"), ("M.", "Monsieur"))
 REGIMES = (("CAF", "CAF"), ("MSA", "MSA"), ("autre", "Autre régime"))
@@ -20,7 +21,7 @@ DIETS = (("standard", "Standard"), ("sans_porc", "Sans porc"), ("sans_viande", "
 
 PARENT = (
     Field("title", "Civilité", "choice", True, CIVILITES),
-    Field("last_name", "Nom", required=True),
+    Field("last_name", "Nom", "last_name", True),
     Field("first_name", "Prénom", required=True),
     Field("birth_date", "Date de naissance", "birth_date"),
     Field("address1", "Adresse", required=True, max_length=120),
@@ -51,7 +52,7 @@ BANK = (
     Field("bic", "BIC", "bic", True, max_length=11, hint="8 ou 11 caractères, exemple : AGRIFRPP"),
 )
 PERSON = (
-    Field("last_name", "Nom", required=True),
+    Field("last_name", "Nom", "last_name", True),
     Field("first_name", "Prénom", required=True),
     Field("relationship", "Lien de parenté", required=True, hint="Exemple : grand-mère, voisin…"),
     Field("phone_mobile", "Téléphone portable", "phone"),
@@ -61,7 +62,7 @@ PERSON = (
 )
 CHILD_IDENTITY = (
     Field("first_name", "Prénom", required=True),
-    Field("last_name", "Nom", required=True),
+    Field("last_name", "Nom", "last_name", True),
     Field("birth_date", "Date de naissance", "birth_date", True),
     Field("sex", "Sexe", "choice", True, (("F", "Fille"), ("M", "Garçon"))),
 )
@@ -72,7 +73,7 @@ CHILD_EXTRA = (
     Field("insurance_company", "Assurance (compagnie)"),
     Field("insurance_policy", "N° de police d'assurance", max_length=40),
     Field("image_rights", "Droit à l'image accordé", "bool"),
-    Field("may_leave_alone", "Autorisé(e) à rentrer seul(e)", "bool"),
+    Field("may_leave_alone", "Autorisation de rentrer sans adulte", "bool"),
 )
 CHILD_HEALTH = (
     Field("doctor_name", "Médecin traitant"),
@@ -185,11 +186,11 @@ def set_values(record: dict, section: Section, target_id, values: dict) -> None:
 
 
 def child_label(child: dict) -> str:
-    return f"{child.get('first_name', '')} {child.get('last_name', '')}".strip()
+    return full_name(child)
 
 
 def person_label(person: dict) -> str:
-    return f"{person.get('first_name', '')} {(person.get('last_name') or '').upper()}".strip()
+    return full_name(person)
 
 
 def clean_section(section: Section, form: dict, record: dict, today: date | None = None,

@@ -71,6 +71,22 @@ def opening_span(service: dict) -> tuple[date, date] | None:
             date.fromisoformat(max(p["end"] for p in service["periods"])))
 
 
+def public_holidays(periods: list[dict], today: date) -> dict[str, str]:
+    """ISO date -> French name of the French public holidays (jours fériés, metropolitan France) of each year of the
+    periods, from the first day of the periods to their last (a school year: 1 November to Ascension and Whit
+    Monday, not the summer's), inside the calendar window: what a service is closed on unless the agent decides
+    otherwise."""
+    from holidays import France  # imported here: only the service editor needs it, not the start-up
+
+    span = opening_span({"periods": periods})
+    if span is None:
+        return {}
+    low, high = window(today)
+    first, last = max(span[0], low), min(span[1], high)
+    return {day.isoformat(): name for day, name in sorted(France(years=range(first.year, last.year + 1),
+                                                                  language="fr").items()) if first <= day <= last}
+
+
 def absence_deadline(service: dict, day: date) -> datetime:
     """Last moment to report an absence on day without it being billed: N working days before, at the notice time.
 
@@ -124,7 +140,9 @@ def clean_service_form(form: dict, existing_ids: set[str], service_id: str | Non
     """(clean service, errors) from the agent's service form.
 
     Periods and closed dates are typed one per line: 'JJ/MM/AAAA - JJ/MM/AAAA' and 'JJ/MM/AAAA'; each period lasts a
-    year at most and every date lies in the calendar window around today (storage/dates.py). Brackets are
+    year at most and every date lies in the calendar window around today (storage/dates.py). With add_holidays
+    ticked, the public holidays from the first to the last day of the periods are added to the closed dates (the agent
+    opens on one by deleting its line and saving with the box unticked). Brackets are
     'QF max ; prix' lines, the last one without QF max: '600 ; 1,80', '1000 ; 3,00', '; 3,85'.
     """
     today = today or clock.today()
@@ -144,6 +162,10 @@ def clean_service_form(form: dict, existing_ids: set[str], service_id: str | Non
     clean["closed_dates"], error = _clean_dates(form.get("closed_dates", ""), today)
     if error:
         errors["closed_dates"] = error
+    elif form.get("add_holidays") in ("1", "on") and "periods" not in errors:
+        clean["closed_dates"], error = _with_public_holidays(clean["closed_dates"], clean["periods"], today)
+        if error:
+            errors["closed_dates"] = error
     clean["brackets"], error = _clean_brackets(form.get("brackets", ""))
     if error:
         errors["brackets"] = error
@@ -181,6 +203,14 @@ def _clean_dates(text: str, today: date) -> tuple[list[str], str | None]:
             return [], f"Date trop éloignée : « {line} » ({_window_text(today)})."
         dates.append(value)
     return sorted(set(dates)), None
+
+
+def _with_public_holidays(closed_dates: list[str], periods: list[dict], today: date) -> tuple[list[str], str | None]:
+    """The closed dates and the public holidays of the periods (the agent ticked "ajouter les jours fériés")."""
+    dates = sorted(set(closed_dates) | set(public_holidays(periods, today)))
+    if len(dates) > MAX_CLOSED_DATES:
+        return closed_dates, f"{MAX_CLOSED_DATES} dates de fermeture au plus, jours fériés compris."
+    return dates, None
 
 
 def _clean_periods(text: str, today: date) -> tuple[list[dict], str | None]:

@@ -77,7 +77,7 @@ def use_the_demo(visitor: Session, family: Session, agent: Session, wait: Callab
                {}, {"photo": ("photo.png", photo_png())})
     day = next_school_day().isoformat()
     submit(family, "/absences/nouvelle", "/absences/nouvelle",
-           {"child": "1", "service": "cantine", "reason": "maladie", "start": day, "end": day, "comment": "angine"},
+           {"child_service": "1:cantine", "reason": "maladie", "start": day, "end": day, "comment": "angine"},
            {"certificate": ("certificat.pdf", CERTIFICATE)})
     submit(agent, "/agent/messages/nouveau", "/agent/messages/nouveau",
            {"recipient": "all", "category": "autre", "subject": "Fermeture exceptionnelle",

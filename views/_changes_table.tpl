@@ -5,12 +5,12 @@
   <tbody>
   % for row in rows:
     <tr{{!' class="conflict"' if show_current and row['current'] != row['before'] else ''}}>
-      <th scope="row">{{row['label']}}</th>
-      <td>{{row['before'] or '—'}}</td>
+      <th scope="row" data-label="Champ">{{row['label']}}</th>
+      <td data-label="Valeur avant">{{row['before'] or '—'}}</td>
       % if show_current:
-      <td>{{row['current'] or '—'}}</td>
+      <td data-label="Valeur actuelle">{{row['current'] or '—'}}</td>
       % end
-      <td>
+      <td data-label="Valeur demandée">
       % if row['photo'] and photo_url:
         <img class="photo" src="{{photo_url}}" alt="Photo demandée">
       % else:

@@ -4,7 +4,7 @@
   <p>{{refusal}}</p>
   % end
   % if errors:
-  <p>Le formulaire contient {{len(errors)}} erreur(s). Rien n'a été enregistré ; corrigez les champs signalés :</p>
+  <p>Le formulaire contient {{fmt.plural(len(errors), 'erreur')}}. Rien n'a été enregistré ; corrigez les champs signalés :</p>
   <ul>
   % for name, message in errors.items():
     <li><a href="#{{'f-' + name if not name[-1].isdigit() else name}}">{{message}}</a></li>

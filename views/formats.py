@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from storage.fields import format_euros
+from storage.wording import full_name, last_name, listed_name, plural  # noqa: F401 - the views' helpers too
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre")
@@ -67,7 +68,7 @@ def of_name(name: str) -> str:
 
 
 def wait_fr(seconds: int) -> str:
-    """A wait as people say it: '45 seconde(s)', '15 minute(s)'."""
+    """A wait as people say it: '45 secondes', '1 minute', '15 minutes'."""
     if seconds < 120:
-        return f"{seconds} seconde(s)"
-    return f"{-(-seconds // 60)} minute(s)"
+        return plural(seconds, "seconde")
+    return plural(-(-seconds // 60), "minute")

@@ -16,6 +16,8 @@
   <div class="wrap header-row">
     <p class="brand"><a href="/">Portail Famille</a> <span class="commune">{{settings["commune"]["name"]}}</span></p>
     % if session:
+    % # On a phone the menu is folded: this link shows it (CSS :target), without JavaScript; on a wide screen it is hidden.
+    <a class="menu-link" href="#menu">Menu</a>
     <form class="logout" method="post" action="{{'/agent/deconnexion' if session.kind == 'agent' else '/deconnexion'}}">
       <input type="hidden" name="csrf_token" value="{{csrf_token}}">
       <span class="who">{{'Agent :' if session.kind == 'agent' else 'Famille n°'}} {{session.account_id}}</span>

@@ -47,6 +47,22 @@ def server_url(chromium_available, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def used_demo(browser, server_url) -> str:
+    """The shared server's demo after a little use (a pre-registration, photos, an absence with its certificate, an
+    announcement: tests/demo_usage.py), done once per session for the tests that crawl every page."""
+    from areas import START_PAGES, Area
+    from demo_usage import use_the_demo
+
+    users = {who: Area(browser, server_url, who) for who in START_PAGES}
+    try:
+        use_the_demo(users["visitor"].session, users["family"].session, users["agent"].session)
+    finally:
+        for area in users.values():
+            area.close()
+    return server_url
+
+
+@pytest.fixture(scope="session")
 def browser(chromium_available):
     from playwright.sync_api import sync_playwright
 

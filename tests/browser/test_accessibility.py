@@ -6,22 +6,15 @@ axe-core comes from the npm registry, pinned in tests/browser/package.json: `cd 
 does it). A new page is checked as soon as a link leads to it; a new form's error state: one line in ERROR_STATES."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from demo_usage import PlaywrightSession, submit, use_the_demo
+from areas import START_PAGES, Area, html_pages
 from helpers import tool_missing
-from site_map import REDIRECTS, Answer, crawl
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 IMPACTS = ("serious", "critical")
-PAGES_PER_SHAPE = 1
-ACCOUNTS = {"family": ("/connexion", "770400070", "demo2026"), "agent": ("/agent/connexion", "agent", "agent2026")}
-START_PAGES = {"family": "/accueil", "agent": "/agent", "visitor": "/connexion"}
-EXTRA_PAGES = {"visitor": ["/agent/connexion", "/pre-inscription", "/page-qui-n-existe-pas"]}  # no link leads there
 # Forms sent empty (browser validation off, as an old browser would), to check the page that shows the errors:
 # (who, page, CSS selector of the form, values typed after emptying it, for a form that accepts being empty).
 # A new form: one line here.
@@ -58,56 +51,14 @@ def axe_installed(chromium_available) -> Path:
     return AXE
 
 
-class Area:
-    """One user's browser context (JavaScript on, axe-core loaded into every page) and session."""
-
-    def __init__(self, browser, server_url: str, who: str):
-        self.who, self.base = who, server_url
-        self.context = browser.new_context(base_url=server_url, locale="fr-FR",
-                                           viewport={"width": 1024, "height": 768})
-        self.context.add_init_script(path=str(AXE))  # an init script: the page's CSP does not apply to it
-        self.context.set_default_timeout(15_000)
-        self.session = PlaywrightSession(self.context.request, server_url)
-        if who in ACCOUNTS:
-            page, login, password = ACCOUNTS[who]
-            submit(self.session, page, page, {"identifiant": login, "mot_de_passe": password})
-
-    def fetch(self, url: str) -> Answer:
-        hops, current = [], url
-        answer = self.context.request.get(self.base + current, max_redirects=0)
-        while answer.status in REDIRECTS and len(hops) < 5:
-            location = answer.headers.get("location", "")
-            hops.append((answer.status, location))
-            current = urlunsplit(("", "", *urlsplit(location)[2:4], ""))
-            answer = self.context.request.get(self.base + current, max_redirects=0)
-        content_type = answer.headers.get("content-type", "")
-        return Answer(answer.status, content_type, answer.text() if content_type.startswith("text/html") else "",
-                      current, hops, len(answer.body()))
-
-
 @pytest.fixture(scope="module")
-def areas(browser, server_url, axe_installed):
-    """The family, the agent and a visitor, on the demo server after a little use (pages the raw demo lacks)."""
-    opened = {who: Area(browser, server_url, who) for who in START_PAGES}
-    use_the_demo(opened["visitor"].session, opened["family"].session, opened["agent"].session)
+def areas(browser, server_url, axe_installed, used_demo):
+    """The family, the agent and a visitor (axe-core loaded into every page), on the demo server after a little use
+    (pages the raw demo lacks)."""
+    opened = {who: Area(browser, server_url, who, init_script=str(AXE)) for who in START_PAGES}
     yield opened
     for area in opened.values():
-        area.context.close()
-
-
-def html_pages(area: Area) -> list[str]:
-    """The HTML pages the crawl finds, at most PAGES_PER_SHAPE per URL shape (/factures/1 and /factures/2 are the
-    same template with other data)."""
-    visits = crawl(area.fetch, START_PAGES[area.who])
-    urls, shapes = [], {}
-    for visit in visits:
-        if not visit.is_html or visit.answer.status != 200 or visit.url.startswith("/static/"):
-            continue
-        shape = re.sub(r"\d+", "N", visit.url.split("?")[0])
-        shapes[shape] = shapes.get(shape, 0) + 1
-        if shapes[shape] <= PAGES_PER_SHAPE:
-            urls.append(visit.url)
-    return urls + EXTRA_PAGES.get(area.who, [])
+        area.close()
 
 
 def axe_violations(page, where: str) -> list[dict]:
@@ -170,5 +121,5 @@ def violations_in(area: Area) -> list[dict]:
 @pytest.mark.parametrize("who", list(START_PAGES))
 def test_no_serious_accessibility_violation(areas, who):
     found = violations_in(areas[who])
-    assert found == [], f"axe-core found {len(found)} serious or critical violation(s):\n{report(found)}"
+    assert found == [], f"axe-core found {len(found)} serious or critical violations:\n{report(found)}"
 

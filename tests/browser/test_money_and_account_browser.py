@@ -133,7 +133,7 @@ def test_agent_records_a_payment_and_the_family_sees_the_new_balance(page, brows
         page.get_by_label("Rechercher une famille").fill("leroy")
         page.get_by_role("button", name="Rechercher").click()
         page.get_by_role("link", name="770400090").click()
-        expect(page.get_by_role("heading", level=1)).to_have_text("Famille 770400090 — LEROY Julien")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Famille 770400090 — Julien LEROY")
         page.get_by_role("link", name="Factures et paiements").click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("Compte de la famille 770400090")
 

@@ -13,7 +13,7 @@ from portal import register_request_kinds
 from storage.certificates import (MAX_AWAITING, Certificate, CertificateRefused, certificate_files, certificate_of,
                                   clean_certificate)
 from storage.documents import DocumentStore
-from storage.enrolments import AbsenceRefused, submit_absence
+from storage.absences import AbsenceRefused, submit_absence
 from storage.families import Families
 from storage.requests import cancel_request, validate_request, withdraw_request
 from storage.services import Services
@@ -29,23 +29,27 @@ DECLARED_AT = datetime(2026, 12, 2, 9, 0)
 
 @pytest.fixture
 def town(tmp_path):
-    register_request_kinds()  # as create_app does: absences delete their certificate when closed
+    register_request_kinds()  # as create_app does: a closed absence request deletes its certificate
     documents = DocumentStore(tmp_path / "data")
     families = Families(documents)
     Services(documents).save(CANTINE)
     for family_id in (FAMILY, OTHER):
-        families.create(family_id, {"children": [{"id": 1, "first_name": "Léa", "last_name": "TEST"}]}, "hash")
+        families.create(family_id, {"children": [{"id": 1, "first_name": "Léa", "last_name": "TEST"},
+                                                 {"id": 2, "first_name": "Tom", "last_name": "TEST"}]}, "hash")
     return families
 
 
-def absence(day: str, end: str | None = None) -> dict:
-    return {"child_id": 1, "service_id": "cantine", "start": day, "end": end or day, "reason": "maladie",
-            "comment": "", "days": [day]}
+def absence(day: str, end: str | None = None, children=(1,)) -> dict:
+    """A declaration (what clean_absence_form gives) for the canteen: each child absent on day."""
+    return {"covers": [{"child_id": child, "service_id": "cantine", "days": [day]} for child in children],
+            "start": day, "end": end or day, "reason": "maladie", "comment": ""}
 
 
 def declare(families, day: str, certificate: Certificate | None = Certificate(PDF, "pdf"), family_id: str = FAMILY,
             end: str | None = None) -> int:
-    return submit_absence(families, family_id, absence(day, end), CANTINE, DECLARED_AT, certificate)
+    [request_id] = submit_absence(families, family_id, absence(day, end), {"cantine": CANTINE}, DECLARED_AT,
+                                  certificate).request_ids
+    return request_id
 
 
 def stored_files(families, family_id: str = FAMILY) -> list[str]:
@@ -100,7 +104,8 @@ def test_identical_pending_absence_is_refused_and_stores_no_file(town):
     with pytest.raises(AbsenceRefused) as refusal:
         declare(town, "2026-12-07")
     assert (refusal.value.field, str(refusal.value)) == (
-        "start", "Une absence identique (même enfant, même service, mêmes dates) est déjà en attente de validation.")
+        "start", "Une absence identique (même enfant, même service, mêmes dates) est déjà en attente de validation : "
+                 "Léa, Restauration scolaire.")
     assert len(stored_files(town)) == 1
     with pytest.raises(AbsenceRefused):
         declare(town, "2026-12-07", certificate=None)  # with or without a certificate
@@ -148,15 +153,80 @@ def test_files_no_request_points_to_are_swept_at_the_next_certificate(town):
 
 
 def test_a_refused_request_deletes_the_file_it_just_stored(town, monkeypatch):
-    import storage.enrolments
+    import storage.absences
 
     def broken_insert(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(storage.enrolments, "insert_request", broken_insert)
+    monkeypatch.setattr(storage.absences, "insert_request", broken_insert)
     with pytest.raises(OSError):
         declare(town, "2026-12-07")
     assert stored_files(town) == []
+
+
+# --- one declaration, several requests (issue 13, §6) ------------------------------------------------------------
+
+def declare_for_both(families, day: str, certificate: Certificate | None = Certificate(PDF, "pdf")) -> list[int]:
+    return submit_absence(families, FAMILY, absence(day, children=(1, 2)), {"cantine": CANTINE}, DECLARED_AT,
+                          certificate).request_ids
+
+
+def requests_and_files(families) -> tuple[list, list]:
+    return families.read(FAMILY).table("requests").all(), stored_files(families)
+
+
+def test_one_declaration_for_two_children_gives_each_request_its_own_copy_of_the_certificate(town):
+    lea, tom = declare_for_both(town, "2026-12-07")
+
+    names = [certificate_name(town, lea), certificate_name(town, tom)]
+    assert names[0] != names[1] and sorted(stored_files(town)) == sorted(names)
+    files = certificate_files(town.documents.root)
+    assert all(files.path(FAMILY, name).read_bytes() == PDF for name in names)
+
+    withdraw_request(town, FAMILY, lea)  # Léa is back at school after all: Tom's request keeps its certificate
+    assert stored_files(town) == [names[1]]
+    assert certificate_of(town.read(FAMILY), tom) == names[1]
+    services = Services(town.documents)
+    assert validate_request(town, FAMILY, tom, "agent", options={"services": services}).outcome == "validated"
+    assert stored_files(town) == [names[1]]
+
+
+def test_a_declaration_is_stored_whole_or_not_at_all(town, monkeypatch):
+    import storage.absences
+    real_insert, calls = storage.absences.insert_request, []
+
+    def failing_second_insert(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return real_insert(*args, **kwargs)
+
+    before = requests_and_files(town)
+    monkeypatch.setattr(storage.absences, "insert_request", failing_second_insert)
+    with pytest.raises(OSError):
+        declare_for_both(town, "2026-12-07")
+    assert requests_and_files(town) == before == ([], [])
+
+
+def test_a_declaration_one_of_whose_absences_is_already_pending_is_refused_whole(town):
+    declare(town, "2026-12-07")  # Léa, already declared
+    before = requests_and_files(town)
+    with pytest.raises(AbsenceRefused) as refusal:
+        declare_for_both(town, "2026-12-07")
+    assert "Léa, Restauration scolaire" in str(refusal.value)
+    assert requests_and_files(town) == before
+
+
+def test_a_declaration_whose_copies_would_pass_the_limit_is_refused_before_storing_any(town):
+    for day in range(1, MAX_AWAITING):  # 19 certificates waiting: room for one more, not two
+        declare(town, f"2027-01-{day:02d}")
+    before = requests_and_files(town)
+    with pytest.raises(AbsenceRefused) as refusal:
+        declare_for_both(town, "2027-02-01")
+    assert refusal.value.field == "certificate"
+    assert str(refusal.value).startswith("Ce justificatif serait joint à chacune des 2 demandes de cette déclaration")
+    assert requests_and_files(town) == before
+    assert len(declare_for_both(town, "2027-02-01", certificate=None)) == 2
 
 
 @pytest.mark.parametrize("raw", [b"%PDF-1.4\n<< /S /JavaScript /JS (app.alert(1)) >>", b"not a certificate",

@@ -16,12 +16,14 @@ from portal import register_request_kinds
 from storage.billing import family_lines, month_bounds, preview_billing, run_billing
 from storage.counters import Numbers
 from storage.documents import DocumentStore
-from storage.enrolments import (absent_days, active_enrolments, booked_days, clean_absence_form,
-                                clean_enrolment_form, submit_absence, submit_enrolments)
+from storage.absences import (absence_choices, absent_days, booked_days, clean_absence_form, days_summary,
+                              submit_absence)
+from storage.enrolments import active_enrolments, clean_enrolment_form, submit_enrolments
 from storage.families import Families, record_of
 from storage.ledger import add_invoice, add_payment, invoice_line
 from storage.requests import validate_request
 from storage.services import Services
+from storage.wording import plural
 
 MON, TUE, WED, THU, FRI = range(5)
 TODAY = date(2026, 11, 20)  # the day the families fill in their forms, unless a test says otherwise
@@ -90,10 +92,12 @@ def enrolled(town, family_id, children, service_id, start, end, weekdays=()) -> 
 def declare(town, family_id, child, service_id, start, end, declared_at, reason="maladie", certificate=None) -> int:
     """What the family's absence form does, at the moment declared_at."""
     db = town.families.read(family_id)
-    form = {"child": str(child), "service": service_id, "start": start, "end": end, "reason": reason, "comment": ""}
+    form = {"child_service": [f"{child}:{service_id}"], "start": start, "end": end, "reason": reason, "comment": ""}
     clean, errors = clean_absence_form(form, db, record_of(db), catalogue(town), declared_at.date())
     assert errors == {}
-    return submit_absence(town.families, family_id, clean, town.services.get(service_id), declared_at, certificate)
+    declared = submit_absence(town.families, family_id, clean, catalogue(town), declared_at, certificate)
+    [request_id] = declared.request_ids
+    return request_id
 
 
 def request_of(town, family_id, request_id):
@@ -342,7 +346,7 @@ def test_each_absent_day_is_billed_or_not_by_the_notice_period_at_declaration(le
                                           {"date": "2026-12-11", "billed": False}]
     assert request["payload"]["declared_at"] == "2026-12-04T09:00:00"
     summary = next(c["after"] for c in request["changes"] if c["field"] == "days")
-    assert summary == "3 jour(s), dont 1 hors délai (facturé(s) sauf décision de la mairie)"
+    assert summary == "3 jours, dont 1 hors délai (facturé sauf décision de la mairie)"
 
 
 @pytest.mark.parametrize("declared_at, billed", [
@@ -384,18 +388,24 @@ def test_agent_decides_how_the_absence_is_billed(lea_canteen, choice, expected):
     assert absent_days(db, 1, "soir") == set() and absent_days(db, 2, "cantine") == set()
 
 
+NOT_ENROLLED = "Cochez seulement des services auxquels vos enfants sont inscrits."
+
+
 @pytest.mark.parametrize("changes, field, message", [
-    ({"child": "9"}, "child", "Choisissez votre enfant."),
-    ({"service": "piscine"}, "service", "Choisissez un service."),
+    ({"child_service": ["9:cantine"]}, "child_service", NOT_ENROLLED),
+    ({"child_service": ["1:piscine"]}, "child_service", NOT_ENROLLED),
+    ({"child_service": []}, "child_service", "Cochez au moins un service pour l'un de vos enfants."),
     ({"reason": "vacances"}, "reason", "Choisissez le motif de l'absence."),
     ({"start": "2026-12-11", "end": "2026-12-10"}, "end", "La date de fin doit être après la date de début."),
-    ({"child": "2"}, "start", "L'enfant n'est inscrit à ce service aucun de ces jours."),     # Tom: not enrolled
-    ({"start": "2026-12-21", "end": "2026-12-23"}, "start", "L'enfant n'est inscrit à ce service aucun de ces jours."),
+    ({"child_service": ["2:cantine"]}, "child_service", NOT_ENROLLED),  # Tom: not enrolled
+    ({"start": "2026-12-21", "end": "2026-12-23"}, "start",
+     "Aucun jour réservé à ces dates pour Léa à « Restauration scolaire » : vérifiez les dates ou décochez ce "
+     "service."),
 ])
 def test_absence_form_errors_in_french(lea_canteen, changes, field, message):
     town = lea_canteen
     db = town.families.read(MARTIN)
-    form = dict({"child": "1", "service": "cantine", "start": "2026-12-10", "end": "2026-12-11",
+    form = dict({"child_service": ["1:cantine"], "start": "2026-12-10", "end": "2026-12-11",
                  "reason": "maladie", "comment": ""}, **changes)
     _, errors = clean_absence_form(form, db, record_of(db), catalogue(town), TODAY)
     assert errors[field] == message
@@ -459,7 +469,7 @@ def test_family_lines_match_the_hand_computed_example(december):
     for family_id, expected in EXPECTED_LINES.items():
         lines = family_lines(town.families.read(family_id), services, "2026-12")
         assert sorted(_lines(lines)) == sorted(expected)
-        assert all(line["detail"] == f"{line['quantity']} jour(s)" for line in lines)
+        assert all(line["detail"] == plural(line["quantity"], "jour") for line in lines)
 
 
 def test_preview_totals_match_the_hand_computed_example(december):
@@ -607,3 +617,56 @@ def test_billing_uses_the_qf_known_at_billing_time(december):
     services = {s["id"]: s for s in town.services.all()}
     lines = family_lines(town.families.read(DURAND), services, "2026-12")
     assert _lines(lines) == [("Nina", "Restauration scolaire", 1, 180, 180)]
+
+
+# --- one declaration for several children and services (issue 13, §6) -------------------------------------------
+
+@pytest.fixture
+def martins_enrolled(town):
+    """Léa at the canteen and in the evenings, Tom at the canteen only, in December until the holidays."""
+    enrolled(town, MARTIN, [1, 2], "cantine", "2026-11-30", "2026-12-18")
+    enrolled(town, MARTIN, [1], "soir", "2026-11-30", "2026-12-18")
+    return town
+
+
+def test_the_absence_form_offers_each_child_only_the_services_it_is_enrolled_in(martins_enrolled):
+    db = martins_enrolled.families.read(MARTIN)
+    choices = absence_choices(db, record_of(db), catalogue(martins_enrolled))
+    assert [(child["first_name"], [s["id"] for s in services]) for child, services in choices] == \
+        [("Léa", ["cantine", "soir"]), ("Tom", ["cantine"])]
+
+
+def test_one_declaration_becomes_one_request_per_child_and_service(martins_enrolled):
+    town = martins_enrolled
+    db = town.families.read(MARTIN)
+    form = {"child_service": ["1:cantine", "1:soir", "2:cantine"], "start": "2026-12-10", "end": "2026-12-11",
+            "reason": "maladie", "comment": "gastro"}
+    clean, errors = clean_absence_form(form, db, record_of(db), catalogue(town), TODAY)
+    assert errors == {}
+
+    declared = submit_absence(town.families, MARTIN, clean, catalogue(town), datetime(2026, 12, 9, 9, 0))
+
+    requests = [request_of(town, MARTIN, i) for i in declared.request_ids]
+    assert [(r["target_label"], r["payload"]["service_id"]) for r in requests] == \
+        [("Léa TEST", "cantine"), ("Léa TEST", "soir"), ("Tom TEST", "cantine")]
+    assert all(r["status"] == "pending" and r["payload"]["comment"] == "gastro" for r in requests)
+    # Declared Wednesday 09/12 at 09:00: Thursday 10 was due Tuesday 08/12 (late), Friday 11 is due today 10:00.
+    assert all(r["payload"]["days"] == [{"date": "2026-12-10", "billed": True}, {"date": "2026-12-11", "billed": False}]
+               for r in requests)
+    assert declared.late_days == 3
+    for request_id in declared.request_ids[:2]:  # the agent decides each: Léa's two validated, Tom's still pending
+        assert decide(town, MARTIN, request_id).outcome == "validated"
+    validate_db = town.families.read(MARTIN)
+    assert absent_days(validate_db, 1, "soir") == {"2026-12-10", "2026-12-11"}
+    assert absent_days(validate_db, 2, "cantine") == set()
+
+
+@pytest.mark.parametrize("days, late, summary", [
+    (1, 0, "1 jour, signalé dans le délai (non facturé)"),
+    (3, 0, "3 jours, tous signalés dans le délai (non facturés)"),
+    (1, 1, "1 jour, signalé hors délai (facturé sauf décision de la mairie)"),
+    (2, 2, "2 jours, signalés hors délai (facturés sauf décision de la mairie)"),
+    (3, 2, "3 jours, dont 2 hors délai (facturés sauf décision de la mairie)"),
+])
+def test_the_days_of_an_absence_are_summed_up_in_the_singular_or_the_plural(days, late, summary):
+    assert days_summary(days, late) == summary

@@ -11,7 +11,7 @@ import pytest
 
 from storage.documents import DocumentStore
 from storage.services import (Services, absence_deadline, absence_is_billed, bracket_label, clean_service_form,
-                              is_open, opening_days, opening_span, price_cents)
+                              is_open, opening_days, opening_span, price_cents, public_holidays)
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 
@@ -370,3 +370,47 @@ def test_forged_empty_weekday_is_an_error_not_a_crash():
 def test_forged_weekday_outside_monday_to_sunday_is_not_stored():
     clean, _ = clean_service_form(form(weekdays=["0", "12"]), set())
     assert clean["weekdays"] == [0]
+
+
+# --- public holidays (issue 13, §6) ----------------------------------------------------------------------------
+
+SCHOOL_YEAR_HOLIDAYS = ["2026-11-01", "2026-11-11", "2026-12-25", "2027-01-01", "2027-03-29", "2027-05-01",
+                        "2027-05-06", "2027-05-08", "2027-05-17"]
+SPRING_2027 = ["2027-03-29", "2027-05-01", "2027-05-06", "2027-05-08", "2027-05-17"]
+
+
+def test_public_holidays_are_those_of_the_years_of_the_periods_from_their_first_day_to_their_last():
+    school_year = public_holidays([{"start": "2026-09-01", "end": "2026-12-18"},
+                                   {"start": "2027-01-04", "end": "2027-07-03"}], date(2026, 12, 2))
+    assert list(school_year) == SCHOOL_YEAR_HOLIDAYS  # not 14 July nor 15 August, after the school year
+    assert school_year["2027-05-17"] == "Lundi de Pentecôte" and school_year["2026-12-25"] == "Noël"
+    assert list(public_holidays([{"start": "2027-01-04", "end": "2027-07-02"}], date(2026, 12, 2))) == SPRING_2027
+    assert public_holidays([], date(2026, 12, 2)) == {}
+
+
+def test_public_holidays_stay_inside_the_calendar_window():
+    assert "2029-12-25" in public_holidays([{"start": "2029-09-03", "end": "2029-12-31"}], date(2026, 12, 2))
+    late = public_holidays([{"start": "2029-12-03", "end": "2030-05-04"}], date(2026, 12, 2))  # window ends 31/12/2029
+    assert list(late) == ["2029-12-25"]
+
+
+def test_ticking_add_holidays_closes_the_service_on_every_public_holiday_of_its_years():
+    clean, errors = clean_service_form(form(periods="04/01/2027 - 02/07/2027", closed_dates="02/04/2027",
+                                            add_holidays="1"), set(), today=date(2026, 12, 2))
+    assert errors == {}
+    assert clean["closed_dates"] == sorted(SPRING_2027 + ["2027-04-02"])
+    assert "add_holidays" not in clean  # a choice of the form, not a setting of the service
+
+
+def test_without_the_box_the_closed_dates_are_exactly_those_typed():
+    """How the agent opens on a public holiday: delete its line and save without ticking the box."""
+    typed = "\n".join(f"{d[8:]}/{d[5:7]}/{d[:4]}" for d in SPRING_2027 if d != "2027-05-08")
+    clean, errors = clean_service_form(form(periods="04/01/2027 - 02/07/2027", closed_dates=typed), set(),
+                                       today=date(2026, 12, 2))
+    assert errors == {} and "2027-05-08" not in clean["closed_dates"] and len(clean["closed_dates"]) == 4
+
+
+def test_holidays_are_not_added_to_a_service_whose_periods_are_wrong():
+    clean, errors = clean_service_form(form(periods="pas une période", add_holidays="1"), set(),
+                                       today=date(2026, 12, 2))
+    assert "periods" in errors and "closed_dates" not in errors

@@ -294,14 +294,14 @@ def test_directory_lists_the_new_family_at_once(demo_app, agent):
     password = BeautifulSoup(paper.text, "html.parser").select_one("dl.data-list code").get_text(strip=True)
     newcomer = family_login(demo_app, family_id, password)
     assert change_password(newcomer, password, NEW_PASSWORD).status_int == 303  # first login: its own password
-    assert "Bonjour Étienne Lefèvre" in page_text(newcomer.get("/accueil"))
+    assert "Bonjour Étienne LEFÈVRE" in page_text(newcomer.get("/accueil"))
 
 
 def test_family_page_shows_record_children_persons_account_and_audit(demo_app, agent):
     pending = sum(1 for r in demo_app.portal.families.read(FAMILY).table("requests").all() if r["status"] == "pending")
     page = agent.get(f"/agent/familles/{FAMILY}")
     text = page_text(page)
-    for expected in ("Famille 770400070 — MARTIN Sophie", "Solde 172,20 € à payer", f"Demandes en attente {pending}",
+    for expected in ("Famille 770400070 — Sophie MARTIN", "Solde 172,20 € à payer", f"Demandes en attente {pending}",
                      "Responsable", "06 12 34 56 78", "sophie.martin@example.fr", "Conjoint", "Karim",
                      "Données fiscales", "41 250 €", "C.A.F.", "1234567", "Coordonnées bancaires", "AGRIFRPP",
                      "Personnes autorisées", "Jeanne DUPONT", "Grand-mère", "Enfants", "Léa MARTIN", "Tom MARTIN",
@@ -311,6 +311,22 @@ def test_family_page_shows_record_children_persons_account_and_audit(demo_app, a
     assert f'href="/agent/familles/{FAMILY}/enfants/1/fiche-complete.pdf"' in page.text
     assert f'href="/agent/familles/{FAMILY}/export.json"' in page.text
     assert agent.get("/agent/familles/770400999", status="*").status_int == 404
+
+
+def test_the_agent_removes_an_authorised_person_only_after_confirming(demo_app, agent):
+    page = agent.get(f"/agent/familles/{FAMILY}")
+    assert page.html.find("form", action=f"/agent/familles/{FAMILY}/personnes/1/retirer") is None
+
+    confirmation = page.click(href=f"^/agent/familles/{FAMILY}/personnes/1/retirer$")
+
+    assert [p["id"] for p in record(demo_app)["persons"]] == [1]  # nothing removed yet
+    assert "Retirer Jeanne DUPONT ?" in page_text(confirmation)
+    answer = confirmation.forms[[f.action for f in confirmation.forms.values()].index(
+        f"/agent/familles/{FAMILY}/personnes/1/retirer")].submit()
+    assert answer.status_int == 303
+    assert "Jeanne DUPONT ne fait plus partie des personnes autorisées." in flashes(answer.follow())
+    assert record(demo_app)["persons"] == []
+    assert agent.get(f"/agent/familles/{FAMILY}/personnes/1/retirer", status="*").status_int == 404
 
 
 def test_direct_edit_is_applied_at_once_and_audited(demo_app, agent):
@@ -433,7 +449,7 @@ def test_home_shows_balance_pending_requests_unread_messages_and_children_with_s
     pending = norm(soup.find(id="h-demandes").find_parent("section").get_text(" "))
     assert "Modification — Responsable — En attente" in pending
     assert "Aucune demande en attente" not in pending
-    assert "message(s) non lu(s)" in norm(soup.find(id="h-messages").find_parent("section").get_text(" "))
+    assert "messages non lus" in norm(soup.find(id="h-messages").find_parent("section").get_text(" "))
     children = norm(soup.find(id="h-enfants").find_parent("section").get_text(" "))
     assert "Léa MARTIN" in children and "Tom MARTIN" in children and "Fiche simple" in children
 

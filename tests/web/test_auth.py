@@ -224,7 +224,7 @@ def test_repeated_failures_pause_then_even_the_right_password_is_refused_to_a_st
         assert error_text(login_family(stranger, DEMO_FAMILY[0], "mauvais1")) == "Identifiant ou mot de passe incorrect."
     page = login_family(stranger, *DEMO_FAMILY)
     assert refused_with_retry_after(page) == 2
-    assert "Patientez 2 seconde(s)" in error_text(page)
+    assert "Patientez 2 secondes" in error_text(page)
     assert SESSION_COOKIE not in stranger.cookies
     assert session_count(clocked_app) == 0
 
@@ -233,7 +233,7 @@ def test_an_account_locked_for_strangers_holds_against_the_right_password(clocke
     lock_for_strangers(clocked_app, clock, login_family, DEMO_FAMILY[0])
     page = login_family(browser(clocked_app, "192.0.2.50"), *DEMO_FAMILY)
     assert refused_with_retry_after(page) == LOCK_LEFT
-    assert "bloqué pendant 14 minute(s)" in error_text(page) and "appareil" in error_text(page)
+    assert "bloqué pendant 14 minutes" in error_text(page) and "appareil" in error_text(page)
     assert session_count(clocked_app) == 0
     assert login_family(browser(clocked_app, "192.0.2.51"), *OTHER_FAMILY).status_int == 303  # another family
     clock.advance(throttle_module.ACCOUNT_LOCK_SECONDS)

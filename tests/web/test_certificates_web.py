@@ -71,7 +71,7 @@ def field_error(page, field_id: str) -> str:
 def declare(client, day: str = "2026-12-07", certificate=("certificat.pdf", PDF), child: str = "1",
             service: str = "cantine", comment: str = ""):
     page = client.get("/absences/nouvelle")
-    fields = {"csrf_token": csrf(page), "child": child, "service": service, "start": day, "end": day,
+    fields = {"csrf_token": csrf(page), "child_service": f"{child}:{service}", "start": day, "end": day,
               "reason": "maladie", "comment": comment}
     return client.post("/absences/nouvelle", fields, upload_files=[("certificate",) + certificate] if certificate else [],
                        status="*")
@@ -177,7 +177,7 @@ def test_identical_pending_absence_is_refused_in_french(demo_app, family):
     page = declare(family, certificate=("autre.pdf", PDF))
     assert page.status_int == 200
     assert field_error(page, "f-start") == ("Une absence identique (même enfant, même service, mêmes dates) est déjà "
-                                            "en attente de validation.")
+                                            "en attente de validation : Léa, Restauration scolaire.")
     assert len(certificate_files(demo_app)) == 1
     assert len([r for r in demo_app.portal.families.read(FAMILY_A).table("requests").all()
                 if r["section"] == "absence" and r["status"] == "pending"]) == 1

@@ -11,6 +11,7 @@ import re
 import shutil
 
 import pytest
+from bs4 import BeautifulSoup
 from webtest import TestApp
 
 from demo_usage import WebTestSession, use_the_demo
@@ -133,3 +134,41 @@ def test_every_page_footer_links_the_legal_pages(crawled):
     assert missing == [], "these pages lack a footer link to a legal page"
     reached = {visit.answer.url for visit in pages}
     assert LEGAL_PAGES <= reached
+
+
+def column_names(table) -> list[str]:
+    """The header text of each column of a table (a header spanning n columns names all n)."""
+    rows, names = table.select("thead tr"), []
+    for header in rows[-1].find_all(["th", "td"]) if rows else []:
+        names += [" ".join(header.get_text(" ").split())] * int(header.get("colspan", 1))
+    return names
+
+
+def unlabelled_cells(url: str, html: str) -> list[str]:
+    """Cells of the page's tables that do not name their column in data-label (what a phone shows before each
+    value, tables being stacked rows there: static/css/portal.css)."""
+    found = []
+    for number, table in enumerate(BeautifulSoup(html, "html.parser").find_all("table"), 1):
+        names = column_names(table)
+        for section in table.find_all(["tbody", "tfoot"]):
+            for row in section.find_all("tr"):
+                column = 0
+                for cell in row.find_all(["td", "th"], recursive=False):
+                    label = cell.get("data-label")
+                    expected = names[column] if section.name == "tbody" and column < len(names) else None
+                    if label is None and not (cell.name == "th" and cell.get("colspan")):
+                        found.append(f"{url}, table {number}: a cell without data-label: {str(cell)[:100]}")
+                    elif expected is not None and label != expected:
+                        found.append(f"{url}, table {number}: data-label {label!r} under the column {expected!r}")
+                    column += int(cell.get("colspan", 1))
+    return found
+
+
+def test_every_table_cell_names_its_column_for_phones(crawled):
+    """On a phone a table is a pile of rows where each value follows its column name (data-label); a cell without it,
+    or naming another column, would show a bare or a wrong name."""
+    _, visits = crawled
+    pages = [(visit.url, visit.answer.text) for pages in visits.values() for visit in pages if visit.is_html]
+    with_tables = [url for url, html in pages if "<table" in html]
+    assert len(with_tables) > 15, with_tables
+    assert [problem for url, html in pages for problem in unlabelled_cells(url, html)] == []

@@ -81,7 +81,7 @@ def enrol(client, start: str, end: str, service: str = "soir"):
 
 
 def declare(client, start: str, end: str, service: str = "cantine"):
-    return timed_post(client, "/absences/nouvelle", [("child", "1"), ("service", service), ("start", start),
+    return timed_post(client, "/absences/nouvelle", [("child_service", f"1:{service}"), ("start", start),
                                                      ("end", end), ("reason", "maladie"), ("comment", "")])
 
 

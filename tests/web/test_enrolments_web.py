@@ -91,10 +91,11 @@ def enrol(client, fields: list[tuple[str, str]]):
 
 
 def declare(client, child="1", service="cantine", start="2026-12-07", end=None, reason="maladie", comment="",
-            certificate=None):
+            certificate=None, covers=None):
+    """Send the absence form: the child and service ticked (or every 'child:service' of covers), dates, reason."""
     page = client.get("/absences/nouvelle")
-    fields = {"csrf_token": csrf(page), "child": child, "service": service, "start": start, "end": end or start,
-              "reason": reason, "comment": comment}
+    fields = [("csrf_token", csrf(page))] + [("child_service", value) for value in covers or [f"{child}:{service}"]]
+    fields += [("start", start), ("end", end or start), ("reason", reason), ("comment", comment)]
     files = [("certificate",) + certificate] if certificate else []
     return client.post("/absences/nouvelle", fields, upload_files=files, status="*")
 
@@ -181,7 +182,7 @@ def test_enrol_errors_are_french_next_to_the_fields_and_keep_the_values(demo_app
     assert page.status_int == 200
     assert field_error(page, "f-service-field") == "Choisissez un service."
     assert field_error(page, "f-end") == "La date de fin doit être après la date de début."
-    assert "Le formulaire contient 2 erreur(s). Rien n'a été enregistré" in text(soup(page).find(id="form-errors"))
+    assert "Le formulaire contient 2 erreurs. Rien n'a été enregistré" in text(soup(page).find(id="form-errors"))
     html = soup(page)
     assert [box["value"] for box in html.select("input[name=children][checked]")] == ["2"]
     assert [box["value"] for box in html.select("input[name=weekdays][checked]")] == ["1", "3"]
@@ -208,8 +209,7 @@ def test_forged_empty_weekday_on_the_enrol_form_is_not_a_server_error(family):
 def test_declare_absence_in_time_without_certificate(demo_app, family):
     answer = declare(family, start="2026-12-07", reason="convenance", comment="rendez-vous")
     assert answer.status_int == 303 and answer.headers["Location"].endswith("/inscriptions")
-    assert SENT + " Une absence signalée hors délai reste facturée, sauf décision de la mairie." in \
-        flashes(answer.follow())
+    assert flashes(answer.follow()) == [SENT]  # declared in time: no word about late absences being billed
     request = newest(demo_app, FAMILY_A, "absence")
     # Monday 07/12: deadline Thursday 03/12 at 10:00, declared Wednesday 02/12 at 09:00 -> in time.
     assert request["payload"]["days"] == [{"date": "2026-12-07", "billed": False}]
@@ -221,12 +221,15 @@ def test_declare_absence_in_time_without_certificate(demo_app, family):
 
 def test_late_absence_is_marked_billed(demo_app, family):
     # Thursday 03/12: deadline Tuesday 01/12 at 10:00 -> late. Friday 04/12: deadline today 10:00 -> in time.
-    assert declare(family, start="2026-12-03", end="2026-12-04").status_int == 303
+    answer = declare(family, start="2026-12-03", end="2026-12-04")
+    assert answer.status_int == 303
+    assert flashes(answer.follow()) == [SENT + " Attention : 1 jour signalé après le délai de prévenance reste "
+                                               "facturé, sauf décision de la mairie."]
     request = newest(demo_app, FAMILY_A, "absence")
     assert request["payload"]["days"] == [{"date": "2026-12-03", "billed": True},
                                           {"date": "2026-12-04", "billed": False}]
     rows = {c["label"]: c["after"] for c in request["changes"]}
-    assert rows["Jours réservés concernés"] == "2 jour(s), dont 1 hors délai (facturé(s) sauf décision de la mairie)"
+    assert rows["Jours réservés concernés"] == "2 jours, dont 1 hors délai (facturé sauf décision de la mairie)"
 
 
 def test_absence_with_pdf_certificate_is_kept_and_served_to_the_family_and_the_agent(demo_app, family, agent):
@@ -269,7 +272,7 @@ def test_other_certificate_files_are_refused_in_french_with_nothing_stored(demo_
     assert page.status_int == 200
     assert field_error(page, "f-certificate") == message
     html = soup(page)
-    assert html.find(id="f-child").find("option", selected=True)["value"] == "1"
+    assert [box["value"] for box in html.select("input[name=child_service][checked]")] == ["1:cantine"]
     assert html.find(id="f-reason").find("option", selected=True)["value"] == "maladie"
     assert html.find(id="f-start")["value"] == "2026-12-10" and html.find(id="f-comment")["value"] == "grippe"
     assert len(requests_of(demo_app, FAMILY_A)) == before
@@ -278,14 +281,62 @@ def test_other_certificate_files_are_refused_in_french_with_nothing_stored(demo_
 
 def test_absence_form_errors_keep_the_values(demo_app, family):
     before = len(requests_of(demo_app, FAMILY_A))
-    page = declare(family, child="2", service="soir", start="2026-12-07", reason="")
+    page = declare(family, covers=["2:cantine", "1:soir"], start="2026-12-07", reason="")
     assert page.status_int == 200
     assert field_error(page, "f-reason") == "Choisissez le motif de l'absence."
     html = soup(page)
-    assert html.find(id="f-child").find("option", selected=True)["value"] == "2"
-    assert html.find(id="f-service").find("option", selected=True)["value"] == "soir"
-    page = declare(family, child="2", service="soir", start="2026-12-07")  # Tom is not enrolled in the evenings
-    assert field_error(page, "f-start") == "L'enfant n'est inscrit à ce service aucun de ces jours."
+    assert [box["value"] for box in html.select("input[name=child_service][checked]")] == ["1:soir", "2:cantine"]
+    page = declare(family, covers=["1:soir", "2:cantine"], start="2026-12-09")  # a Wednesday: nothing booked
+    assert field_error(page, "f-start") == ("Aucun jour réservé à ces dates pour Léa à « Accueil du soir » ni pour "
+                                            "Tom à « Restauration scolaire » : vérifiez les dates ou décochez ces "
+                                            "services.")
+    assert len(requests_of(demo_app, FAMILY_A)) == before
+
+
+def test_the_absence_form_lists_each_child_with_only_the_services_it_is_enrolled_in(family):
+    form = soup(family.get("/absences/nouvelle")).find("form", action="/absences/nouvelle")
+    offered = {text(fieldset.legend): [text(label) for label in fieldset.find_all("label")]
+               for fieldset in form.select("fieldset.child-services")}
+    assert offered == {
+        "Léa MARTIN": ["Restauration scolaire (prévenir 2 jours ouvrés avant, 10:00)",
+                       "Accueil du soir (prévenir 2 jours ouvrés avant, 10:00)"],
+        "Tom MARTIN": ["Restauration scolaire (prévenir 2 jours ouvrés avant, 10:00)"]}
+    assert [box["value"] for box in form.select("input[name=child_service]")] == ["1:cantine", "1:soir", "2:cantine"]
+
+
+def test_one_declaration_for_two_children_and_two_services_is_one_request_each(demo_app, family, agent):
+    before = {r.doc_id for r in requests_of(demo_app, FAMILY_A)}
+
+    answer = declare(family, covers=["1:cantine", "1:soir", "2:cantine"], start="2026-12-07", end="2026-12-08",
+                     comment="varicelle", certificate=("certificat.pdf", PDF))
+
+    assert answer.status_int == 303
+    assert flashes(answer.follow()) == ["Vos 3 demandes d'absence (une par enfant et par service) ont été transmises "
+                                        "à la mairie. Elles seront prises en compte après validation."]
+    created = sorted((r for r in requests_of(demo_app, FAMILY_A) if r.doc_id not in before), key=lambda r: r.doc_id)
+    assert [(r["target_label"], r["payload"]["service_id"], r["payload"]["start"], r["payload"]["end"])
+            for r in created] == [("Léa MARTIN", "cantine", "2026-12-07", "2026-12-08"),
+                                  ("Léa MARTIN", "soir", "2026-12-07", "2026-12-08"),
+                                  ("Tom MARTIN", "cantine", "2026-12-07", "2026-12-08")]
+    names = [r["payload"]["certificate"] for r in created]
+    assert len(set(names)) == 3 and sorted(p.name for p in certificate_files(demo_app, FAMILY_A)) == sorted(names)
+    for request in created:  # each request serves its own copy
+        assert family.get(f"/absences/{request.doc_id}/justificatif").body == PDF
+
+    assert decide(agent, FAMILY_A, created[0].doc_id).status_int == 303                       # the agent decides each
+    refused = decide(agent, FAMILY_A, created[1].doc_id, "annuler", motif="Pas d'accueil du soir ce jour-là")
+    assert refused.status_int == 303
+    statuses = {r.doc_id: r["status"] for r in requests_of(demo_app, FAMILY_A)}
+    assert [statuses[r.doc_id] for r in created] == ["validated", "cancelled", "pending"]
+    assert sorted(p.name for p in certificate_files(demo_app, FAMILY_A)) == sorted([names[0], names[2]])
+
+
+def test_a_declaration_with_a_forged_or_no_service_stores_nothing(demo_app, family):
+    before = len(requests_of(demo_app, FAMILY_A))
+    forged = declare(family, covers=["1:cantine", "2:soir"])  # Tom is not enrolled in the evenings
+    assert field_error(forged, "f-child_service") == "Cochez seulement des services auxquels vos enfants sont inscrits."
+    nothing = declare(family, covers=[""])
+    assert field_error(nothing, "f-child_service") == "Cochez au moins un service pour l'un de vos enfants."
     assert len(requests_of(demo_app, FAMILY_A)) == before
 
 
@@ -443,14 +494,14 @@ def test_billing_preview_matches_the_hand_computed_month_and_writes_nothing(demo
     before = ledger_files(demo_app)
     page = soup(agent.get("/agent/facturation?mois=2026-12"))
     assert text(page.find("h2")) == "Aperçu pour décembre 2026"
-    assert "3 facture(s) à créer, pour un total de 177,90 €." in text(page).replace(" .", ".")
+    assert "3 factures à créer, pour un total de 177,90 €." in text(page).replace(" .", ".")
     tables = page.find_all("table")
     assert {text(r.th): text(r.td) for r in tables[0].tbody.find_all("tr")} == DECEMBER_TOTALS
     by_family = {text(r.find_all("td")[0]): text(r.find_all("td")[2]) for r in tables[1].tbody.find_all("tr")}
     assert by_family == {FAMILY_A: "89,10 €", FAMILY_B: "52,80 €", FAMILY_C: "36,00 €"}
     assert "Léa — Restauration scolaire × 11; Léa — Accueil du soir × 11; Tom — Restauration scolaire × 11" in \
         text(tables[1])
-    assert text(page.find("button", string=re.compile("Créer"))) == "Créer les 3 facture(s)"
+    assert text(page.find("button", string=re.compile("Créer"))) == "Créer les 3 factures"
     assert ledger_files(demo_app) == before
 
 
@@ -460,9 +511,9 @@ def test_billing_run_creates_the_invoices_once(demo_app, agent, family):
     answer = agent.post("/agent/facturation", form)
     assert answer.status_int == 303 and answer.headers["Location"].endswith("/agent/facturation?mois=2026-12")
     page = answer.follow()
-    assert ("3 facture(s) créée(s) pour 2026-12. Les familles déjà facturées pour ce mois ont été laissées de côté."
+    assert ("3 factures créées pour 2026-12. Les familles déjà facturées pour ce mois ont été laissées de côté."
             in flashes(page))
-    assert "0 facture(s) à créer, pour un total de 0,00 €. 3 famille(s) déjà facturée(s) pour ce mois seront " \
+    assert "0 facture à créer, pour un total de 0,00 €. 3 familles déjà facturées pour ce mois seront " \
            "laissées de côté. Rien à facturer pour ce mois." in text(soup(page)).replace(" .", ".")
     for family_id, total in DECEMBER_INVOICES.items():
         ledger = demo_app.portal.families.read_ledger(family_id)
@@ -479,13 +530,13 @@ def test_billing_run_creates_the_invoices_once(demo_app, agent, family):
     # Run again: nothing more.
     before = ledger_files(demo_app)
     again = agent.post("/agent/facturation", dict(form, csrf_token=csrf(page))).follow()
-    assert any(f.startswith("0 facture(s) créée(s) pour 2026-12.") for f in flashes(again))
+    assert any(f.startswith("0 facture créée pour 2026-12.") for f in flashes(again))
     assert ledger_files(demo_app) == before
 
 
 def test_month_already_billed_by_the_demo_is_not_billed_again(demo_app, agent):
     page = soup(agent.get("/agent/facturation?mois=2026-11"))
-    assert "0 facture(s) à créer" in text(page) and "3 famille(s) déjà facturée(s)" in text(page)
+    assert "0 facture à créer" in text(page) and "3 familles déjà facturées" in text(page)
 
 
 def test_billing_page_rejects_a_bad_month(demo_app, agent):
@@ -618,7 +669,7 @@ def test_agent_adds_a_service_offered_to_families_at_their_price(demo_app, agent
     page = answer.follow()
     assert "Service « Garderie du midi » enregistré." in flashes(page)
     row = soup(page).find("a", href="/agent/services/garderie").find_parent("tr")
-    assert text(row) == "Garderie du midi lundi, mardi, jeudi, vendredi 0,50 € / 1,00 € 1 jour(s) ouvré(s) avant, " \
+    assert text(row) == "Garderie du midi lundi, mardi, jeudi, vendredi 0,50 € / 1,00 € 1 jour ouvré avant, " \
                         "08:30 proposé"
     stored = demo_app.portal.services.get("garderie")
     assert stored["brackets"] == [{"qf_max": 700, "price_cents": 50}, {"qf_max": None, "price_cents": 100}]
@@ -626,7 +677,41 @@ def test_agent_adds_a_service_offered_to_families_at_their_price(demo_app, agent
     assert enrol_page.find(id="f-service").find("option", value="garderie")
     prices = {text(r.th): text(r.find("td")) for r in enrol_page.find_all("table")[-1].tbody.find_all("tr")}
     assert prices["Garderie du midi"] == "1,00 €"  # QF 780 > 700
-    assert "prévenir 1 jour(s) ouvré(s) avant, 08:30" in text(soup(family.get("/absences/nouvelle")))
+    assert "Garderie du midi" not in text(soup(family.get("/absences/nouvelle")))  # no child is enrolled in it yet
+
+
+def test_a_new_service_is_closed_on_public_holidays_unless_the_agent_unticks_the_box(demo_app, agent):
+    box = soup(agent.get("/agent/services/nouveau")).find("input", attrs={"name": "add_holidays"})
+    assert box.has_attr("checked")
+
+    answer = service_form(agent, "/agent/services/nouveau", **dict(GARDERIE, periods="04/01/2027 - 02/07/2027",
+                                                                    closed_dates="02/04/2027", add_holidays="1"))
+
+    assert answer.status_int == 303
+    assert demo_app.portal.services.get("garderie")["closed_dates"] == [
+        "2027-03-29", "2027-04-02", "2027-05-01", "2027-05-06", "2027-05-08", "2027-05-17"]
+    shown = soup(agent.get("/agent/services/garderie"))
+    assert "06/05/2027" in shown.find(id="f-closed_dates").text
+    assert not shown.find("input", attrs={"name": "add_holidays"}).has_attr("checked")
+    assert "Le service est déjà fermé tous les jours fériés de ses périodes." in text(shown)
+
+
+def test_the_agent_opens_a_service_on_a_public_holiday_and_adds_them_again_with_the_box(demo_app, agent):
+    service_form(agent, "/agent/services/nouveau", **dict(GARDERIE, periods="04/01/2027 - 02/07/2027",
+                                                          add_holidays="1"))
+    html = soup(agent.get("/agent/services/garderie"))
+    fields = {"name": html.find(id="f-name")["value"], "weekdays": GARDERIE["weekdays"],
+              "periods": html.find(id="f-periods").text, "brackets": html.find(id="f-brackets").text,
+              "closed_dates": html.find(id="f-closed_dates").text.replace("06/05/2027\n", ""),  # open on Ascension
+              "notice_working_days": "1", "notice_time": "08:30", "active": "1"}
+
+    assert service_form(agent, "/agent/services/garderie", **fields).status_int == 303
+
+    assert "2027-05-06" not in demo_app.portal.services.get("garderie")["closed_dates"]
+    hint = text(soup(agent.get("/agent/services/garderie")).find(id="add_holidays-hint"))
+    assert "Jours fériés où le service n'est pas fermé : 06/05/2027 (Ascension)." in hint
+    assert service_form(agent, "/agent/services/garderie", **dict(fields, add_holidays="1")).status_int == 303
+    assert "2027-05-06" in demo_app.portal.services.get("garderie")["closed_dates"]
 
 
 def test_service_form_errors_are_french_and_keep_the_values(demo_app, agent):
@@ -647,7 +732,7 @@ def test_service_form_errors_are_french_and_keep_the_values(demo_app, agent):
     assert html.find(id="f-periods").text == "18/12/2026 - 02/11/2026"
     assert html.find(id="f-brackets").text == "700 ; 0,50\n300 ; 0,40\n; 1,00"
     assert html.find(id="f-notice_time")["value"] == "8h30"
-    assert "Le formulaire contient 6 erreur(s)" in text(html.find(id="form-errors"))
+    assert "Le formulaire contient 6 erreurs" in text(html.find(id="form-errors"))
     assert demo_app.portal.services.get("cantine")["name"] == "Restauration scolaire"
     answer = service_form(agent, "/agent/services/nouveau", **dict(GARDERIE, brackets="700 ; 0,50"))
     assert field_error(answer, "f-brackets") == "La dernière tranche n'a pas de QF maximum (exemple : « ; 3,85 »)."
@@ -709,7 +794,7 @@ def test_family_cannot_enrol_or_declare_for_a_child_that_is_not_its_own(demo_app
                               ("start", "2026-12-03"), ("end", "2026-12-18")])
         assert field_error(page, "f-children") == "Choisissez au moins un de vos enfants."
         page = declare(family, child=forged)
-        assert field_error(page, "f-child") == "Choisissez votre enfant."
+        assert field_error(page, "f-child_service") == "Cochez seulement des services auxquels vos enfants sont inscrits."
     assert family.get("/planning/3", status="*").status_int == 404
     assert len(requests_of(demo_app, FAMILY_A)) == before
     for other in (FAMILY_B, FAMILY_C):  # their files are untouched

@@ -37,7 +37,8 @@ from routes.web import ERROR_TEXTS
 from storage import clock
 from storage.accounts.password_links import FORGOTTEN, issue_link
 from storage.demo import DEMO_AGENT
-from storage.enrolments import submit_absence, submit_enrolments
+from storage.absences import submit_absence
+from storage.enrolments import submit_enrolments
 from storage.invoice_import import decode as decode_csv
 from storage.preregistrations import clean_preregistration
 from storage.requests import submit_request
@@ -106,9 +107,10 @@ def more_pending_requests(app) -> None:
         "last_name": "DURAND", "first_name": "Marc", "relationship": "Voisin", "phone_mobile": "06 11 22 33 44",
         "phone_home": "", "may_pick_up": True, "emergency_contact": False, "children": ["1"]},
         action="add", target_label="Marc DURAND")
-    submit_absence(families, FAMILY, {"child_id": 2, "service_id": "cantine", "start": "2026-12-03", "end": "2026-12-04",
-                                      "reason": "maladie", "comment": "", "days": ["2026-12-03", "2026-12-04"]},
-                   services.get("cantine"), datetime(2026, 11, 27, 18, 30))
+    submit_absence(families, FAMILY, {"covers": [{"child_id": 2, "service_id": "cantine",
+                                                  "days": ["2026-12-03", "2026-12-04"]}],
+                                      "start": "2026-12-03", "end": "2026-12-04", "reason": "maladie", "comment": ""},
+                   {"cantine": services.get("cantine")}, datetime(2026, 11, 27, 18, 30))
     submit_enrolments(families, OTHER, {"children": ["1"], "service_id": "vacances-noel", "start": "2026-12-21",
                                         "end": "2027-01-01", "weekdays": [0, 1, 2, 3, 4]}, services.get("vacances-noel"))
 
@@ -190,7 +192,7 @@ FORMS: dict[str, Form] = {
     "/mes-informations/personnes/<person_id:int>/modifier": Form("family", "/mes-informations/personnes/{person_id}/modifier",
                                                                  valid=A_CHANGE),
     "/mes-informations/personnes/<person_id:int>/retirer": Form("family", "/mes-informations/personnes/{person_id}/retirer"),
-    "/mes-demandes/<request_id:int>/retirer": Form("family", "/mes-demandes"),
+    "/mes-demandes/<request_id:int>/retirer": Form("family", "/mes-demandes/{request_id}/retirer"),
     "/messages/nouveau": Form("family", "/messages/nouveau", valid={"subject": "Question", "category": "autre",
                                                                  "body": "Bonjour, une question."}),
     "/messages/<thread_id:int>/repondre": Form("family", "/messages/{thread_id}", valid={"body": "Merci beaucoup."}),
@@ -202,7 +204,7 @@ FORMS: dict[str, Form] = {
         "children": "1", "service": "matin", "weekdays": ["0", "1"], "start": FUTURE_MONDAY.isoformat(),
         "end": (FUTURE_MONDAY + timedelta(days=4)).isoformat()}),
     "/absences/nouvelle": Form("family", "/absences/nouvelle", valid={
-        "child": "1", "service": "cantine", "reason": "maladie", "start": FUTURE_MONDAY.isoformat(),
+        "child_service": ["1:cantine", "1:soir", "2:cantine"], "reason": "maladie", "start": FUTURE_MONDAY.isoformat(),
         "end": FUTURE_MONDAY.isoformat()}),
     "/paiement-en-ligne": Form("family", "/accueil", saved=r"/paiement-en-ligne/[0-9-a-f]+$"),
     # the bank (CSRF-exempt by design: signed messages, display-only return pages, the simulator's HMAC)
@@ -242,7 +244,8 @@ FORMS: dict[str, Form] = {
                                                           valid=NEW_PERSON),
     "/agent/familles/<family_id>/personnes/<person_id:int>/modifier":
         Form("agent", "/agent/familles/{family_id}/personnes/{person_id}/modifier", valid=A_CHANGE),
-    "/agent/familles/<family_id>/personnes/<person_id:int>/retirer": Form("agent", "/agent/familles/{family_id}"),
+    "/agent/familles/<family_id>/personnes/<person_id:int>/retirer": Form(
+        "agent", "/agent/familles/{family_id}/personnes/{person_id}/retirer"),
     "/agent/familles/<family_id>/<change:re:desactiver|reactiver>": Form("agent", "/agent/familles/{family_id}"),
     "/agent/familles/<family_id>/mot-de-passe": Form("agent", "/agent/familles/{family_id}", saved=r"/codes-acces$"),
     "/agent/familles/<family_id>/courrier-acces.pdf": Form("agent", new_password_page, pages=("application/pdf",)),

@@ -460,14 +460,14 @@ def test_csv_import_preview_then_confirm_creates_invoices_once(agent, demo_app):
     preview = upload_csv(agent, CSV_GOOD.encode("cp1252"))
     assert preview.status_int == 200
     text = page_text(preview)
-    assert "Aperçu : 2 facture(s), 114,55 € au total" in text
+    assert "Aperçu : 2 factures, 114,55 € au total" in text
     assert "770400070 2026-12001 décembre 2026 05/01/2027 2 78,55 €" in text
     assert len(ledger(demo_app).table("invoices")) == 3  # a preview creates nothing
     action = BeautifulSoup(preview.text, "html.parser").find("form", action=re.compile("/confirmer$"))["action"]
     assert re.fullmatch(r"/agent/factures/import/[0-9a-f]{32}/confirmer", action)
     done = agent.post(action, {"csrf_token": csrf_from(preview)}, status="*")
     assert done.status_int == 303
-    assert "2 facture(s) importée(s)." in flashes(done.follow())
+    assert "2 factures importées." in flashes(done.follow())
     imported = next(d for d in ledger(demo_app).table("invoices").all() if d["number"] == "2026-12001")
     assert (imported["total_cents"], imported["previous_balance_cents"], imported["amount_due_cents"]) == \
            (7_855, 17_220, 25_075)
@@ -488,7 +488,7 @@ def test_csv_import_with_bad_lines_lists_them_and_offers_no_import(agent, demo_a
     assert rows == [["5", "famille « 770400999 » inconnue"],
                     ["6", "la facture F2026-000007 existe déjà"],
                     ["6", "quantité invalide (nombre entier de 1 à 999)"]]
-    assert "Le fichier contient 3 erreur(s) ; rien n'a été importé." in page_text(answer)
+    assert "Le fichier contient 3 erreurs ; rien n'a été importé." in page_text(answer)
     assert "/confirmer" not in answer.text
     assert not list((demo_app.portal.documents.root / "imports").glob("*.json"))
     assert len(ledger(demo_app).table("invoices")) == 3
@@ -615,6 +615,8 @@ def test_a_preregistration_validated_with_paper_access_prints_the_temporary_pass
                                                         "actuel": password, "nouveau": "Soleil2027",
                                                         "confirmation": "Soleil2027"})
     assert chosen.headers["Location"].endswith("/accueil")
+    home = page_text(newcomer.get("/accueil"))
+    assert "Bonjour Zoé HÉBERT" in home and "Maëlle" in home and "Noé" in home
 
 
 def test_agent_cancels_a_preregistration_with_a_reason(demo_app, agent):

@@ -10,6 +10,7 @@ from webtest import TestApp
 from helpers import DEMO_FAMILY, OTHER_FAMILY, csrf_from, login_agent, login_family
 from storage.demo import DEMO_ACCOUNTS, DEMO_AGENT
 from storage.messages import announcements_path, post_message
+from storage.wording import plural
 
 FAMILY_A, FAMILY_B, FAMILY_C = "770400070", "770400080", "770400090"
 # Demo messages. A: thread 1 (town hall welcome, unread), thread 2 (A's question, message 3 the unread reply).
@@ -65,12 +66,12 @@ def files_of_families(app) -> dict:
 def test_family_inbox_lists_threads_newest_first_with_unread_marked(demo_app):
     page = family(demo_app).get("/messages")
     assert page.html.find("h1").get_text() == "Boîte de réception"
-    assert "2 message(s) non lu(s)." in text(page.html.find("p", class_="lead"))
+    assert "2 messages non lus." in text(page.html.find("p", class_="lead"))
     subjects = [row.split(" non lu")[0] for row in rows(page)]
     assert subjects == ["Prélèvement d'octobre", "Bienvenue sur le portail famille"]
     assert all("non lu" in row for row in rows(page))
     assert "Répondu" in rows(page)[0]
-    assert nav_badge(page) == "2 non lu(s)"
+    assert nav_badge(page) == "2 non lus"
     assert page.html.find("a", href="/messages/nouveau") is not None
 
 
@@ -79,7 +80,7 @@ def test_opening_a_thread_marks_it_read_and_lowers_the_counts(demo_app):
     thread = client.get("/messages/2")
     articles = thread.html.find_all("article", class_="message")
     assert [text(a.find("h2")) for a in articles] == ["Vous", "Mairie — Marie Agent nouveau"]
-    assert nav_badge(client.get("/messages")) == "1 non lu(s)"
+    assert nav_badge(client.get("/messages")) == "1 non lu"
     assert demo_app.portal.index.unread_messages(FAMILY_A) == 1
     client.get("/messages/1")
     page = client.get("/messages")
@@ -121,7 +122,7 @@ def test_family_contacts_the_town_hall_and_the_agent_sees_it_first(demo_app):
 
     inbox = agent(demo_app).get("/agent/messages")
     first = rows(inbox)[0]
-    assert first.startswith(f"{FAMILY_A} MARTIN Sophie Cantine du mercredi 1 non lu(s) Inscriptions")
+    assert first.startswith(f"{FAMILY_A} MARTIN Sophie Cantine du mercredi 1 non lu Inscriptions")
     assert first.endswith("Ouverte, à répondre")
     assert nav_badge(inbox) == "1 en attente de réponse"
 
@@ -170,7 +171,7 @@ def test_agent_inbox_shows_status_and_unread_and_opening_marks_read(demo_app):
     client = agent(demo_app)
     inbox = client.get("/agent/messages")
     assert rows(inbox) == [
-        f"{FAMILY_A} MARTIN Sophie Prélèvement d'octobre 1 non lu(s) (2 messages) Facturation "
+        f"{FAMILY_A} MARTIN Sophie Prélèvement d'octobre 1 non lu (2 messages) Facturation "
         "12/11/2026 à 10h15 Répondue",
         f"{FAMILY_B} ABDEL Nadia Inscriptions aux vacances de Noël Inscriptions "
         "20/11/2026 à 08h30 Envoyée par la mairie",
@@ -192,12 +193,12 @@ def test_agent_replies_and_the_family_sees_it_unread(demo_app):
     assert answer.location.endswith(url + "#message-2")
     assert "Réponse envoyée à la famille 770400070." in answer.follow().text
     assert rows(client.get("/agent/messages"))[0].endswith("Répondue")
-    assert nav_badge(someone.get("/messages")) == "3 non lu(s)"
+    assert nav_badge(someone.get("/messages")) == "3 non lus"
     page = someone.get(f"/messages/{thread_id}")
     last = page.html.find_all("article")[-1]
     assert text(last.find("h2")) == "Mairie — Marie Agent nouveau"
     assert last.find("div", class_="pre-line").get_text() == "Bonjour,\nOui, c'est possible."
-    assert nav_badge(page) == "2 non lu(s)"
+    assert nav_badge(page) == "2 non lus"
 
 
 def test_agent_reply_too_long_is_refused_with_the_value_kept(demo_app):
@@ -221,7 +222,7 @@ def test_agent_writes_to_one_family_by_number(demo_app):
     assert answer.location.endswith(f"/agent/messages/{FAMILY_C}/1")
     assert stored(demo_app, FAMILY_C)[0]["author"] == "agent"
     page = family(demo_app, FAMILY_C).get("/messages")
-    assert nav_badge(page) == "1 non lu(s)"
+    assert nav_badge(page) == "1 non lu"
     assert rows(page)[0].startswith("Dossier incomplet non lu Inscriptions")
     assert "Message de la mairie" in rows(page)[0]
 
@@ -256,11 +257,11 @@ def test_announcement_is_confirmed_then_reaches_every_family_without_writing_the
         page = someone.get("/messages")
         assert rows(page)[0].startswith("Fermeture le 24 décembre non lu")
         assert "Annonce à toutes les familles" in rows(page)[0]
-        assert nav_badge(page) == f"{expected_unread[family_id]} non lu(s)"
+        assert nav_badge(page) == plural(expected_unread[family_id], "non lu", "non lus")
     page = clients[FAMILY_B].get("/messages/annonces/1")
     assert page.html.find("div", class_="pre-line").get_text() == values["body"]
-    assert nav_badge(page) == "1 non lu(s)"
-    assert nav_badge(clients[FAMILY_A].get("/messages")) == "3 non lu(s)"
+    assert nav_badge(page) == "1 non lu"
+    assert nav_badge(clients[FAMILY_A].get("/messages")) == "3 non lus"
     assert demo_app.portal.families.read(FAMILY_B).table("announcement_reads").all()[0]["announcement_id"] == 1
 
 

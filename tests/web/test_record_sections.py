@@ -157,7 +157,7 @@ VALID_CHANGES = [
      {"class_name": "Grande section", "diet": "vegetarien", "may_leave_alone": True}, "child_extra", 2,
      {"class_name": "Grande section", "diet": "vegetarien", "may_leave_alone": True},
      {"Classe": ("Moyenne section", "Grande section"), "Régime alimentaire": ("Standard", "Végétarien"),
-      "Autorisé(e) à rentrer seul(e)": ("Non", "Oui")}),
+      "Autorisation de rentrer sans adulte": ("Non", "Oui")}),
     ("enfant-sanitaires", FAMILY_A, "/mes-informations/enfants/1", "/mes-informations/enfants/1/sanitaires",
      {"doctor_phone": "01 64 22 33 55", "vaccinations_name_2": "BCG", "vaccinations_date_2": "2025-01-15",
       "allergies_allergen_1": "Pollen", "allergies_consequence_1": "Rhinite",
@@ -434,9 +434,36 @@ def test_mes_demandes_lists_requests_newest_first_with_what_changes(demo_app):
     assert cells == [norm("41 250 €"), norm("42 000 €")]
 
 
-def test_family_withdraws_a_pending_request_once(demo_app):
+def test_withdrawing_a_request_asks_for_confirmation_first(demo_app):
+    """Retirer leads to a page (a plain link, so without JavaScript too) that shows the request and changes nothing;
+    only its form withdraws, and Ne pas retirer goes back."""
     client = family_client(demo_app)
     page = client.get("/mes-demandes")
+    before = requests_of(demo_app, FAMILY_A)
+    assert page.html.find("form", action="/mes-demandes/1/retirer") is None
+
+    confirmation = page.click(href="^/mes-demandes/1/retirer$")
+
+    assert requests_of(demo_app, FAMILY_A) == before
+    assert "Retirer cette demande ?" in text(confirmation.html.h1)
+    assert "Téléphone portable" in text(confirmation.html.find(id="demande-1"))
+    assert confirmation.html.find("form", action="/mes-demandes/1/retirer") is not None
+    assert confirmation.html.find("a", string="Ne pas retirer")["href"].startswith("/mes-demandes")
+
+
+def test_confirming_the_withdrawal_of_a_decided_or_unknown_request(demo_app):
+    client = family_client(demo_app)
+    client.post("/mes-demandes/1/retirer", {"csrf_token": csrf(client.get("/mes-demandes"))})
+
+    decided = client.get("/mes-demandes/1/retirer", status="*")
+    assert decided.status_int == 303 and "déjà été traitée" in decided.follow().text
+
+    assert client.get("/mes-demandes/99/retirer", status="*").status_int == 404
+
+
+def test_family_withdraws_a_pending_request_once(demo_app):
+    client = family_client(demo_app)
+    page = client.get("/mes-demandes/1/retirer")
     record_before = demo_app.portal.families.record(FAMILY_A)
 
     answer = form_of(page, "/mes-demandes/1/retirer").submit(status="*")
@@ -445,7 +472,7 @@ def test_family_withdraws_a_pending_request_once(demo_app):
     after = answer.follow()
     assert "Votre demande a été retirée." in after.text
     assert "Retirée" in text(after.html.find(id="demande-1"))
-    assert after.html.find("form", action="/mes-demandes/1/retirer") is None
+    assert after.html.find("a", href="/mes-demandes/1/retirer") is None
     assert requests_of(demo_app, FAMILY_A)[0]["status"] == "withdrawn"
     assert demo_app.portal.families.record(FAMILY_A) == record_before
     assert shown_rows(client.get("/mes-informations/responsable").text)["Téléphone portable"] == ("06 12 34 56 78", None)

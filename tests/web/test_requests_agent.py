@@ -250,7 +250,7 @@ def test_validate_all_applies_every_pending_request_of_the_family(demo_app, agen
     answer = agent.post(f"/agent/demandes/{FAMILY_A}/tout-valider", {"csrf_token": csrf(page)})
 
     assert answer.status_int == 303 and answer.location.endswith("/agent/demandes")
-    assert "3 demande(s) validée(s)." in answer.follow().text
+    assert "3 demandes validées." in answer.follow().text
     current = record(demo_app)
     assert current["parent1"]["phone_mobile"] == "06 12 00 11 22"
     assert current["tax"]["income"] == 42000
@@ -268,7 +268,7 @@ def test_validate_all_leaves_conflicting_requests_for_one_by_one_review(demo_app
 
     assert answer.location.endswith(f"/agent/demandes/{FAMILY_A}")
     after = answer.follow()
-    assert "2 demande(s) validée(s)." in after.text and "1 demande(s) non validée(s)" in after.text
+    assert "2 demandes validées." in after.text and "1 demande non validée" in after.text
     assert record(demo_app)["parent1"]["phone_mobile"] == "06 12 00 11 22"
     assert request_doc(demo_app, FAMILY_A, later)["status"] == "pending"
     assert after.html.find(id=f"demande-{later}") is not None
@@ -360,7 +360,7 @@ def test_decisions_appear_in_the_family_history_and_the_journal(demo_app, agent)
     assert heading is not None
     rows = [[text(td) for td in tr.find_all("td")] for tr in heading.find_next("table").select("tbody tr")]
     assert len(rows) == 1
-    assert rows[0][1:] == ["agent", "Demande validée", "parent1", "Téléphone portable"]
+    assert rows[0][1:] == ["agent", "Demande validée", "Responsable", "Téléphone portable"]
 
     journal = agent.get("/agent/journal").html
     lines = [[text(td) for td in tr.find_all("td")] for tr in journal.select("tbody tr")]

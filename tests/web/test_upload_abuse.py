@@ -51,7 +51,7 @@ DAY = next_school_day().isoformat()
 UPLOAD_FIELDS = {
     "/mes-informations/enfants/1/photo": UploadField("family", "/mes-informations/enfants/1/photo", "photo"),
     "/absences/nouvelle": UploadField("family", "/absences/nouvelle", "certificate", {
-        "child": "1", "service": "cantine", "reason": "maladie", "start": DAY, "end": DAY}),
+        "child_service": "1:cantine", "reason": "maladie", "start": DAY, "end": DAY}),
     "/agent/factures/import": UploadField("agent", "/agent/factures/import", "fichier", refusal="flash-error"),
     # supporting documents (pièces justificatives), with values that make the rest of the form a valid change
     "/mes-informations/donnees-fiscales/modifier": UploadField(
@@ -219,7 +219,7 @@ def test_csv_files_the_csv_module_rejects_get_a_french_answer(logged_in, demo_di
     answer = send(logged_in["agent"], "/agent/factures/import", UPLOAD_FIELDS["/agent/factures/import"], "f.csv", content)
     assert answer.status_int == 200, answer.status
     if expected == "h2":
-        assert "Aperçu : 1 facture(s)" in answer.text
+        assert "Aperçu : 1 facture," in answer.text
     else:
         assert answer.html.select(expected)
         assert stored(demo_dir) == before

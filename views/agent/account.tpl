@@ -1,7 +1,7 @@
 % rebase('layout.tpl', title=title)
 % parent = record.get('parent1') or {}
 <p class="aside"><a href="/agent/familles/{{family_id}}">← Famille {{family_id}}</a></p>
-<h1>Compte de la famille {{family_id}} — {{parent.get('last_name', '')}} {{parent.get('first_name', '')}}</h1>
+<h1>Compte de la famille {{family_id}} — {{fmt.full_name(parent)}}</h1>
 <p class="lead">Solde du compte : <strong>{{fmt.balance_fr(balance)}}</strong></p>
 <p class="actions"><a class="button" href="/agent/familles/{{family_id}}/factures/nouvelle">Créer une facture</a>
 <a class="button button-secondary" href="/agent/factures/import">Importer des factures (CSV)</a></p>
@@ -46,11 +46,11 @@
   <tbody>
   % for inv in invoices:
   %   figure = figures[inv['number']]
-    <tr><td>{{fmt.month_fr(inv['period'])}}</td><td><a href="/agent/familles/{{family_id}}/factures/{{inv.doc_id}}/facture.pdf" hx-boost="false">{{inv['number']}}</a></td>
-        <td>{{fmt.date_fr(inv['issued_on'])}}</td><td class="num">{{fmt.amount_fr(figure.amount_cents)}}</td>
-        <td class="num">{{fmt.amount_fr(figure.previous_balance_cents)}}</td><td class="num">{{fmt.amount_due_fr(figure.due_at_issue_cents)}}</td>
-        <td class="num">{{fmt.euros(figure.remaining_cents)}}</td>
-        <td><span class="status status-{{figure.state}}">{{figure.state_label}}</span></td></tr>
+    <tr><td data-label="Période">{{fmt.month_fr(inv['period'])}}</td><td data-label="Numéro"><a href="/agent/familles/{{family_id}}/factures/{{inv.doc_id}}/facture.pdf" hx-boost="false">{{inv['number']}}</a></td>
+        <td data-label="Émise le">{{fmt.date_fr(inv['issued_on'])}}</td><td class="num" data-label="Montant de la facture">{{fmt.amount_fr(figure.amount_cents)}}</td>
+        <td class="num" data-label="Solde antérieur">{{fmt.amount_fr(figure.previous_balance_cents)}}</td><td class="num" data-label="À payer à l'émission">{{fmt.amount_due_fr(figure.due_at_issue_cents)}}</td>
+        <td class="num" data-label="Reste à payer">{{fmt.euros(figure.remaining_cents)}}</td>
+        <td data-label="État"><span class="status status-{{figure.state}}">{{figure.state_label}}</span></td></tr>
   % end
   </tbody>
 </table></div>
@@ -66,9 +66,9 @@
   <thead><tr><th scope="col">Date</th><th scope="col">Mode</th><th scope="col">Référence</th><th scope="col" class="num">Montant</th><th scope="col">Enregistré par</th><th scope="col">Correction</th></tr></thead>
   <tbody>
   % for p in payments:
-    <tr><td>{{fmt.date_fr(p['paid_on'])}}</td><td>{{all_methods.get(p['method'], p['method'])}}</td><td>{{p.get('reference', '')}}</td>
-        <td class="num">{{fmt.euros(p['amount_cents'])}}</td><td>{{p.get('recorded_by', '')}}</td>
-        <td>
+    <tr><td data-label="Date">{{fmt.date_fr(p['paid_on'])}}</td><td data-label="Mode">{{all_methods.get(p['method'], p['method'])}}</td><td data-label="Référence">{{p.get('reference', '')}}</td>
+        <td class="num" data-label="Montant">{{fmt.euros(p['amount_cents'])}}</td><td data-label="Enregistré par">{{p.get('recorded_by', '')}}</td>
+        <td data-label="Correction">
         % if p['amount_cents'] > 0 and not p.get('reversed_by'):
           <form method="post" action="/agent/familles/{{family_id}}/paiements/{{p.doc_id}}/annuler" class="inline-form">
             <input type="hidden" name="csrf_token" value="{{csrf_token}}">
@@ -93,8 +93,8 @@
   <thead><tr><th scope="col">Date</th><th scope="col">Opération</th><th scope="col" class="num">Débit</th><th scope="col" class="num">Crédit</th><th scope="col" class="num">Solde</th></tr></thead>
   <tbody>
   % for e in statement:
-    <tr><td>{{fmt.date_fr(e['date'])}}</td><td>{{e['label']}}</td><td class="num">{{fmt.euros(e['debit_cents']) if e['debit_cents'] else ''}}</td>
-        <td class="num">{{fmt.euros(e['credit_cents']) if e['credit_cents'] else ''}}</td><td class="num">{{fmt.balance_fr(e['balance_cents'])}}</td></tr>
+    <tr><td data-label="Date">{{fmt.date_fr(e['date'])}}</td><td data-label="Opération">{{e['label']}}</td><td class="num" data-label="Débit">{{fmt.euros(e['debit_cents']) if e['debit_cents'] else ''}}</td>
+        <td class="num" data-label="Crédit">{{fmt.euros(e['credit_cents']) if e['credit_cents'] else ''}}</td><td class="num" data-label="Solde">{{fmt.balance_fr(e['balance_cents'])}}</td></tr>
   % end
   </tbody>
 </table></div>

@@ -11,9 +11,9 @@
 </form>
 % if preview is not None:
 <h2>Aperçu pour {{fmt.month_fr(preview.month)}}</h2>
-<p>{{len(preview.invoices)}} facture(s) à créer, pour un total de <strong>{{fmt.euros(preview.total_cents)}}</strong>.
+<p>{{fmt.plural(len(preview.invoices), 'facture')}} à créer, pour un total de <strong>{{fmt.euros(preview.total_cents)}}</strong>.
 % if preview.already_billed:
- {{len(preview.already_billed)}} famille(s) déjà facturée(s) pour ce mois seront laissées de côté.
+ {{fmt.plural(len(preview.already_billed), 'famille déjà facturée', 'familles déjà facturées')}} pour ce mois {{'sera laissée' if len(preview.already_billed) == 1 else 'seront laissées'}} de côté.
 % end
 </p>
 % if preview.totals_by_service:
@@ -22,7 +22,7 @@
   <thead><tr><th scope="col">Service</th><th scope="col" class="num">Montant</th></tr></thead>
   <tbody>
   % for service, cents in sorted(preview.totals_by_service.items()):
-    <tr><th scope="row">{{service}}</th><td class="num">{{fmt.euros(cents)}}</td></tr>
+    <tr><th scope="row" data-label="Service">{{service}}</th><td class="num" data-label="Montant">{{fmt.euros(cents)}}</td></tr>
   % end
   </tbody>
 </table></div>
@@ -31,9 +31,9 @@
   <thead><tr><th scope="col">Famille</th><th scope="col">Lignes</th><th scope="col" class="num">Montant</th></tr></thead>
   <tbody>
   % for inv in preview.invoices[:500]:
-    <tr><td><a href="/agent/familles/{{inv['family_id']}}/compte">{{inv['family_id']}}</a></td>
-        <td>{{'; '.join(l['child'] + ' — ' + l['service'] + ' × ' + str(l['quantity']) for l in inv['lines'])}}</td>
-        <td class="num">{{fmt.euros(inv['total_cents'])}}</td></tr>
+    <tr><td data-label="Famille"><a href="/agent/familles/{{inv['family_id']}}/compte">{{inv['family_id']}}</a></td>
+        <td data-label="Lignes">{{'; '.join(l['child'] + ' — ' + l['service'] + ' × ' + str(l['quantity']) for l in inv['lines'])}}</td>
+        <td class="num" data-label="Montant">{{fmt.euros(inv['total_cents'])}}</td></tr>
   % end
   </tbody>
 </table></div>
@@ -46,7 +46,7 @@
     <div class="field"><label for="f-issued_on">Date d'émission</label><input type="date" id="f-issued_on" name="issued_on" value="{{issued_on}}"></div>
     <div class="field"><label for="f-due_on">Date d'échéance</label><input type="date" id="f-due_on" name="due_on" value="{{due_on}}"></div>
   </div>
-  <button type="submit" class="button">Créer les {{len(preview.invoices)}} facture(s)</button>
+  <button type="submit" class="button">Créer {{'la facture' if len(preview.invoices) == 1 else 'les ' + fmt.plural(len(preview.invoices), 'facture')}}</button>
 </form>
 % else:
 <p>Rien à facturer pour ce mois.</p>

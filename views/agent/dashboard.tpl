@@ -13,7 +13,7 @@
     <thead><tr><th scope="col">Rubrique</th><th scope="col" class="num">En attente</th></tr></thead>
     <tbody>
     % for title, count in by_section.items():
-      <tr><th scope="row">{{title}}</th><td class="num">{{count}}</td></tr>
+      <tr><th scope="row" data-label="Rubrique">{{title}}</th><td class="num" data-label="En attente">{{count}}</td></tr>
     % end
     </tbody>
   </table></div>
@@ -27,7 +27,7 @@
   % if recent:
   <ul>
   % for e in recent:
-    <li>{{fmt.date_fr(e['at'])}} — famille <a href="/agent/demandes/{{e['family_id']}}">{{e['family_id']}}</a> : {{audit_labels.get(e['action'], e['action'])}}{{' (' + e['target_label'] + ')' if e['target_label'] else ''}}</li>
+    <li>{{fmt.date_fr(e['at'])}} — famille <a href="/agent/demandes/{{e['family_id']}}">{{e['family_id']}}</a> : {{e['action_label']}} ({{e['subject']}})</li>
   % end
   </ul>
   <p><a href="/agent/journal">Tout le journal</a></p>

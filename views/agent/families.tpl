@@ -10,14 +10,14 @@
   <button type="submit" class="button">Rechercher</button>
 </form>
 % if query:
-<h2>{{len(results)}} résultat(s) pour « {{query}} »</h2>
+<h2>{{fmt.plural(len(results), 'résultat')}} pour « {{query}} »</h2>
 % if results:
 <div class="table-wrap"><table>
   <thead><tr><th scope="col">Famille</th><th scope="col">Responsable</th><th scope="col">Enfants</th><th scope="col">Compte</th><th scope="col" class="num">Demandes</th></tr></thead>
   <tbody>
   % for s in results:
-    <tr><td><a href="/agent/familles/{{s.family_id}}">{{s.family_id}}</a></td><td>{{s.name}}</td><td>{{', '.join(s.children)}}</td>
-        <td>{{'actif' if s.active else 'désactivé'}}</td><td class="num">{{len(s.pending)}}</td></tr>
+    <tr><td data-label="Famille"><a href="/agent/familles/{{s.family_id}}">{{s.family_id}}</a></td><td data-label="Responsable">{{s.name}}</td><td data-label="Enfants">{{', '.join(s.children)}}</td>
+        <td data-label="Compte">{{'actif' if s.active else 'désactivé'}}</td><td class="num" data-label="Demandes">{{len(s.pending)}}</td></tr>
   % end
   </tbody>
 </table></div>

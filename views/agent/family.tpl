@@ -1,7 +1,7 @@
 % rebase('layout.tpl', title=title)
 % parent = record.get('parent1') or {}
 <p class="aside"><a href="/agent/familles">← Familles</a></p>
-<h1>Famille {{family_id}} — {{parent.get('last_name', '')}} {{parent.get('first_name', '')}}</h1>
+<h1>Famille {{family_id}} — {{fmt.full_name(parent)}}</h1>
 % if not account.get('active', True):
 <p class="warning">Compte désactivé : la famille ne peut plus se connecter. Ses données sont conservées.</p>
 % end
@@ -30,7 +30,7 @@
 <section aria-labelledby="h-{{slug}}">
   <h2 id="h-{{slug}}">{{section.title}}</h2>
   % include('family/record/_rows.tpl', rows=rows)
-  <p><a href="/agent/familles/{{family_id}}/modifier/{{slug}}">Modifier : {{section.title.lower()}}</a></p>
+  <p><a href="/agent/familles/{{family_id}}/modifier/{{slug}}">Modifier : {{section.title}}</a></p>
 </section>
 % end
 
@@ -39,13 +39,8 @@
   % for person, rows in persons:
   <h3>{{person_label(person)}}</h3>
   % include('family/record/_rows.tpl', rows=rows)
-  <div class="decision">
-    <p><a href="/agent/familles/{{family_id}}/personnes/{{person['id']}}/modifier">Modifier</a></p>
-    <form method="post" action="/agent/familles/{{family_id}}/personnes/{{person['id']}}/retirer">
-      <input type="hidden" name="csrf_token" value="{{csrf_token}}">
-      <button type="submit" class="button button-danger">Retirer {{person_label(person)}}</button>
-    </form>
-  </div>
+  <p class="actions"><a class="button button-secondary" href="/agent/familles/{{family_id}}/personnes/{{person['id']}}/modifier">Modifier<span class="visually-hidden"> {{person_label(person)}}</span></a>
+    <a class="button button-danger" href="/agent/familles/{{family_id}}/personnes/{{person['id']}}/retirer">Retirer {{person_label(person)}}</a></p>
   % end
   <p><a href="/agent/familles/{{family_id}}/personnes/ajouter">Ajouter une personne autorisée</a></p>
 </section>
@@ -53,7 +48,7 @@
 <section aria-labelledby="h-enfants">
   <h2 id="h-enfants">Enfants</h2>
   % for child, parts in children:
-  <h3>{{child['first_name']}} {{child['last_name']}}</h3>
+  <h3>{{fmt.full_name(child)}}</h3>
   % if child.get('photo'):
   <img class="photo" src="/agent/familles/{{family_id}}/enfants/{{child['id']}}/photo.jpg" alt="Photo de {{child['first_name']}}">
   % end
@@ -100,9 +95,9 @@
   <thead><tr><th scope="col">Date</th><th scope="col">Par</th><th scope="col">Action</th><th scope="col">Rubrique</th><th scope="col">Champs</th></tr></thead>
   <tbody>
   % for entry in audit:
-  <tr><td>{{fmt.date_fr(entry['at'])}}</td><td>{{entry['by']}}</td><td>{{audit_labels.get(entry['action'], entry['action'])}}</td>
-      <td>{{all_sections[entry['section']].title if entry['section'] in all_sections else entry['section']}}{{' : ' + entry['target_label'] if entry.get('target_label') else ''}}</td>
-      <td>{{'; '.join(c['label'] for c in entry.get('changes', []))}}{{' — ' + entry['reason'] if entry.get('reason') else ''}}</td></tr>
+  <tr><td data-label="Date">{{fmt.date_fr(entry['at'])}}</td><td data-label="Par">{{entry['by']}}</td><td data-label="Action">{{entry['action_label']}}</td>
+      <td data-label="Rubrique">{{entry['subject']}}</td>
+      <td data-label="Champs">{{'; '.join(c['label'] for c in entry.get('changes', []))}}{{' — ' + entry['reason'] if entry.get('reason') else ''}}</td></tr>
   % end
   </tbody>
 </table></div>

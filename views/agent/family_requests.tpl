@@ -1,6 +1,6 @@
 % rebase('layout.tpl', title=title)
 <p class="aside"><a href="/agent/demandes">← Gestion des demandes</a></p>
-<h1>Famille {{family_id}} — {{summary.name if summary else ''}}</h1>
+<h1>Famille {{family_id}} — {{fmt.full_name(record.get('parent1'))}}</h1>
 <h2>Demandes en attente : <strong id="family-total">{{len(cards)}}</strong></h2>
 % if len(cards) > 1:
 <form method="post" action="/agent/demandes/{{family_id}}/tout-valider" class="actions">
@@ -19,7 +19,7 @@
 <h2>Demandes déjà traitées</h2>
 <ul>
 % for item in decided:
-  <li>{{fmt.date_fr(item['request']['created_at'])}} — {{item['title']}} : <span class="status status-{{item['request']['status']}}">{{item['status']}}</span>{{' (' + item['request']['reason'] + ')' if item['request'].get('reason') else ''}}</li>
+  <li>{{item['title']}} : <span class="status status-{{item['request']['status']}}">{{item['status']}}</span> — {{item['decision']}}{{' (motif : ' + item['request']['reason'] + ')' if item['request'].get('reason') else ''}}</li>
 % end
 </ul>
 % end
@@ -29,9 +29,9 @@
   <thead><tr><th scope="col">Date</th><th scope="col">Par</th><th scope="col">Action</th><th scope="col">Rubrique</th><th scope="col">Détail</th></tr></thead>
   <tbody>
   % for entry in audit:
-  <tr><td>{{fmt.date_fr(entry['at'])}}</td><td>{{entry['by']}}</td><td>{{audit_labels.get(entry['action'], entry['action'])}}{{' (malgré un changement)' if entry.get('overrode_conflicts') else ''}}</td>
-      <td>{{entry['section']}}{{' : ' + entry['target_label'] if entry.get('target_label') else ''}}</td>
-      <td>{{'; '.join(c['label'] for c in entry.get('changes', []))}}{{' — ' + entry['reason'] if entry.get('reason') else ''}}</td></tr>
+  <tr><td data-label="Date">{{fmt.date_fr(entry['at'])}}</td><td data-label="Par">{{entry['by']}}</td><td data-label="Action">{{entry['action_label']}}{{' (malgré un changement)' if entry.get('overrode_conflicts') else ''}}</td>
+      <td data-label="Rubrique">{{entry['subject']}}</td>
+      <td data-label="Détail">{{'; '.join(c['label'] for c in entry.get('changes', []))}}{{' — ' + entry['reason'] if entry.get('reason') else ''}}</td></tr>
   % end
   </tbody>
 </table></div>

@@ -7,30 +7,30 @@
 % end
 % if preview is not None and preview.errors:
 <div class="flash flash-error" role="alert" tabindex="-1">
-  <p>Le fichier contient {{len(preview.errors)}} erreur(s) ; rien n'a été importé. Corrigez le fichier puis recommencez.</p>
+  <p>Le fichier contient {{fmt.plural(len(preview.errors), 'erreur')}} ; rien n'a été importé. Corrigez le fichier puis recommencez.</p>
   <div class="table-wrap"><table>
     <thead><tr><th scope="col">Ligne</th><th scope="col">Problème</th></tr></thead>
     <tbody>
     % for line, reason in preview.errors[:500]:
-      <tr><td>{{line}}</td><td>{{reason}}</td></tr>
+      <tr><td data-label="Ligne">{{line}}</td><td data-label="Problème">{{reason}}</td></tr>
     % end
     </tbody>
   </table></div>
 </div>
 % elif preview is not None:
-<h2>Aperçu : {{len(preview.invoices)}} facture(s), {{fmt.euros(preview.total_cents)}} au total</h2>
+<h2>Aperçu : {{fmt.plural(len(preview.invoices), 'facture')}}, {{fmt.euros(preview.total_cents)}} au total</h2>
 <div class="table-wrap"><table>
   <thead><tr><th scope="col">Famille</th><th scope="col">Numéro</th><th scope="col">Période</th><th scope="col">Émise le</th><th scope="col" class="num">Lignes</th><th scope="col" class="num">Montant</th></tr></thead>
   <tbody>
   % for inv in preview.invoices[:1000]:
-    <tr><td>{{inv['family_id']}}</td><td>{{inv['number']}}</td><td>{{fmt.month_fr(inv['period'])}}</td><td>{{fmt.date_fr(inv['issued_on'])}}</td>
-        <td class="num">{{len(inv['lines'])}}</td><td class="num">{{fmt.euros(inv['total_cents'])}}</td></tr>
+    <tr><td data-label="Famille">{{inv['family_id']}}</td><td data-label="Numéro">{{inv['number']}}</td><td data-label="Période">{{fmt.month_fr(inv['period'])}}</td><td data-label="Émise le">{{fmt.date_fr(inv['issued_on'])}}</td>
+        <td class="num" data-label="Lignes">{{len(inv['lines'])}}</td><td class="num" data-label="Montant">{{fmt.euros(inv['total_cents'])}}</td></tr>
   % end
   </tbody>
 </table></div>
 <form method="post" action="/agent/factures/import/{{token}}/confirmer">
   <input type="hidden" name="csrf_token" value="{{csrf_token}}">
-  <button type="submit" class="button">Importer ces {{len(preview.invoices)}} facture(s)</button>
+  <button type="submit" class="button">Importer {{'cette facture' if len(preview.invoices) == 1 else 'ces ' + fmt.plural(len(preview.invoices), 'facture')}}</button>
   <a href="/agent/factures/import">Abandonner</a>
 </form>
 % end

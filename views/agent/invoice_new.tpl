@@ -25,9 +25,9 @@
     <tbody>
     % for i in range(rows):
       <tr>
-      % for key, label in (('child', 'Enfant'), ('service', 'Prestation'), ('detail', 'Détail'), ('quantity', 'Quantité'), ('price', 'Prix unitaire')):
+      % for key, label in (('child', 'Enfant'), ('service', 'Prestation'), ('detail', 'Détail'), ('quantity', 'Quantité'), ('price', 'Prix unitaire (€)')):
       %   name = 'line_' + key + '_' + str(i)
-        <td class="{{'field-error' if errors.get(name) else ''}}"><label class="visually-hidden" for="{{name}}">{{label}}, ligne {{i + 1}}</label>
+        <td class="{{'field-error' if errors.get(name) else ''}}" data-label="{{label}}"><label class="visually-hidden" for="{{name}}">{{label}}, ligne {{i + 1}}</label>
           <input id="{{name}}" name="{{name}}" value="{{form.get(name, '')}}"{{!' list="children-list"' if key == 'child' else ''}}{{!' inputmode="decimal"' if key in ('quantity', 'price') else ''}}></td>
       % end
       </tr>

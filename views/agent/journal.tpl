@@ -6,10 +6,10 @@
   <thead><tr><th scope="col">Date</th><th scope="col">Famille</th><th scope="col">Par</th><th scope="col">Action</th><th scope="col">Rubrique</th><th scope="col">Champs modifiés</th></tr></thead>
   <tbody>
   % for e in entries:
-  <tr><td>{{fmt.date_fr(e['at'])}}</td><td><a href="/agent/demandes/{{e['family_id']}}">{{e['family_id']}}</a></td><td>{{e['by']}}</td>
-      <td>{{audit_labels.get(e['action'], e['action'])}}</td>
-      <td>{{sections[e['section']].title if e['section'] in sections else e['section']}}{{' : ' + e['target_label'] if e['target_label'] else ''}}</td>
-      <td>{{e.get('changed', '')}}{{' — ' + e['reason'] if e.get('reason') else ''}}</td></tr>
+  <tr><td data-label="Date">{{fmt.date_fr(e['at'])}}</td><td data-label="Famille"><a href="/agent/demandes/{{e['family_id']}}">{{e['family_id']}}</a></td><td data-label="Par">{{e['by']}}</td>
+      <td data-label="Action">{{e['action_label']}}</td>
+      <td data-label="Rubrique">{{e['subject']}}</td>
+      <td data-label="Champs modifiés">{{e.get('changed', '')}}{{' — ' + e['reason'] if e.get('reason') else ''}}</td></tr>
   % end
   </tbody>
 </table></div>

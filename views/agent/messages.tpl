@@ -1,6 +1,6 @@
 % rebase('layout.tpl', title=title)
 <h1>Messages des familles</h1>
-<p class="lead">{{awaiting}} conversation(s) en attente de réponse · {{unread}} message(s) non lu(s).</p>
+<p class="lead">{{fmt.plural(awaiting, 'conversation')}} en attente de réponse · {{fmt.plural(unread, 'message non lu', 'messages non lus')}}.</p>
 <p class="actions"><a class="button" href="/agent/messages/nouveau">Écrire à une famille ou à toutes</a></p>
 <nav aria-label="Filtrer les conversations">
   <p class="filters">Afficher :
@@ -21,10 +21,10 @@
   <tbody>
   % for family, thread in rows:
     <tr{{!' class="unread"' if thread.unread else ''}}>
-      <td><a href="/agent/messages/{{family.family_id}}">{{family.family_id}}</a><br>{{family.name}}</td>
-      <td>
+      <td data-label="Famille"><a href="/agent/messages/{{family.family_id}}">{{family.family_id}}</a><br>{{family.name}}</td>
+      <td data-label="Objet">
       % if thread.unread:
-        <a href="/agent/messages/{{family.family_id}}/{{thread.thread_id}}"><strong>{{thread.subject}}</strong></a> <span class="badge">{{thread.unread}} non lu(s)</span>
+        <a href="/agent/messages/{{family.family_id}}/{{thread.thread_id}}"><strong>{{thread.subject}}</strong></a> <span class="badge">{{fmt.plural(thread.unread, 'non lu', 'non lus')}}</span>
       % else:
         <a href="/agent/messages/{{family.family_id}}/{{thread.thread_id}}">{{thread.subject}}</a>
       % end
@@ -32,9 +32,9 @@
         <span class="muted">({{thread.messages}} messages)</span>
       % end
       </td>
-      <td>{{categories.get(thread.category, thread.category)}}</td>
-      <td>{{fmt.date_fr(thread.last_at)}}</td>
-      <td>
+      <td data-label="Catégorie">{{categories.get(thread.category, thread.category)}}</td>
+      <td data-label="Dernier message">{{fmt.date_fr(thread.last_at)}}</td>
+      <td data-label="État">
       % if thread.open:
         <span class="status status-pending">Ouverte, à répondre</span>
       % elif thread.started_by == 'agent' and thread.messages == 1:

@@ -2,7 +2,7 @@
 % parent = record.get('parent1') or {}
 <p class="aside"><a href="/agent/messages">← Messages des familles</a> · <a href="/agent/messages/{{family_id}}">Toutes les conversations de la famille {{family_id}}</a> · <a href="/agent/familles/{{family_id}}">Fiche de la famille</a></p>
 <h1>{{thread.subject}}</h1>
-<p>Famille {{family_id}} — {{parent.get('last_name', '')}} {{parent.get('first_name', '')}} · Catégorie : {{categories.get(thread.category, thread.category)}} ·
+<p>Famille {{family_id}} — {{fmt.full_name(parent)}} · Catégorie : {{categories.get(thread.category, thread.category)}} ·
 % if thread.status == 'open':
   <span class="status status-pending">Ouverte, à répondre</span>
 % else:

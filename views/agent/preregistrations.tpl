@@ -1,7 +1,7 @@
 % rebase('layout.tpl', title=title)
 <p class="aside"><a href="/agent/demandes">← Gestion des demandes</a></p>
 <h1>Pré-inscriptions en attente</h1>
-<p class="lead">{{total}} pré-inscription(s) en attente, la plus récente en premier.</p>
+<p class="lead">{{fmt.plural(total, 'pré-inscription')}} en attente, la plus récente en premier.</p>
 % if preregistrations:
 <form method="post" action="/agent/pre-inscriptions/supprimer">
   <input type="hidden" name="csrf_token" value="{{csrf_token}}">
@@ -10,13 +10,13 @@
     <thead><tr><th scope="col">Supprimer</th><th scope="col">N°</th><th scope="col">Reçue le</th><th scope="col">Responsable</th><th scope="col">Enfants</th><th scope="col">Détail</th></tr></thead>
     <tbody>
     % for doc in preregistrations:
-      % name = (doc['parent1'].get('last_name', '') + ' ' + doc['parent1'].get('first_name', '')).strip()
-      <tr><td><input type="checkbox" id="choix-{{doc.doc_id}}" name="selection" value="{{doc.doc_id}}">
+      % name = fmt.listed_name(doc['parent1'])
+      <tr><td data-label="Supprimer"><input type="checkbox" id="choix-{{doc.doc_id}}" name="selection" value="{{doc.doc_id}}">
               <label for="choix-{{doc.doc_id}}" class="visually-hidden">Sélectionner la pré-inscription n° {{doc.doc_id}} ({{name}})</label>
               <input type="hidden" name="sur_la_page" value="{{doc.doc_id}}"></td>
-          <td>{{doc.doc_id}}</td><td>{{fmt.date_fr(doc['created_at'])}}</td><td>{{name}}</td>
-          <td>{{', '.join(c['first_name'] for c in doc['children'])}}</td>
-          <td><a href="/agent/pre-inscriptions/{{doc.doc_id}}">Examiner la pré-inscription n° {{doc.doc_id}}</a></td></tr>
+          <td data-label="N°">{{doc.doc_id}}</td><td data-label="Reçue le">{{fmt.date_fr(doc['created_at'])}}</td><td data-label="Responsable">{{name}}</td>
+          <td data-label="Enfants">{{', '.join(c['first_name'] for c in doc['children'])}}</td>
+          <td data-label="Détail"><a href="/agent/pre-inscriptions/{{doc.doc_id}}">Examiner la pré-inscription n° {{doc.doc_id}}</a></td></tr>
     % end
     </tbody>
   </table></div>
@@ -41,7 +41,7 @@
 <h2>Suppressions récentes</h2>
 <ul>
   % for entry in deletions:
-  <li>{{fmt.date_fr(entry['at'])}} : {{entry['count']}} pré-inscription(s) supprimée(s) par {{entry['by']}} (n° {{', '.join(str(i) for i in entry['ids'])}})</li>
+  <li>{{fmt.date_fr(entry['at'])}} : {{fmt.plural(entry['count'], 'pré-inscription supprimée', 'pré-inscriptions supprimées')}} par {{entry['by']}} (n° {{', '.join(str(i) for i in entry['ids'])}})</li>
   % end
 </ul>
 % end

@@ -1,15 +1,15 @@
 % rebase('layout.tpl', title=title)
 <p class="aside"><a href="/agent/pre-inscriptions">← Pré-inscriptions</a></p>
-<h1>Supprimer {{len(chosen)}} pré-inscription(s) ?</h1>
+<h1>Supprimer {{fmt.plural(len(chosen), 'pré-inscription')}} ?</h1>
 <div class="flash flash-warning" role="status"><p>Ces pré-inscriptions seront supprimées définitivement, sans réponse à leur expéditeur. Rien n'est encore supprimé.</p></div>
 <div class="table-wrap"><table>
   <caption>Pré-inscriptions à supprimer</caption>
   <thead><tr><th scope="col">N°</th><th scope="col">Reçue le</th><th scope="col">Responsable</th><th scope="col">E-mail</th><th scope="col">Enfants</th></tr></thead>
   <tbody>
   % for doc in chosen:
-    <tr><td>{{doc.doc_id}}</td><td>{{fmt.date_fr(doc['created_at'])}}</td>
-        <td>{{doc['parent1'].get('last_name', '')}} {{doc['parent1'].get('first_name', '')}}</td><td>{{doc['parent1'].get('email', '')}}</td>
-        <td>{{', '.join(c['first_name'] for c in doc['children'])}}</td></tr>
+    <tr><td data-label="N°">{{doc.doc_id}}</td><td data-label="Reçue le">{{fmt.date_fr(doc['created_at'])}}</td>
+        <td data-label="Responsable">{{fmt.listed_name(doc['parent1'])}}</td><td data-label="E-mail">{{doc['parent1'].get('email', '')}}</td>
+        <td data-label="Enfants">{{', '.join(c['first_name'] for c in doc['children'])}}</td></tr>
   % end
   </tbody>
 </table></div>

@@ -1,6 +1,6 @@
 % rebase('layout.tpl', title=title)
 <h1>Gestion des demandes</h1>
-<p class="lead"><span id="total-pending">{{total}}</span> demande(s) en attente pour {{families_total}} famille(s).</p>
+<p class="lead"><span id="total-pending">{{total}}</span> {{fmt.plural(total, 'demande', with_count=False)}} en attente pour {{fmt.plural(families_total, 'famille')}}.</p>
 % if families:
 <div class="table-wrap">
 <table>
@@ -9,11 +9,11 @@
   <tbody>
   % for s in families:
     <tr>
-      <td><a href="/agent/demandes/{{s.family_id}}">{{s.family_id}}</a></td>
-      <td>{{s.name}}</td>
-      <td>{{', '.join(s.children)}}</td>
-      <td>{{fmt.date_fr(min(p['created_at'] for p in s.pending))}}</td>
-      <td class="num"><a href="/agent/demandes/{{s.family_id}}" aria-label="{{len(s.pending)}} demande(s) de la famille {{s.family_id}}">{{len(s.pending)}}</a></td>
+      <td data-label="Famille"><a href="/agent/demandes/{{s.family_id}}">{{s.family_id}}</a></td>
+      <td data-label="Responsable">{{s.name}}</td>
+      <td data-label="Enfants">{{', '.join(s.children)}}</td>
+      <td data-label="Plus ancienne">{{fmt.date_fr(min(p['created_at'] for p in s.pending))}}</td>
+      <td class="num" data-label="Total"><a href="/agent/demandes/{{s.family_id}}" aria-label="{{fmt.plural(len(s.pending), 'demande')}} de la famille {{s.family_id}}">{{len(s.pending)}}</a></td>
     </tr>
   % end
   </tbody>
@@ -39,5 +39,5 @@
 <p>Aucune demande en attente. Tout est à jour.</p>
 % end
 <h2>Pré-inscriptions de nouvelles familles</h2>
-<p>{{preregistrations_total}} pré-inscription(s) en attente. <a href="/agent/pre-inscriptions">Examiner les pré-inscriptions</a></p>
+<p>{{fmt.plural(preregistrations_total, 'pré-inscription')}} en attente. <a href="/agent/pre-inscriptions">Examiner les pré-inscriptions</a></p>
 <p><a href="/agent/journal">Journal des décisions</a></p>

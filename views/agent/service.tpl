@@ -31,6 +31,20 @@
     <span class="error-text">{{errors[name]}}</span>
     % end
     <textarea id="f-{{name}}" name="{{name}}" aria-describedby="{{name}}-hint">{{values.get(name, '')}}</textarea></div>
+  %   if name == 'closed_dates':
+  <div class="field">
+    <label class="check"><input type="checkbox" name="add_holidays" value="1" aria-describedby="add_holidays-hint"{{!' checked' if values.get('add_holidays') else ''}}> Ajouter les jours fériés aux jours de fermeture</label>
+    <span class="hint" id="add_holidays-hint">Les jours fériés (France métropolitaine) du premier au dernier jour des périodes d'ouverture.
+    % if not service_id:
+    Ils apparaîtront dans « Jours de fermeture » après l'enregistrement : pour ouvrir un jour férié, effacez sa ligne et enregistrez sans cocher cette case.
+    % elif holidays_not_closed:
+    Jours fériés où le service n'est pas fermé : {{', '.join(fmt.date_fr(day) + ' (' + name + ')' for day, name in holidays_not_closed)}}.
+    % else:
+    Le service est déjà fermé tous les jours fériés de ses périodes.
+    % end
+    </span>
+  </div>
+  %   end
   % end
   <div class="grid">
     <div class="field{{' field-error' if errors.get('notice_working_days') else ''}}"><label for="f-notice_working_days">Délai de prévenance (jours ouvrés)</label>

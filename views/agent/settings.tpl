@@ -81,9 +81,9 @@
   <thead><tr><th scope="col">Service</th><th scope="col">Jours</th><th scope="col">Tarifs</th><th scope="col">Délai de prévenance</th><th scope="col">État</th></tr></thead>
   <tbody>
   % for s in services:
-    <tr><td><a href="/agent/services/{{s['id']}}">{{s['name']}}</a></td><td>{{', '.join(weekdays[d] for d in s['weekdays'])}}</td>
-        <td>{{' / '.join(fmt.euros(b['price_cents']) for b in s['brackets'])}}</td>
-        <td>{{s['notice_working_days']}} jour(s) ouvré(s) avant, {{s['notice_time']}}</td><td>{{'proposé' if s.get('active', True) else 'retiré'}}</td></tr>
+    <tr><td data-label="Service"><a href="/agent/services/{{s['id']}}">{{s['name']}}</a></td><td data-label="Jours">{{', '.join(weekdays[d] for d in s['weekdays'])}}</td>
+        <td data-label="Tarifs">{{' / '.join(fmt.euros(b['price_cents']) for b in s['brackets'])}}</td>
+        <td data-label="Délai de prévenance">{{fmt.plural(s['notice_working_days'], 'jour ouvré', 'jours ouvrés')}} avant, {{s['notice_time']}}</td><td data-label="État">{{'proposé' if s.get('active', True) else 'retiré'}}</td></tr>
   % end
   </tbody>
 </table></div>

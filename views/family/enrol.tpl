@@ -7,8 +7,8 @@
   <thead><tr><th scope="col">Service</th><th scope="col" class="num">Votre prix par jour</th><th scope="col">Toutes les tranches</th></tr></thead>
   <tbody>
   % for p in prices:
-    <tr><th scope="row">{{p['service']['name']}}</th><td class="num"><strong>{{fmt.euros(p['price'])}}</strong></td>
-        <td>{{' ; '.join(label + ' : ' + fmt.euros(cents) for label, cents in p['brackets'])}}</td></tr>
+    <tr><th scope="row" data-label="Service">{{p['service']['name']}}</th><td class="num" data-label="Votre prix par jour"><strong>{{fmt.euros(p['price'])}}</strong></td>
+        <td data-label="Toutes les tranches">{{' ; '.join(label + ' : ' + fmt.euros(cents) for label, cents in p['brackets'])}}</td></tr>
   % end
   </tbody>
 </table></div>
@@ -17,12 +17,12 @@
 <form method="post" action="/inscriptions/nouvelle" class="form" novalidate>
   <input type="hidden" name="csrf_token" value="{{csrf_token}}">
   <fieldset class="field{{' field-error' if errors.get('children') else ''}}" id="f-children">
-    <legend>Enfant(s) à inscrire</legend>
+    <legend>Enfants à inscrire</legend>
     % if errors.get('children'):
     <span class="error-text">{{errors['children']}}</span>
     % end
     % for child in record.get('children', []):
-    <label class="check"><input type="checkbox" name="children" value="{{child['id']}}"{{!' checked' if str(child['id']) in values.get('children', []) else ''}}> {{child['first_name']}} {{child['last_name']}}</label>
+    <label class="check"><input type="checkbox" name="children" value="{{child['id']}}"{{!' checked' if str(child['id']) in values.get('children', []) else ''}}> {{fmt.full_name(child)}}</label>
     % end
   </fieldset>
   <div class="field{{' field-error' if errors.get('service') else ''}}" id="f-service-field">

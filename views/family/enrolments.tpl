@@ -4,13 +4,13 @@
 <a class="button button-secondary" href="/absences/nouvelle">Déclarer une absence</a></p>
 % for child, enrolments in children:
 <section aria-labelledby="h-child-{{child['id']}}">
-  <h2 id="h-child-{{child['id']}}">{{child['first_name']}} {{child['last_name']}}</h2>
+  <h2 id="h-child-{{child['id']}}">{{fmt.full_name(child)}}</h2>
   % if enrolments:
   <div class="table-wrap"><table>
     <thead><tr><th scope="col">Service</th><th scope="col">Période</th><th scope="col">Jours</th></tr></thead>
     <tbody>
     % for e, service in enrolments:
-      <tr><td>{{service['name']}}</td><td>du {{fmt.date_fr(e['start'])}} au {{fmt.date_fr(e['end'])}}</td><td>{{weekdays_label(e['weekdays'])}}</td></tr>
+      <tr><td data-label="Service">{{service['name']}}</td><td data-label="Période">du {{fmt.date_fr(e['start'])}} au {{fmt.date_fr(e['end'])}}</td><td data-label="Jours">{{weekdays_label(e['weekdays'])}}</td></tr>
     % end
     </tbody>
   </table></div>
@@ -41,10 +41,10 @@
   <tbody>
   % for a in absences:
   %   child = [c for c in record.get('children', []) if str(c['id']) == str(a['child_id'])]
-    <tr><td>{{child[0]['first_name'] if child else '?'}}</td><td>{{services.get(a['service_id'], {}).get('name', a['service_id'])}}</td>
-        <td>du {{fmt.date_fr(a['start'])}} au {{fmt.date_fr(a['end'])}}</td><td>{{reasons.get(a['reason'], a['reason'])}}</td>
-        <td>{{sum(1 for d in a['days'] if d['billed'])}} sur {{len(a['days'])}}</td>
-        <td>{{!'<a href="/absences/%d/justificatif" hx-boost="false">voir</a>' % a['request_id'] if a.get('certificate') and a.get('request_id') else '—'}}</td></tr>
+    <tr><td data-label="Enfant">{{child[0]['first_name'] if child else '?'}}</td><td data-label="Service">{{services.get(a['service_id'], {}).get('name', a['service_id'])}}</td>
+        <td data-label="Dates">du {{fmt.date_fr(a['start'])}} au {{fmt.date_fr(a['end'])}}</td><td data-label="Motif">{{reasons.get(a['reason'], a['reason'])}}</td>
+        <td data-label="Jours facturés">{{sum(1 for d in a['days'] if d['billed'])}} sur {{len(a['days'])}}</td>
+        <td data-label="Justificatif">{{!'<a href="/absences/%d/justificatif" hx-boost="false">voir</a>' % a['request_id'] if a.get('certificate') and a.get('request_id') else '—'}}</td></tr>
   % end
   </tbody>
 </table></div>

@@ -1,6 +1,6 @@
 % rebase('layout.tpl', title='Accueil')
 % parent = record.get('parent1') or {}
-<h1>Bonjour {{parent.get('first_name', '')}} {{parent.get('last_name', '')}}</h1>
+<h1>Bonjour {{fmt.full_name(parent)}}</h1>
 <p class="lead">Famille n° {{record.get('family_id')}}</p>
 % if not has_mail_address:
 <p class="warning" role="status" id="sans-courriel">Aucune adresse e-mail valide n'est indiquée pour le responsable du compte : la mairie ne peut pas vous prévenir par courriel (factures, réponses, décisions). <a href="/mes-informations/responsable">Ajoutez votre adresse dans Mes informations › Responsable</a>.</p>
@@ -23,7 +23,7 @@
 <section class="card" aria-labelledby="h-messages">
   <h2 id="h-messages">Messages</h2>
   % if unread:
-  <p><strong>{{unread}} message(s) non lu(s)</strong> de la mairie.</p>
+  <p><strong>{{fmt.plural(unread, 'message non lu', 'messages non lus')}}</strong> de la mairie.</p>
   % else:
   <p>Aucun nouveau message.</p>
   % end
@@ -47,7 +47,7 @@
   <h2 id="h-enfants">Vos enfants</h2>
   <ul class="cards">
   % for child in record.get('children', []):
-    <li class="card"><strong><a href="/mes-informations/enfants/{{child['id']}}">{{child.get('first_name')}} {{child.get('last_name')}}</a></strong><br>
+    <li class="card"><strong><a href="/mes-informations/enfants/{{child['id']}}">{{fmt.full_name(child)}}</a></strong><br>
       <span class="muted">{{child.get('extra', {}).get('school', '')}} {{child.get('extra', {}).get('class_name', '')}}</span><br>
       <a href="/mes-informations/enfants/{{child['id']}}/fiche-simple.pdf" hx-boost="false">Fiche simple</a> ·
       <a href="/mes-informations/enfants/{{child['id']}}/fiche-complete.pdf" hx-boost="false">Fiche complète</a></li>

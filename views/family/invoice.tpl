@@ -7,13 +7,13 @@
   <thead><tr><th scope="col">Enfant</th><th scope="col">Prestation</th><th scope="col">Détail</th><th scope="col" class="num">Quantité</th><th scope="col" class="num">Prix unitaire</th><th scope="col" class="num">Montant</th></tr></thead>
   <tbody>
   % for line in invoice['lines']:
-    <tr><td>{{line['child']}}</td><td>{{line['service']}}</td><td>{{line.get('detail', '')}}</td><td class="num">{{line['quantity']}}</td><td class="num">{{fmt.euros(line['unit_price_cents'])}}</td><td class="num">{{fmt.euros(line['amount_cents'])}}</td></tr>
+    <tr><td data-label="Enfant">{{line['child']}}</td><td data-label="Prestation">{{line['service']}}</td><td data-label="Détail">{{line.get('detail', '')}}</td><td class="num" data-label="Quantité">{{line['quantity']}}</td><td class="num" data-label="Prix unitaire">{{fmt.euros(line['unit_price_cents'])}}</td><td class="num" data-label="Montant">{{fmt.euros(line['amount_cents'])}}</td></tr>
   % end
   </tbody>
   <tfoot>
-    <tr><th scope="row" colspan="5">Montant de la facture</th><td class="num">{{fmt.amount_fr(figures.amount_cents)}}</td></tr>
-    <tr><th scope="row" colspan="5">Solde antérieur</th><td class="num">{{fmt.amount_fr(figures.previous_balance_cents)}}</td></tr>
-    <tr><th scope="row" colspan="5">Montant à payer à l'émission</th><td class="num"><strong>{{fmt.amount_due_fr(figures.due_at_issue_cents)}}</strong></td></tr>
+    <tr><th scope="row" colspan="5">Montant de la facture</th><td class="num" data-label="Montant">{{fmt.amount_fr(figures.amount_cents)}}</td></tr>
+    <tr><th scope="row" colspan="5">Solde antérieur</th><td class="num" data-label="Montant">{{fmt.amount_fr(figures.previous_balance_cents)}}</td></tr>
+    <tr><th scope="row" colspan="5">Montant à payer à l'émission</th><td class="num" data-label="Montant"><strong>{{fmt.amount_due_fr(figures.due_at_issue_cents)}}</strong></td></tr>
   </tfoot>
 </table></div>
 % if figures.state == 'credit_note':

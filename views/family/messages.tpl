@@ -2,7 +2,7 @@
 <h1>Boîte de réception</h1>
 <p class="lead">
 % if unread:
-  <strong>{{unread}} message(s) non lu(s).</strong>
+  <strong>{{fmt.plural(unread, 'message non lu', 'messages non lus')}}.</strong>
 % else:
   Aucun message non lu.
 % end
@@ -18,7 +18,7 @@
   % for item in items:
   %   url = ('/messages/annonces/' if item.kind == 'announcement' else '/messages/') + str(item.id)
     <tr{{!' class="unread"' if item.unread else ''}}>
-      <td>
+      <td data-label="Objet">
       % if item.unread:
         <a href="{{url}}"><strong>{{item.subject}}</strong></a> <span class="badge">non lu</span>
       % else:
@@ -28,9 +28,9 @@
         <span class="muted">({{item.messages}} messages)</span>
       % end
       </td>
-      <td>{{categories.get(item.category, item.category)}}</td>
-      <td>{{fmt.date_fr(item.last_at)}}<br><span class="muted">{{'Vous' if item.last_author == 'family' else 'Mairie'}}</span></td>
-      <td>
+      <td data-label="Catégorie">{{categories.get(item.category, item.category)}}</td>
+      <td data-label="Dernier message">{{fmt.date_fr(item.last_at)}}<br><span class="muted">{{'Vous' if item.last_author == 'family' else 'Mairie'}}</span></td>
+      <td data-label="État">
       % if item.kind == 'announcement':
         Annonce à toutes les familles
       % elif item.status == 'open':

@@ -25,14 +25,14 @@
   </tr></thead>
   <tbody>
   % for row in table['rows']:
-    <tr class="{{'weekend' if row['weekend'] else ''}}"><th scope="row">{{row['label']}}</th>
-    % for kind, text in row['cells']:
-      <td class="day-{{kind}}">{{text}}</td>
+    <tr class="{{'weekend' if row['weekend'] else ''}}"><th scope="row" data-label="Jour">{{row['label']}}</th>
+    % for service, (kind, text) in zip(table['columns'], row['cells']):
+      <td class="day-{{kind}}" data-label="{{service['name']}}">{{text}}</td>
     % end
     </tr>
   % end
   </tbody>
 </table></div>
 % else:
-<p>{{child['first_name']}} n'est inscrit(e) à aucun service. <a href="/inscriptions/nouvelle">Inscrire un enfant</a></p>
+<p>Aucune inscription pour {{child['first_name']}}. <a href="/inscriptions/nouvelle">Inscrire un enfant</a></p>
 % end

@@ -20,10 +20,7 @@
   % include('_request_pieces.tpl', documents=r['documents'], base='/mes-demandes/' + str(r.doc_id), kept=r['status'] in ('pending', 'validated'))
   % end
   % if r['status'] == 'pending':
-  <form method="post" action="/mes-demandes/{{r.doc_id}}/retirer" class="inline-form">
-    <input type="hidden" name="csrf_token" value="{{csrf_token}}">
-    <button type="submit" class="button button-danger">Retirer cette demande</button>
-  </form>
+  <p><a class="button button-danger" href="/mes-demandes/{{r.doc_id}}/retirer">Retirer cette demande<span class="visually-hidden"> : {{item['title']}}</span></a></p>
   % end
 </article>
 % end

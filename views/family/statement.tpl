@@ -13,10 +13,10 @@
   <thead><tr><th scope="col">Date</th><th scope="col">Opération</th><th scope="col" class="num">Débit</th><th scope="col" class="num">Crédit</th><th scope="col" class="num">Solde</th></tr></thead>
   <tbody>
   % for e in entries:
-    <tr><td>{{fmt.date_fr(e['date'])}}</td><td>{{e['label']}}{{' (' + fmt.month_fr(e['period']) + ')' if e.get('period') else ''}}</td>
-        <td class="num">{{fmt.euros(e['debit_cents']) if e['debit_cents'] else ''}}</td>
-        <td class="num">{{fmt.euros(e['credit_cents']) if e['credit_cents'] else ''}}</td>
-        <td class="num">{{fmt.balance_fr(e['balance_cents'])}}</td></tr>
+    <tr><td data-label="Date">{{fmt.date_fr(e['date'])}}</td><td data-label="Opération">{{e['label']}}{{' (' + fmt.month_fr(e['period']) + ')' if e.get('period') else ''}}</td>
+        <td class="num" data-label="Débit">{{fmt.euros(e['debit_cents']) if e['debit_cents'] else ''}}</td>
+        <td class="num" data-label="Crédit">{{fmt.euros(e['credit_cents']) if e['credit_cents'] else ''}}</td>
+        <td class="num" data-label="Solde">{{fmt.balance_fr(e['balance_cents'])}}</td></tr>
   % end
   </tbody>
 </table></div>

@@ -5,7 +5,7 @@
 % if simulator:
 <p class="warning">Démonstration : la page suivante est un simulateur de la banque. Aucune carte n'est débitée.</p>
 % end
-<p>Vous allez être dirigé(e) vers la page de paiement sécurisé de la banque pour saisir les informations de votre
+<p>La page suivante est celle du paiement sécurisé de la banque : vous y saisirez les informations de votre
 carte. Le paiement est enregistré automatiquement sur votre compte dès que la banque l'a accepté.</p>
 <form id="bank-form" method="post" action="{{form.action}}" hx-boost="false" data-autosubmit="true">
 % for name, value in form.fields:

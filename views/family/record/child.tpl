@@ -1,7 +1,7 @@
 % rebase('layout.tpl', title=title)
 <p class="aside"><a href="/mes-informations">← Mes informations</a></p>
-<h1>{{child['first_name']}} {{child['last_name']}}</h1>
-<p>Né(e) le {{fmt.date_fr(child.get('birth_date'))}}</p>
+<h1>{{fmt.full_name(child)}}</h1>
+<p>Date de naissance : {{fmt.date_fr(child.get('birth_date'))}}</p>
 <p class="actions"><a class="button button-secondary" href="/mes-informations/enfants/{{child['id']}}/fiche-simple.pdf" hx-boost="false">Fiche enfant simple (PDF)</a>
 <a class="button button-secondary" href="/mes-informations/enfants/{{child['id']}}/fiche-complete.pdf" hx-boost="false">Fiche enfant complète (PDF)</a></p>
 <section aria-labelledby="h-photo">
@@ -21,6 +21,6 @@
 <section aria-labelledby="h-{{part['slug']}}">
   <h2 id="h-{{part['slug']}}">{{part['section'].title}}</h2>
   % include('family/record/_rows.tpl', rows=part['rows'])
-  <p class="actions"><a class="button button-secondary" href="/mes-informations/enfants/{{child['id']}}/{{part['slug']}}">Modifier : {{part['section'].title.lower()}}</a></p>
+  <p class="actions"><a class="button button-secondary" href="/mes-informations/enfants/{{child['id']}}/{{part['slug']}}">Modifier : {{part['section'].title}}</a></p>
 </section>
 % end

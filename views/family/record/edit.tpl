@@ -19,7 +19,7 @@
     <span class="error-text">{{errors['children']}}</span>
     % end
     % for child in children:
-    <label class="check"><input type="checkbox" name="children" value="{{child['id']}}"{{!' checked' if str(child['id']) in [str(c) for c in values.get('children') or []] else ''}}> {{child['first_name']}} {{child['last_name']}}</label>
+    <label class="check"><input type="checkbox" name="children" value="{{child['id']}}"{{!' checked' if str(child['id']) in [str(c) for c in values.get('children') or []] else ''}}> {{fmt.full_name(child)}}</label>
     % end
   </fieldset>
   % end
