@@ -17,7 +17,7 @@ from storage import clock
 from storage.accounts.password_links import FORGOTTEN, issue_link
 from storage.certificates import Certificate
 from storage.demo import demo_families
-from storage.enrolments import submit_absence
+from storage.absences import submit_absence
 from storage.families import account_of, record_of, set_family_active
 from storage.ledger import add_invoice, add_payment, balance_cents, invoice_line, statement
 from storage.messages import post_message
@@ -48,14 +48,15 @@ def at(instant: str):
 
 
 def absence(start: str, end: str) -> dict:
-    return {"child_id": 1, "service_id": "cantine", "start": start, "end": end, "reason": "maladie", "comment": "",
-            "days": [start, end]}
+    """A declaration (what clean_absence_form gives): child 1 absent from the canteen on start and end."""
+    return {"covers": [{"child_id": 1, "service_id": "cantine", "days": [start, end]}], "start": start, "end": end,
+            "reason": "maladie", "comment": ""}
 
 
 def declare_and_validate(families, family_id: str, start: str, end: str, validated: str) -> int:
     with at(start + "T08:00:00"):
-        request_id = submit_absence(families, family_id, absence(start, end), CANTINE,
-                                    datetime.fromisoformat(start + "T08:00:00"), Certificate(PDF, "pdf"))
+        [request_id] = submit_absence(families, family_id, absence(start, end), {"cantine": CANTINE},
+                                      datetime.fromisoformat(start + "T08:00:00"), Certificate(PDF, "pdf")).request_ids
     with at(validated + "T10:00:00"):
         assert validate_request(families, family_id, request_id, "agent", options={"billing": "auto"}).outcome \
             == "validated"

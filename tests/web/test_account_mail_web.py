@@ -191,7 +191,7 @@ def test_a_new_family_created_by_the_agent_receives_its_link(app, agent):
     assert choose_by_link(app, mail).status_int == 303
     family = TestApp(app)
     assert login_family(family, family_id, "Soleil2027").status_int == 303
-    assert "Bonjour Étienne Lefèvre" in text(family.get("/accueil"))
+    assert "Bonjour Étienne LEFÈVRE" in text(family.get("/accueil"))
 
 
 def test_a_validated_preregistration_mails_the_link(app, agent):

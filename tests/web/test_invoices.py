@@ -126,7 +126,7 @@ def test_invoice_detail_shows_lines_total_solde_anterieur_and_amount_due(family)
             for tr in BeautifulSoup(page.text, "html.parser").select("tfoot tr")}
     assert foot == {"Montant de la facture": "131,70 €", "Solde antérieur": "40,50 €",
                     "Montant à payer à l'émission": "172,20 €"}
-    assert "Léa Restauration scolaire 15 jour(s) 15 3,00 € 45,00 €" in text  # 17 days, 2 absent and not billed
+    assert "Léa Restauration scolaire 15 jours 15 3,00 € 45,00 €" in text  # 17 days, 2 absent and not billed
     assert "reste 131,70 € à payer sur cette facture" in text
     assert 'href="/factures/3/facture.pdf"' in page.text and 'href="/factures/3/facture.pdf?telecharger=1"' in page.text
 
@@ -589,7 +589,7 @@ def test_agent_validates_a_preregistration_and_the_family_logs_in(demo_app, agen
     assert chosen.headers["Location"].endswith(f"/connexion?mot-de-passe=choisi&identifiant={family_id}")
     newcomer = client_for(demo_app, family_id, "Soleil2027")
     home = page_text(newcomer.get("/accueil"))
-    assert "Bonjour Zoé Hébert" in home and "Maëlle" in home and "Noé" in home
+    assert "Bonjour Zoé HÉBERT" in home and "Maëlle" in home and "Noé" in home
 
 
 def test_a_preregistration_validated_with_paper_access_prints_the_temporary_password(demo_app, agent):

@@ -114,7 +114,7 @@ def test_enrolment_and_absence_decisions_say_whether_the_absence_is_billed(app, 
                                                   ("end", "2026-12-11")]).status_int == 303
     for day in ("2026-12-03", "2026-12-04"):  # Thursday: too late to be free; Friday: also late (notice 2 days)
         page = family.get("/absences/nouvelle")
-        assert family.post("/absences/nouvelle", {"csrf_token": csrf_from(page), "child": "1", "service": "cantine",
+        assert family.post("/absences/nouvelle", {"csrf_token": csrf_from(page), "child_service": "1:cantine",
                                                   "start": day, "end": day, "reason": "maladie"}).status_int == 303
     enrolment, free, billed = pending_ids(app)[1:]
     decide(agent, FAMILY, enrolment)

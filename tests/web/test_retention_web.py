@@ -85,7 +85,7 @@ def test_periods_are_checked_with_french_errors_next_to_the_fields_and_the_typed
     typed = soup(answer)
     assert typed.find(id="f-messages")["value"] == "deux ans" and typed.find(id="f-families")["value"] == "6"
     assert typed.find(id="f-messages")["aria-invalid"] == "true"
-    assert "Le formulaire contient 3 erreur(s)" in norm(answer.text)
+    assert "Le formulaire contient 3 erreurs" in norm(answer.text)
     assert (demo_dir / "settings.json").read_bytes() == before
 
 
