@@ -19,6 +19,7 @@ from storage.mail import MailRefused
 from storage.passwords import FAMILY_PASSWORD_RULE, family_password_errors, hash_password
 from storage.protection.password_reset import ADDRESS_QUOTA
 from storage.protection.refusals import Refusal
+from storage.wording import plural
 from views.formats import wait_fr
 
 app = Bottle()
@@ -105,7 +106,8 @@ def choose_password(token: str):
             if use_link(portal().families, token, hash_password(new)) is None:  # used by a parallel request
                 return link_refused()
             ended = portal().sessions.end_all("family", family_id)
-            log.info("Mot de passe choisi par lien : famille %s, %d session(s) fermée(s)", family_id, ended)
+            log.info("Mot de passe choisi par lien : famille %s, %s", family_id,
+                     plural(ended, "session fermée", "sessions fermées"))
             redirect(f"/connexion?mot-de-passe=choisi&identifiant={family_id}")
     return render("public/password_choose.tpl", title="Choisir mon mot de passe", family_id=family_id, token=token,
                   errors=errors, rule=FAMILY_PASSWORD_RULE, first=found[1].get("purpose") == ACCOUNT_OPENED)

@@ -250,8 +250,8 @@ def aide(settings: dict, services: list[dict]) -> str:
     c = commune_lines(settings)
     modules = settings.get("modules") or {}
     if modules.get("enrolments"):
-        deadlines = "\n".join(f"- {s['name']} : au plus tard {absence_deadline_words(s)} ;"
-                              for s in services if s.get("active", True))
+        deadlines = "\n".join(f"- {service['name']} : au plus tard {absence_deadline_words(service)} ;"
+                              for service in services if service.get("active", True))
         absences = f"""Dans Inscriptions, choisissez « Déclarer une absence ». Déclarez-la au plus tôt ; les délais \
 sont comptés en jours ouvrés (du lundi au vendredi, hors jours fériés) avant le jour d'absence :
 {deadlines}

@@ -18,6 +18,7 @@ from storage.mail.addresses import valid_email
 from storage.mail.notices import agent_summary_notice
 from storage.mail.outbox import MailRefused, Outbox
 from storage.sections import SECTIONS
+from storage.wording import plural
 
 STATE_FILE = "agent-summary.json"
 MAX_LINES = 30  # per list; "… et N autres" beyond
@@ -26,7 +27,7 @@ MAX_LINES = 30  # per list; "… et N autres" beyond
 def _capped(lines: list[str]) -> list[str]:
     if len(lines) <= MAX_LINES:
         return lines
-    return lines[:MAX_LINES] + [f"… et {len(lines) - MAX_LINES} autre(s)"]
+    return lines[:MAX_LINES] + [f"… et {plural(len(lines) - MAX_LINES, 'autre')}"]
 
 
 def new_since(index: FamilyIndex, since: str, until: str) -> tuple[list[str], list[str]]:

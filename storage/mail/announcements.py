@@ -26,6 +26,7 @@ from storage.families import now_iso
 from storage.mail.family_mail import FamilyMail
 from storage.mail.notices import announcement_notice
 from storage.messages import announcement, member_since
+from storage.wording import plural
 
 MAILS_PER_SECOND = 5.0
 BATCH = 10
@@ -124,7 +125,8 @@ class AnnouncementMailings:
         self._save(dict(mailing, cursor=batch[-1] if batch else mailing["cursor"], queued=mailing["queued"] + queued,
                         skipped=mailing["skipped"] + skipped, done=done, done_at=now_iso() if done else None))
         if done:
-            log.info("Annonce %s : %d courriel(s) mis en file", mailing["announcement_id"], mailing["queued"] + queued)
+            log.info("Annonce %s : %s en file", mailing["announcement_id"],
+                 plural(mailing["queued"] + queued, "courriel mis", "courriels mis"))
         return queued
 
     def step(self) -> float | None:

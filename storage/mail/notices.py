@@ -16,6 +16,7 @@ from datetime import date
 
 from storage.dates import month_fr
 from storage.fields import format_euros
+from storage.wording import plural
 
 KIND_LABELS = {
     "request_decision": "Décision sur des demandes",
@@ -183,12 +184,15 @@ def agent_summary_notice(commune: dict, since: str, requests: list[str], message
     """The agent's daily summary: new requests and families' messages since the last one, and what waits."""
     count = len(requests) + len(messages)
     blocks = [f"Depuis le {date_fr(since)} à {since[11:16].replace(':', 'h')} : "
-              f"{len(requests)} nouvelle(s) demande(s), {len(messages)} nouveau(x) message(s) de familles."]
+              f"{plural(len(requests), 'nouvelle demande', 'nouvelles demandes')}, "
+              f"{plural(len(messages), 'nouveau message', 'nouveaux messages')} de familles."]
     if requests:
         blocks += ["Nouvelles demandes :", requests]
     if messages:
         blocks += ["Nouveaux messages :", messages]
-    blocks.append(f"En attente aujourd'hui : {totals['requests']} demande(s), {totals['messages']} message(s) sans "
-                  f"réponse, {totals['preregistrations']} pré-inscription(s).")
-    return _compose("agent_summary", commune, f"Portail famille : {count} nouveauté(s) à traiter", blocks, link,
+    blocks.append(f"En attente aujourd'hui : {plural(totals['requests'], 'demande')}, "
+                  f"{plural(totals['messages'], 'message')} sans réponse, "
+                  f"{plural(totals['preregistrations'], 'pré-inscription')}.")
+    subject = f"Portail famille : {plural(count, 'nouveauté')} à traiter"
+    return _compose("agent_summary", commune, subject, blocks, link,
                     "Tableau de bord", contact="")

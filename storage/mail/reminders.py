@@ -19,6 +19,7 @@ from storage.families import Families, now_iso
 from storage.ledger import account_figures, balance_cents
 from storage.mail.family_mail import FamilyMail
 from storage.mail.notices import reminder_notice
+from storage.wording import plural
 
 log = logging.getLogger("portal.mail")
 
@@ -60,7 +61,7 @@ class InvoiceReminders:
             except (KeyError, ValueError, OSError):  # one damaged ledger must not stop the others' reminders
                 log.exception("Rappels d'échéance de la famille %s", family_id)
         if queued:
-            log.info("Rappels d'échéance : %d courriel(s) mis en file", queued)
+            log.info("Rappels d'échéance : %s en file", plural(queued, "courriel mis", "courriels mis"))
         return queued
 
     def remind_family(self, family_id: str, today: date, days: int) -> int:

@@ -166,7 +166,7 @@ def test_the_agents_daily_summary_lists_new_requests_and_messages_once_a_day(app
             mail_id = app.portal.agent_summary.run()
         (mail,) = mails(app)
         assert mail["id"] == mail_id and mail["to"] == "enfance@ville-demo.fr" and mail["family_id"] is None
-        assert mail["kind"] == "agent_summary" and mail["subject"] == "Portail famille : 4 nouveauté(s) à traiter"
+        assert mail["kind"] == "agent_summary" and mail["subject"] == "Portail famille : 4 nouveautés à traiter"
         lines = [line for line in mail["text"].splitlines() if line.startswith("- ")]
         assert lines == ["- Famille 770400070 (MARTIN Sophie) — Responsable",
                          "- Famille 770400080 (ABDEL Nadia) — Personne autorisée : Samira BENALI",

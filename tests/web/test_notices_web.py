@@ -169,7 +169,7 @@ def test_an_announcement_writes_no_mail_in_the_request_and_its_job_sends_one_per
     assert all(mail["subject"] == "Fermeture exceptionnelle" and "L'accueil du soir fermera à 17 h." in mail["text"]
                and f"{PUBLIC}/messages/annonces/{announcement_id}" in mail["text"] for mail in mails(app))
     progress = BeautifulSoup(agent.get(answer.headers["Location"]).text, "html.parser").find(id="envoi-courriels")
-    assert "3 courriel(s) mis en file d'envoi, envoi terminé" in progress.get_text(" ")
+    assert "3 courriels mis en file d'envoi, envoi terminé" in progress.get_text(" ")
 
 
 # --- money ----------------------------------------------------------------------------------------------------

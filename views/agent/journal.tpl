@@ -23,7 +23,7 @@
   <thead><tr><th scope="col">Date</th><th scope="col">Par</th><th scope="col">Supprimé ou anonymisé</th></tr></thead>
   <tbody>
   % for entry in purges:
-  <tr><td>{{fmt.date_fr(entry['at'])}}</td><td>{{entry['by_label']}}</td><td>{{entry['summary']}}</td></tr>
+  <tr><td data-label="Date">{{fmt.date_fr(entry['at'])}}</td><td data-label="Par">{{entry['by_label']}}</td><td data-label="Supprimé ou anonymisé">{{entry['summary']}}</td></tr>
   % end
   </tbody>
 </table></div>

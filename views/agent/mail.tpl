@@ -32,7 +32,7 @@
   <thead><tr><th scope="col">Date</th><th scope="col">Serveur</th><th scope="col">Résultat</th><th scope="col">Réponse du serveur ou erreur</th></tr></thead>
   <tbody>
   % for a in attempts:
-    <tr><td>{{fmt.date_fr(a['at'])}}</td><td>{{a['server']}}</td><td>{{a['result']}}</td><td>{{a['answer']}}</td></tr>
+    <tr><td data-label="Date">{{fmt.date_fr(a['at'])}}</td><td data-label="Serveur">{{a['server']}}</td><td data-label="Résultat">{{a['result']}}</td><td data-label="Réponse du serveur ou erreur">{{a['answer']}}</td></tr>
   % end
   </tbody>
 </table></div>

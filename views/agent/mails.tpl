@@ -1,6 +1,6 @@
 % rebase('layout.tpl', title=title)
 <h1>Courriels</h1>
-<p class="lead">Chaque courriel que le portail envoie aux familles, avec son état : {{counts['pending']}} en attente, {{counts['sent']}} envoyé(s), {{counts['failed']}} en échec.</p>
+<p class="lead">Chaque courriel que le portail envoie aux familles, avec son état : {{counts['pending']}} en attente, {{fmt.plural(counts['sent'], 'envoyé')}}, {{counts['failed']}} en échec.</p>
 % if smtp_problem:
 <p class="flash flash-error" role="status">Les courriels ne partent pas : {{smtp_problem}}. Ils sont conservés et partiront dès que le serveur SMTP sera réglé dans <a href="/agent/parametres#courriels">Paramètres</a>.</p>
 % end
@@ -20,18 +20,18 @@
 </form>
 % if rows:
 <div class="table-wrap"><table>
-  <caption>{{total}} courriel(s), les plus récents en premier{{' — page ' + str(page) + ' sur ' + str(pages) if pages > 1 else ''}}</caption>
+  <caption>{{fmt.plural(total, 'courriel')}}, les plus récents en premier{{' — page ' + str(page) + ' sur ' + str(pages) if pages > 1 else ''}}</caption>
   <thead><tr><th scope="col">Date</th><th scope="col">Famille</th><th scope="col">Destinataire</th><th scope="col">Objet</th><th scope="col">État</th><th scope="col" class="num">Essais</th></tr></thead>
   <tbody>
   % for r in rows:
-    <tr><td>{{fmt.date_fr(r['created_at'])}}</td>
+    <tr><td data-label="Date">{{fmt.date_fr(r['created_at'])}}</td>
         % if r['family_id']:
-        <td><a href="/agent/familles/{{r['family_id']}}">{{r['family_id']}}</a></td>
+        <td data-label="Famille"><a href="/agent/familles/{{r['family_id']}}">{{r['family_id']}}</a></td>
         % else:
-        <td>—</td>
+        <td data-label="Famille">—</td>
         % end
-        <td>{{r['to']}}</td><td><a href="/agent/courriels/{{r['id']}}">{{r['subject']}}</a></td>
-        <td><span class="status {{r['status_class']}}">{{r['status']}}</span></td><td class="num">{{r['attempts']}}</td></tr>
+        <td data-label="Destinataire">{{r['to']}}</td><td data-label="Objet"><a href="/agent/courriels/{{r['id']}}">{{r['subject']}}</a></td>
+        <td data-label="État"><span class="status {{r['status_class']}}">{{r['status']}}</span></td><td class="num" data-label="Essais">{{r['attempts']}}</td></tr>
   % end
   </tbody>
 </table></div>

@@ -11,13 +11,13 @@
     <tbody>
     % for i, row in enumerate(rows):
     <tr>
-      <td class="{{'field-error' if errors.get('doc_label_' + str(i)) else ''}}">
+      <td data-label="Pièce demandée" class="{{'field-error' if errors.get('doc_label_' + str(i)) else ''}}">
         <label class="visually-hidden" for="doc_label_{{i}}">Pièce demandée, ligne {{i + 1}}</label>
         % if errors.get('doc_label_' + str(i)):
         <span class="error-text" id="doc_label_{{i}}-error">{{errors['doc_label_' + str(i)]}}</span>
         % end
         <input id="doc_label_{{i}}" name="doc_label_{{i}}" value="{{row['label']}}" maxlength="80"{{!' aria-invalid="true" aria-describedby="doc_label_' + str(i) + '-error"' if errors.get('doc_label_' + str(i)) else ''}}></td>
-      <td class="{{'field-error' if errors.get('doc_section_' + str(i)) else ''}}">
+      <td data-label="Rubrique" class="{{'field-error' if errors.get('doc_section_' + str(i)) else ''}}">
         <label class="visually-hidden" for="doc_section_{{i}}">Rubrique, ligne {{i + 1}}</label>
         % if errors.get('doc_section_' + str(i)):
         <span class="error-text" id="doc_section_{{i}}-error">{{errors['doc_section_' + str(i)]}}</span>
@@ -28,7 +28,7 @@
           <option value="{{key}}"{{!' selected' if row['section'] == key else ''}}>{{title}}</option>
           % end
         </select></td>
-      <td><label class="check" for="doc_required_{{i}}"><input type="checkbox" id="doc_required_{{i}}" name="doc_required_{{i}}" value="1"{{!' checked' if row['required'] else ''}}> Obligatoire<span class="visually-hidden">, ligne {{i + 1}}</span></label></td>
+      <td data-label="Obligatoire"><label class="check" for="doc_required_{{i}}"><input type="checkbox" id="doc_required_{{i}}" name="doc_required_{{i}}" value="1"{{!' checked' if row['required'] else ''}}> Obligatoire<span class="visually-hidden">, ligne {{i + 1}}</span></label></td>
     </tr>
     % end
     </tbody>

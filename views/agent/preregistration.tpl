@@ -30,9 +30,9 @@
 % if doc['status'] == 'pending':
 %   include('_request_pieces.tpl', documents=doc['documents'], base='/agent/pre-inscriptions/' + str(doc.doc_id), kept=True)
 % elif doc['status'] == 'validated':
-<p>{{len(doc['documents'])}} pièce(s) conservée(s) dans le dossier de la <a href="/agent/familles/{{doc['family_id']}}#h-pieces">famille {{doc['family_id']}}</a>.</p>
+<p>{{fmt.plural(len(doc['documents']), 'pièce conservée', 'pièces conservées')}} dans le dossier de la <a href="/agent/familles/{{doc['family_id']}}#h-pieces">famille {{doc['family_id']}}</a>.</p>
 % else:
-<p>{{len(doc['documents'])}} pièce(s) supprimée(s) avec la pré-inscription.</p>
+<p>{{fmt.plural(len(doc['documents']), 'pièce supprimée', 'pièces supprimées')}} avec la pré-inscription.</p>
 % end
 % end
 % if doc.get('message'):

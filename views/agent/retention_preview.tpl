@@ -7,10 +7,10 @@
   <thead><tr><th scope="col">Données</th><th scope="col">Supprimées quand</th><th scope="col">Nombre</th></tr></thead>
   <tbody>
   % for kind in kinds:
-    <tr data-kind="{{kind.key}}"><th scope="row">{{kind.label}}</th><td>{{when[kind.key]}}</td><td>{{preview.get(kind.key, 0)}}</td></tr>
+    <tr data-kind="{{kind.key}}"><th scope="row" data-label="Données">{{kind.label}}</th><td data-label="Supprimées quand">{{when[kind.key]}}</td><td data-label="Nombre">{{preview.get(kind.key, 0)}}</td></tr>
   % end
   </tbody>
-  <tfoot><tr><th scope="row">Total</th><td></td><td>{{sum(preview.values())}}</td></tr></tfoot>
+  <tfoot><tr><th scope="row" colspan="2">Total</th><td data-label="Nombre">{{sum(preview.values())}}</td></tr></tfoot>
 </table></div>
 <form method="post" action="/agent/parametres/conservation/lancer">
   <input type="hidden" name="csrf_token" value="{{csrf_token}}">
