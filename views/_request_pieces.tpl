@@ -6,7 +6,7 @@
   % for d in documents:
     <li>
     % if kept:
-      <a href="{{base}}/pieces/{{d['file']}}" hx-boost="false">Ouvrir : {{d['type']}}</a>
+      <a href="{{base}}/pieces/{{d['file']}}" data-hx-boost="false">Ouvrir : {{d['type']}}</a>
     % else:
       {{d['type']}}
     % end

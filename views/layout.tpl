@@ -10,7 +10,7 @@
 <link rel="icon" href="{{static_url('favicon.svg')}}" type="image/svg+xml">
 <script src="{{static_url('js/htmx-1.9.12.min.js')}}" defer></script>
 </head>
-<body hx-boost="true">
+<body data-hx-boost="true">
 <a class="skip-link" href="#contenu">Aller au contenu</a>
 <header class="site-header">
   <div class="wrap header-row">

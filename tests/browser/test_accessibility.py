@@ -77,7 +77,7 @@ def axe_violations(page, where: str) -> list[dict]:
 
 EMPTY_THE_FORM = """form => {
     form.noValidate = true;
-    form.setAttribute('hx-boost', 'false');
+    form.setAttribute('data-hx-boost', 'false');
     form.querySelectorAll('input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=submit]), textarea')
         .forEach(input => { input.value = ''; });
     form.querySelectorAll('select').forEach(select => { select.selectedIndex = 0; });

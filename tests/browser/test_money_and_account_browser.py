@@ -107,8 +107,8 @@ def test_clicking_the_invoice_pdf_buttons_opens_and_downloads_the_pdf(page, java
     page.goto("/factures/3")
     for name in ("Imprimer (PDF)", "Archiver (télécharger le PDF)"):  # a PDF is no page for htmx to swap in
         boost = page.get_by_role("link", name=name).evaluate(
-            "a => { const b = a.closest('[hx-boost]'); return b ? b.getAttribute('hx-boost') : null; }")
-        assert not javascript or boost != "true", f"{name}: hx-boost={boost}"
+            "a => { const b = a.closest('[data-hx-boost]'); return b ? b.getAttribute('data-hx-boost') : null; }")
+        assert not javascript or boost != "true", f"{name}: data-hx-boost={boost}"
     with page.expect_download(timeout=5_000) as download:
         page.get_by_role("link", name="Archiver (télécharger le PDF)").click()
     assert download.value.suggested_filename == "facture-F2026-000007.pdf"

@@ -301,7 +301,7 @@ def test_agent_login_is_throttled_too(clocked_app, clock):
 @pytest.mark.parametrize("url", ["/connexion", "/agent/connexion"])
 def test_login_forms_are_not_boosted_so_that_a_refusal_shows_with_javascript_on(demo_client, url):
     """htmx 1.9 swaps no 4xx answer: a boosted login form would show nothing when throttled (429)."""
-    assert demo_client.get(url).html.find("form", action=url)["hx-boost"] == "false"
+    assert demo_client.get(url).html.find("form", action=url)["data-hx-boost"] == "false"
 
 
 def test_throttling_is_logged_with_address_and_identifiant_never_the_password(clocked_app, caplog):

@@ -651,13 +651,13 @@ def test_only_the_agent_decides_preregistrations_and_prints_letters(demo_app, fa
 # --- PDF links and htmx -------------------------------------------------------------------------------------------
 
 def boosted_pdf_links(page) -> list[str]:
-    """Links and forms to a PDF that htmx would boost (<body hx-boost="true">): with JavaScript on, htmx fetches
+    """Links and forms to a PDF that htmx would boost (<body data-hx-boost="true">): with JavaScript on, htmx fetches
     the PDF by XHR and tries to swap it into the page, so nothing opens and nothing is downloaded."""
     soup = BeautifulSoup(page.text, "html.parser")
     found = []
     for element in soup.select("a[href*='.pdf'], form[action*='.pdf']"):
-        holder = element if element.has_attr("hx-boost") else element.find_parent(attrs={"hx-boost": True})
-        if holder is not None and holder["hx-boost"] != "false":
+        holder = element if element.has_attr("data-hx-boost") else element.find_parent(attrs={"data-hx-boost": True})
+        if holder is not None and holder["data-hx-boost"] != "false":
             found.append(element.get("href") or element.get("action"))
     return found
 

@@ -152,7 +152,7 @@ def test_vendored_htmx_and_css_are_served(demo_client):
 
 
 def test_body_is_boosted_so_links_and_forms_work_with_and_without_javascript(demo_client):
-    assert demo_client.get("/connexion").html.body["hx-boost"] == "true"
+    assert demo_client.get("/connexion").html.body["data-hx-boost"] == "true"
 
 
 def test_family_page_has_family_navigation_and_post_logout(demo_client):
@@ -244,7 +244,7 @@ def page_problems(url, answer) -> list[str]:
         problems.append(f"{url}: duplicate ids {sorted({i for i in ids if ids.count(i) > 1})}")
     if html.find_all("script", src=False) or html.find_all(style=True) or html.find_all("style"):
         problems.append(f"{url}: inline script or style (blocked by the CSP)")
-    for tag in html.find_all(attrs={"hx-get": True}) + html.find_all(attrs={"hx-post": True}):
+    for tag in html.find_all(attrs={"data-hx-get": True}) + html.find_all(attrs={"data-hx-post": True}):
         fallback = tag.get("href") or tag.get("action") or tag.find_parent("form", action=True)
         if not fallback or tag.get("href") == "#":
             problems.append(f"{url}: {tag.name} with hx-* and no working href/action underneath")

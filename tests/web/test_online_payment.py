@@ -85,7 +85,7 @@ def family(family_client):
 def test_pay_button_on_home_and_statement_when_something_is_owed(family, url):
     page = family.get(url)
     button = page.html.find("form", action="/paiement-en-ligne")
-    assert button is not None and button["method"] == "post" and button["hx-boost"] == "false"
+    assert button is not None and button["method"] == "post" and button["data-hx-boost"] == "false"
     assert button.find("input", attrs={"name": "csrf_token"}) is not None
     assert visible(str(button.find("button"))) == "Payer en ligne 172,20 €"
 
@@ -128,7 +128,7 @@ def test_bank_page_holds_the_signed_form_a_button_and_no_inline_script(family, d
     page = start_payment(family)
     form = page.html.find("form", id="bank-form")
     assert form["method"] == "post" and form["action"] == "/paiement-en-ligne/simulateur"
-    assert form["hx-boost"] == "false" and form["data-autosubmit"] == "true"
+    assert form["data-hx-boost"] == "false" and form["data-autosubmit"] == "true"
     fields = [(i["name"], i["value"]) for i in form.find_all("input", type="hidden")]
     values = dict(fields)
     assert values["PBX_TOTAL"] == "17220" and values["PBX_DEVISE"] == "978"

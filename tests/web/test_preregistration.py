@@ -109,7 +109,7 @@ def test_posts_from_everywhere_are_limited_per_hour(app, clock):
 
 def test_the_form_is_not_boosted_so_that_a_refusal_shows_with_javascript_on(app):
     """htmx 1.9 swaps no 4xx answer: a boosted form would show nothing when over the quota (429)."""
-    assert visitor(app).get("/pre-inscription").html.find("form", action="/pre-inscription")["hx-boost"] == "false"
+    assert visitor(app).get("/pre-inscription").html.find("form", action="/pre-inscription")["data-hx-boost"] == "false"
 
 
 def test_ipv6_addresses_of_one_subscriber_share_the_quota(app, clock):

@@ -290,9 +290,9 @@ def test_htmx_validation_returns_only_the_card_and_out_of_band_totals(demo_app, 
     card = soup.find(id="demande-1")
     assert "Validée" in text(card) and card.find("form") is None
     family_total = soup.find(id="family-total")
-    assert family_total["hx-swap-oob"] == "true" and text(family_total) == "1"
+    assert family_total["data-hx-swap-oob"] == "true" and text(family_total) == "1"
     nav_total = soup.find(id="nav-pending")
-    assert nav_total["hx-swap-oob"] == "true" and text(nav_total) == "2"
+    assert nav_total["data-hx-swap-oob"] == "true" and text(nav_total) == "2"
     assert record(demo_app)["parent1"]["phone_mobile"] == "06 12 00 11 22"
     assert "HX-Request" in answer.headers.get("Vary", "")
 
@@ -326,7 +326,7 @@ def test_htmx_conflict_returns_the_card_with_the_warning_and_the_confirm_button(
     assert answer.status_int == 200 and "<html" not in answer.text
     card = BeautifulSoup(answer.text, "html.parser").find(id=f"demande-{later}")
     assert card.find("input", attrs={"name": "confirmer", "value": "1"}) is not None
-    assert card.find("form")["hx-target"] == f"#demande-{later}"
+    assert card.find("form")["data-hx-target"] == f"#demande-{later}"
     assert record(demo_app)["parent1"]["phone_mobile"] == "06 12 00 11 22"
 
 
@@ -344,8 +344,8 @@ def test_without_a_partial_htmx_request_a_decision_redirects_to_the_family_page(
 def test_decision_buttons_are_plain_forms_that_htmx_enhances(demo_app, agent):
     card = agent.get(f"/agent/demandes/{FAMILY_A}").html.find(id="demande-1")
     for form in card.find_all("form"):
-        assert form["method"] == "post" and form["action"] == form["hx-post"]
-        assert form["hx-target"] == "#demande-1"
+        assert form["method"] == "post" and form["action"] == form["data-hx-post"]
+        assert form["data-hx-target"] == "#demande-1"
         assert form.find("input", attrs={"name": "csrf_token"}) is not None
 
 

@@ -16,7 +16,7 @@
     {{', '.join(c['label'] for c in card['conflicts'])}}. Comparez « valeur actuelle » et « valeur avant ».</div>
   % end
   % if (r.get('payload') or {}).get('certificate'):
-  <p><a href="{{base}}/justificatif" hx-boost="false">Voir le justificatif</a></p>
+  <p><a href="{{base}}/justificatif" data-hx-boost="false">Voir le justificatif</a></p>
   % end
   % include('_changes_table.tpl', rows=card['rows'], show_current=r['status'] == 'pending', photo_url=base + '/photo.jpg')
   % if r.get('documents'):
@@ -24,7 +24,7 @@
   % end
   % if r['status'] == 'pending':
   <div class="decision">
-    <form method="post" action="{{base}}/valider" class="inline-form" hx-post="{{base}}/valider" hx-target="#demande-{{r.doc_id}}" hx-swap="outerHTML">
+    <form method="post" action="{{base}}/valider" class="inline-form" data-hx-post="{{base}}/valider" data-hx-target="#demande-{{r.doc_id}}" data-hx-swap="outerHTML">
       <input type="hidden" name="csrf_token" value="{{csrf_token}}">
       % if r['section'] == 'absence':
       <label for="facturation-{{r.doc_id}}">Facturation des jours d'absence</label>
@@ -41,7 +41,7 @@
       <button type="submit" class="button">Valider</button>
       % end
     </form>
-    <form method="post" action="{{base}}/annuler" class="cancel-form" hx-post="{{base}}/annuler" hx-target="#demande-{{r.doc_id}}" hx-swap="outerHTML">
+    <form method="post" action="{{base}}/annuler" class="cancel-form" data-hx-post="{{base}}/annuler" data-hx-target="#demande-{{r.doc_id}}" data-hx-swap="outerHTML">
       <input type="hidden" name="csrf_token" value="{{csrf_token}}">
       % if card.get('reminders'):
       <label for="motif-piece-{{r.doc_id}}">Demander une pièce manquante <span class="hint">(facultatif)</span></label>
@@ -62,6 +62,6 @@
   % end
 </article>
 % if get('oob'):
-<strong id="family-total" hx-swap-oob="true">{{family_total}}</strong>
-<span id="nav-pending" hx-swap-oob="true" class="badge">{{total}}</span>
+<strong id="family-total" data-hx-swap-oob="true">{{family_total}}</strong>
+<span id="nav-pending" data-hx-swap-oob="true" class="badge">{{total}}</span>
 % end

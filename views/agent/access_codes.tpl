@@ -16,7 +16,7 @@
   <div><dt>Identifiant</dt><dd><strong>{{family_id}}</strong></dd></div>
   <div><dt>Mot de passe</dt><dd>choisi par la famille avec le lien reçu à {{mailed_to}}</dd></div>
 </dl>
-<form method="post" action="/agent/familles/{{family_id}}/courrier-acces.pdf" hx-boost="false">
+<form method="post" action="/agent/familles/{{family_id}}/courrier-acces.pdf" data-hx-boost="false">
   <input type="hidden" name="csrf_token" value="{{csrf_token}}">
   <button type="submit" class="button">Imprimer le courrier pour la famille (PDF)</button>
 </form>
@@ -36,7 +36,7 @@
   <div><dt>Identifiant</dt><dd><strong>{{family_id}}</strong></dd></div>
   <div><dt>Mot de passe provisoire</dt><dd><strong><code>{{password}}</code></strong></dd></div>
 </dl>
-<form method="post" action="/agent/familles/{{family_id}}/courrier-acces.pdf" hx-boost="false">
+<form method="post" action="/agent/familles/{{family_id}}/courrier-acces.pdf" data-hx-boost="false">
   <input type="hidden" name="csrf_token" value="{{csrf_token}}">
   <input type="hidden" name="mot_de_passe" value="{{password}}">
   <button type="submit" class="button">Imprimer le courrier pour la famille (PDF)</button>

@@ -46,7 +46,7 @@
   <tbody>
   % for inv in invoices:
   %   figure = figures[inv['number']]
-    <tr><td data-label="Période">{{fmt.month_fr(inv['period'])}}</td><td data-label="Numéro"><a href="/agent/familles/{{family_id}}/factures/{{inv.doc_id}}/facture.pdf" hx-boost="false">{{inv['number']}}</a></td>
+    <tr><td data-label="Période">{{fmt.month_fr(inv['period'])}}</td><td data-label="Numéro"><a href="/agent/familles/{{family_id}}/factures/{{inv.doc_id}}/facture.pdf" data-hx-boost="false">{{inv['number']}}</a></td>
         <td data-label="Émise le">{{fmt.date_fr(inv['issued_on'])}}</td><td class="num" data-label="Montant de la facture">{{fmt.amount_fr(figure.amount_cents)}}</td>
         <td class="num" data-label="Solde antérieur">{{fmt.amount_fr(figure.previous_balance_cents)}}</td><td class="num" data-label="À payer à l'émission">{{fmt.amount_due_fr(figure.due_at_issue_cents)}}</td>
         <td class="num" data-label="Reste à payer">{{fmt.euros(figure.remaining_cents)}}</td>

@@ -17,7 +17,7 @@
   <a class="button button-secondary" href="/agent/demandes/{{family_id}}">Demandes</a>
   <a class="button button-secondary" href="/agent/messages/{{family_id}}">Messages</a>
   <a class="button button-secondary" href="/agent/messages/nouveau?famille={{family_id}}">Écrire à la famille</a>
-  <a class="button button-secondary" href="/agent/familles/{{family_id}}/export.json" hx-boost="false">Exporter les données (JSON)</a>
+  <a class="button button-secondary" href="/agent/familles/{{family_id}}/export.json" data-hx-boost="false">Exporter les données (JSON)</a>
 </p>
 <nav aria-label="Sur cette page" class="toc"><p><strong>Sur cette page :</strong>
 % for section, slug, rows in sections:
@@ -52,8 +52,8 @@
   % if child.get('photo'):
   <img class="photo" src="/agent/familles/{{family_id}}/enfants/{{child['id']}}/photo.jpg" alt="Photo de {{child['first_name']}}">
   % end
-  <p><a href="/agent/familles/{{family_id}}/enfants/{{child['id']}}/fiche-simple.pdf" hx-boost="false">Fiche simple (PDF)</a> ·
-     <a href="/agent/familles/{{family_id}}/enfants/{{child['id']}}/fiche-complete.pdf" hx-boost="false">Fiche complète (PDF)</a></p>
+  <p><a href="/agent/familles/{{family_id}}/enfants/{{child['id']}}/fiche-simple.pdf" data-hx-boost="false">Fiche simple (PDF)</a> ·
+     <a href="/agent/familles/{{family_id}}/enfants/{{child['id']}}/fiche-complete.pdf" data-hx-boost="false">Fiche complète (PDF)</a></p>
   % for part, rows in parts.items():
   <h4>{{all_sections[{'identite': 'child_identity', 'complementaires': 'child_extra', 'sanitaires': 'child_health'}[part]].title}}</h4>
   % include('family/record/_rows.tpl', rows=rows)

@@ -34,7 +34,7 @@
   <a href="/agent/factures/import">Abandonner</a>
 </form>
 % end
-<form method="post" action="/agent/factures/import" enctype="multipart/form-data" class="form" hx-boost="false">
+<form method="post" action="/agent/factures/import" enctype="multipart/form-data" class="form" data-hx-boost="false">
   <input type="hidden" name="csrf_token" value="{{csrf_token}}">
   <div class="field"><label for="fichier">Fichier CSV</label>
     <input type="file" id="fichier" name="fichier" accept=".csv,text/csv" required></div>

@@ -9,7 +9,7 @@
   <div class="flash flash-success" role="status">Votre mot de passe est enregistré. Connectez-vous avec votre identifiant et ce mot de passe.</div>
   % end
   % # not boosted: htmx 1.9 does not show a 429 (too many attempts) answer, a plain POST does
-  <form method="post" action="{{'/agent/connexion' if area == 'agent' else '/connexion'}}" class="form" hx-boost="false">
+  <form method="post" action="{{'/agent/connexion' if area == 'agent' else '/connexion'}}" class="form" data-hx-boost="false">
     <input type="hidden" name="csrf_token" value="{{csrf_token}}">
     <div class="field">
       <label for="identifiant">{{'Identifiant' if area == 'agent' else 'Identifiant (numéro de famille)'}}</label>

@@ -3,7 +3,7 @@
 <h1>Déclarer une absence</h1>
 <p class="lead">Une seule déclaration pour tous les enfants et tous les services concernés aux mêmes dates. Une absence signalée avant le délai de prévenance du service n'est pas facturée. Au-delà, elle l'est, sauf décision de la mairie (par exemple une maladie avec certificat médical).</p>
 % include('_form_errors.tpl', refusal=None)
-<form method="post" action="/absences/nouvelle" class="form" enctype="multipart/form-data" hx-boost="false" novalidate>
+<form method="post" action="/absences/nouvelle" class="form" enctype="multipart/form-data" data-hx-boost="false" novalidate>
   <input type="hidden" name="csrf_token" value="{{csrf_token}}">
   <fieldset class="field{{' field-error' if errors.get('child_service') else ''}}" id="f-child_service">
     <legend>Enfants et services concernés</legend>

@@ -25,7 +25,7 @@
   <p>Le résumé en PDF se lit et s'imprime facilement. Le fichier complet (format JSON) contient chaque détail, sous une
   forme qu'un logiciel peut relire : c'est lui qu'il faut transmettre si vous voulez confier vos données à un autre
   service.</p>
-  <p><a class="button" href="/mon-compte/mes-donnees.pdf" hx-boost="false">Résumé de mes données (PDF)</a>
-  <a class="button button-secondary" href="/mon-compte/mes-donnees.json" hx-boost="false">Télécharger mes données (fichier JSON)</a></p>
+  <p><a class="button" href="/mon-compte/mes-donnees.pdf" data-hx-boost="false">Résumé de mes données (PDF)</a>
+  <a class="button button-secondary" href="/mon-compte/mes-donnees.json" data-hx-boost="false">Télécharger mes données (fichier JSON)</a></p>
   <p class="aside">Ce que la mairie fait de vos données et vos droits : <a href="/donnees-personnelles">Données personnelles</a>.</p>
 </section>

@@ -26,7 +26,7 @@
 % for r, title, status in module_requests:
   <li>{{fmt.date_fr(r['created_at'])}} — {{title}} — <span class="status status-{{r['status']}}">{{status}}</span>{{' : ' + r['reason'] if r.get('reason') else ''}}
   % if (r.get('payload') or {}).get('certificate'):
-    · <a href="/absences/{{r.doc_id}}/justificatif" hx-boost="false">justificatif envoyé</a>
+    · <a href="/absences/{{r.doc_id}}/justificatif" data-hx-boost="false">justificatif envoyé</a>
   % end
   </li>
 % end
@@ -44,7 +44,7 @@
     <tr><td data-label="Enfant">{{child[0]['first_name'] if child else '?'}}</td><td data-label="Service">{{services.get(a['service_id'], {}).get('name', a['service_id'])}}</td>
         <td data-label="Dates">du {{fmt.date_fr(a['start'])}} au {{fmt.date_fr(a['end'])}}</td><td data-label="Motif">{{reasons.get(a['reason'], a['reason'])}}</td>
         <td data-label="Jours facturés">{{sum(1 for d in a['days'] if d['billed'])}} sur {{len(a['days'])}}</td>
-        <td data-label="Justificatif">{{!'<a href="/absences/%d/justificatif" hx-boost="false">voir</a>' % a['request_id'] if a.get('certificate') and a.get('request_id') else '—'}}</td></tr>
+        <td data-label="Justificatif">{{!'<a href="/absences/%d/justificatif" data-hx-boost="false">voir</a>' % a['request_id'] if a.get('certificate') and a.get('request_id') else '—'}}</td></tr>
   % end
   </tbody>
 </table></div>

@@ -49,8 +49,8 @@
   % for child in record.get('children', []):
     <li class="card"><strong><a href="/mes-informations/enfants/{{child['id']}}">{{fmt.full_name(child)}}</a></strong><br>
       <span class="muted">{{child.get('extra', {}).get('school', '')}} {{child.get('extra', {}).get('class_name', '')}}</span><br>
-      <a href="/mes-informations/enfants/{{child['id']}}/fiche-simple.pdf" hx-boost="false">Fiche simple</a> ·
-      <a href="/mes-informations/enfants/{{child['id']}}/fiche-complete.pdf" hx-boost="false">Fiche complète</a></li>
+      <a href="/mes-informations/enfants/{{child['id']}}/fiche-simple.pdf" data-hx-boost="false">Fiche simple</a> ·
+      <a href="/mes-informations/enfants/{{child['id']}}/fiche-complete.pdf" data-hx-boost="false">Fiche complète</a></li>
   % end
   </ul>
 </section>

@@ -24,5 +24,5 @@
 <p>Aujourd'hui, après vos paiements : <strong>cette facture est payée</strong>.</p>
 % end
 <p class="aside">Le solde antérieur reprend ce qui restait dû sur vos factures précédentes quand celle-ci a été émise, paiements déduits ; le montant à payer à l'émission est celui imprimé sur la facture.</p>
-<p class="actions"><a class="button" href="/factures/{{invoice.doc_id}}/facture.pdf" hx-boost="false">Imprimer (PDF)</a>
-<a class="button button-secondary" href="/factures/{{invoice.doc_id}}/facture.pdf?telecharger=1" hx-boost="false">Archiver (télécharger le PDF)</a></p>
+<p class="actions"><a class="button" href="/factures/{{invoice.doc_id}}/facture.pdf" data-hx-boost="false">Imprimer (PDF)</a>
+<a class="button button-secondary" href="/factures/{{invoice.doc_id}}/facture.pdf?telecharger=1" data-hx-boost="false">Archiver (télécharger le PDF)</a></p>

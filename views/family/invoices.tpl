@@ -14,8 +14,8 @@
       <td class="num" data-label="Montant de la facture">{{fmt.amount_fr(figure.amount_cents)}}</td>
       <td class="num" data-label="Reste à payer">{{fmt.euros(figure.remaining_cents)}}</td>
       <td data-label="État"><span class="status status-{{figure.state}}">{{figure.state_label}}</span></td>
-      <td data-label="Documents"><a href="/factures/{{inv.doc_id}}/facture.pdf" hx-boost="false">Imprimer<span class="visually-hidden"> la facture {{inv['number']}}</span></a> ·
-          <a href="/factures/{{inv.doc_id}}/facture.pdf?telecharger=1" hx-boost="false">Archiver<span class="visually-hidden"> la facture {{inv['number']}}</span></a></td>
+      <td data-label="Documents"><a href="/factures/{{inv.doc_id}}/facture.pdf" data-hx-boost="false">Imprimer<span class="visually-hidden"> la facture {{inv['number']}}</span></a> ·
+          <a href="/factures/{{inv.doc_id}}/facture.pdf?telecharger=1" data-hx-boost="false">Archiver<span class="visually-hidden"> la facture {{inv['number']}}</span></a></td>
     </tr>
   % end
   </tbody>

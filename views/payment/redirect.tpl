@@ -7,7 +7,7 @@
 % end
 <p>La page suivante est celle du paiement sécurisé de la banque : vous y saisirez les informations de votre
 carte. Le paiement est enregistré automatiquement sur votre compte dès que la banque l'a accepté.</p>
-<form id="bank-form" method="post" action="{{form.action}}" hx-boost="false" data-autosubmit="true">
+<form id="bank-form" method="post" action="{{form.action}}" data-hx-boost="false" data-autosubmit="true">
 % for name, value in form.fields:
   <input type="hidden" name="{{name}}" value="{{value}}">
 % end

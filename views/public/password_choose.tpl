@@ -6,7 +6,7 @@
   <div class="flash flash-error" role="alert">Le mot de passe n'a pas été enregistré : corrigez les champs signalés.</div>
   % end
   % # not boosted: a link used meanwhile answers 410, which htmx 1.9 would not show
-  <form method="post" action="/mot-de-passe/{{token}}" class="form" novalidate hx-boost="false">
+  <form method="post" action="/mot-de-passe/{{token}}" class="form" novalidate data-hx-boost="false">
     <input type="hidden" name="csrf_token" value="{{csrf_token}}">
     % for name, label, key in (('nouveau', 'Nouveau mot de passe', 'new'), ('confirmation', 'Nouveau mot de passe (confirmation)', 'confirmation')):
     <div class="field{{' field-error' if errors.get(key) else ''}}">

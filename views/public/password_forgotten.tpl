@@ -8,7 +8,7 @@
   <div class="flash flash-error" role="alert" id="forgotten-error">{{error}}</div>
   % end
   % # not boosted: htmx 1.9 does not show a 429 (too many requests) answer, a plain POST does
-  <form method="post" action="/mot-de-passe-oublie" class="form" hx-boost="false">
+  <form method="post" action="/mot-de-passe-oublie" class="form" data-hx-boost="false">
     <input type="hidden" name="csrf_token" value="{{csrf_token}}">
     <div class="field">
       <label for="identifiant">Identifiant ou adresse e-mail</label>

@@ -2,8 +2,8 @@
 <p class="aside"><a href="/mes-informations">← Mes informations</a></p>
 <h1>{{fmt.full_name(child)}}</h1>
 <p>Date de naissance : {{fmt.date_fr(child.get('birth_date'))}}</p>
-<p class="actions"><a class="button button-secondary" href="/mes-informations/enfants/{{child['id']}}/fiche-simple.pdf" hx-boost="false">Fiche enfant simple (PDF)</a>
-<a class="button button-secondary" href="/mes-informations/enfants/{{child['id']}}/fiche-complete.pdf" hx-boost="false">Fiche enfant complète (PDF)</a></p>
+<p class="actions"><a class="button button-secondary" href="/mes-informations/enfants/{{child['id']}}/fiche-simple.pdf" data-hx-boost="false">Fiche enfant simple (PDF)</a>
+<a class="button button-secondary" href="/mes-informations/enfants/{{child['id']}}/fiche-complete.pdf" data-hx-boost="false">Fiche enfant complète (PDF)</a></p>
 <section aria-labelledby="h-photo">
   <h2 id="h-photo">Photo</h2>
   % if child.get('photo'):

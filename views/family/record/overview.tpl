@@ -17,7 +17,7 @@
   <li class="card"><a href="/mes-informations/personnes"><strong>Personnes autorisées</strong></a><br>
     <span class="muted">{{fmt.plural(len(record.get('persons', [])), 'personne')}}</span></li>
 </ul>
-<p class="aside">Vous pouvez aussi <a href="/mon-compte/mes-donnees.json" hx-boost="false">télécharger toutes vos données</a> (format JSON).</p>
+<p class="aside">Vous pouvez aussi <a href="/mon-compte/mes-donnees.json" data-hx-boost="false">télécharger toutes vos données</a> (format JSON).</p>
 <h2>Enfants</h2>
 <ul class="cards">
 % for child in record.get('children', []):

@@ -1,7 +1,7 @@
 % rebase('layout.tpl', title=title)
 <p class="aside"><a href="/mes-informations/enfants/{{child['id']}}">← Retour</a></p>
 <h1>Photo de {{child['first_name']}}</h1>
-<form method="post" action="/mes-informations/enfants/{{child['id']}}/photo" enctype="multipart/form-data" class="form" hx-boost="false">
+<form method="post" action="/mes-informations/enfants/{{child['id']}}/photo" enctype="multipart/form-data" class="form" data-hx-boost="false">
   <input type="hidden" name="csrf_token" value="{{csrf_token}}">
   <div class="field{{' field-error' if error else ''}}">
     <label for="photo">Photo (JPEG ou PNG, 5 Mo au plus)</label>
