@@ -35,6 +35,12 @@ def log_in(page, identifiant: str, password: str, agent: bool = False) -> None:
     expect(page).to_have_url(re.compile(r"/agent$" if agent else r"/accueil$"))
 
 
+def open_menu(page, link: str) -> None:
+    """On a phone the menu is folded under its "Menu" link (no JavaScript needed): open it, then follow link."""
+    page.get_by_role("link", name="Menu", exact=True).click()
+    page.get_by_role("navigation", name="Espace famille").get_by_role("link", name=link).click()
+
+
 def test_parent_attaches_an_attestation_caf_the_agent_opens_it_validates_and_sees_it_on_the_family_page(
         page, browser, server_url, javascript):
     qf = "911" if javascript else "912"  # each run a change of its own on the shared server
@@ -44,7 +50,7 @@ def test_parent_attaches_an_attestation_caf_the_agent_opens_it_validates_and_see
                                               r.headers.get("hx-boosted") == "true"))
             if r.method == "POST" and r.url.endswith("/mes-informations/caf/modifier") else None)
     log_in(page, FAMILY, PASSWORD)
-    page.get_by_role("navigation", name="Espace famille").get_by_role("link", name="Mes informations").click()
+    open_menu(page, "Mes informations")
     page.get_by_role("link", name="C.A.F.").click()
     page.get_by_role("link", name="Modifier").click()
     expect(page).to_have_url(re.compile(r"/mes-informations/caf/modifier$"))
@@ -66,7 +72,7 @@ def test_parent_attaches_an_attestation_caf_the_agent_opens_it_validates_and_see
     expect(page).to_have_url(re.compile(r"/mes-informations/caf$"))
     expect(page.locator(".flash-success")).to_contain_text("transmise à la mairie")
     assert sent == [(True, javascript)] * 2, "htmx 1.9 boosts the multipart form (JavaScript on), the browser sends it"
-    page.get_by_role("navigation", name="Espace famille").get_by_role("link", name="Mes demandes").click()
+    open_menu(page, "Mes demandes")
     card = page.locator("article.request-card", has_text="C.A.F.").first
     expect(card).to_contain_text("attestation-caf.png")
     expect(card.get_by_role("link", name=f"Ouvrir : {CAF_LABEL}")).to_be_visible()
