@@ -18,6 +18,7 @@ from tinydb.table import Document
 
 from storage import clock as calendar
 from storage.documents import SCHEMA_VERSION, DocumentStore
+from storage.jobs.background import BackgroundJob
 
 JOBS_FILE = "jobs.json"
 SCHEDULED = "portail"  # who asked for a run the job started by itself
@@ -35,7 +36,7 @@ def next_run_at(now: datetime, last_run_on: date | None, hour: int) -> datetime:
     return max(today_at, now)
 
 
-class DailyJob:
+class DailyJob(BackgroundJob):
     """One named task run daily at an hour (an int, or a function returning the hour the settings give now)."""
 
     def __init__(self, name: str, task: Callable[[str], dict | None], documents: DocumentStore, *,
@@ -47,8 +48,8 @@ class DailyJob:
         self._documents = documents
         self._path = documents.root / JOBS_FILE
         self._hour = hour if callable(hour) else (lambda: hour)
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__()
+        self.thread_name = f"job-{name}"
         self._running = threading.Lock()  # one run at a time: the scheduled one and the agent's wait for each other
         self._retry_at: datetime | None = None
 
@@ -98,24 +99,6 @@ class DailyJob:
             self.run_now(SCHEDULED)
         except Exception:  # a bug or a full disk must not kill the thread: log it; run_now() set the retry time
             log.exception("Tâche quotidienne « %s » en échec ; nouvel essai dans une heure", self.name)
-
-    def start(self) -> None:
-        if self._thread is not None and self._thread.is_alive():
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, name=f"job-{self.name}", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 30.0) -> None:
-        """Ask the thread to end after the run in progress, if any; wait for it."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
 
     def _loop(self) -> None:
         if self.last_run_on() != calendar.today():  # at start-up: the day's run, if it has not been done

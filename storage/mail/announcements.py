@@ -27,6 +27,7 @@ from storage.mail.family_mail import FamilyMail
 from storage.mail.notices import announcement_notice
 from storage.messages import announcement, member_since
 from storage.wording import plural
+from storage.jobs.background import BackgroundJob
 
 MAILS_PER_SECOND = 5.0
 BATCH = 10
@@ -35,7 +36,7 @@ POLL_SECONDS = 60.0
 log = logging.getLogger("portal.mail")
 
 
-class AnnouncementMailings:
+class AnnouncementMailings(BackgroundJob):
     """plan() from the request that publishes; start()/stop() the job thread; expand_batch() one step of it."""
 
     def __init__(self, jobs_folder: Path, documents: DocumentStore, family_mail: FamilyMail, *,
@@ -50,8 +51,7 @@ class AnnouncementMailings:
         self.batch = batch
         self.max_backlog = max_backlog
         self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__()
         self._family_ids: tuple[str, list[str]] = ("", [])  # (the mailing's stamp, the numbers it goes through)
         self._done: set[str] = set()  # finished mailings' file names, not read again
 
@@ -149,26 +149,12 @@ class AnnouncementMailings:
                 mailing = self.mailing(mailing["announcement_id"])
         return queued
 
-    def start(self) -> None:
-        if self._thread is not None and self._thread.is_alive():
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="announcement-mailings", daemon=True)
-        self._thread.start()
+    thread_name = "announcement-mailings"
 
-    def stop(self, timeout: float = 15.0) -> None:
-        """Ask the thread to end after the batch in progress; wait for it."""
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+    def _interrupt(self) -> None:
+        self._wake.set()  # the thread ends after the batch in progress
 
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    def _run(self) -> None:
+    def _loop(self) -> None:
         while not self._stop.is_set():
             self._wake.clear()
             try:

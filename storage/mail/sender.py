@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import smtplib
-import threading
 from collections.abc import Callable
 
 from storage.mail.addresses import valid_email
@@ -13,6 +12,7 @@ from storage.mail.config import SEND_TIMEOUT_SECONDS, SmtpConfig, smtp_config
 from storage.mail.message import build_message
 from storage.mail.outbox import Outbox, local_iso
 from storage.mail.smtp import Outcome, SmtpFailure, close_connection, open_connection, send_message
+from storage.jobs.background import BackgroundJob
 
 BACKOFF_SECONDS = (60, 5 * 60, 30 * 60, 2 * 3600)
 LATER_EVERY_SECONDS = 6 * 3600
@@ -28,7 +28,7 @@ def retry_delay(failures: int) -> int:
     return BACKOFF_SECONDS[failures - 1] if failures <= len(BACKOFF_SECONDS) else LATER_EVERY_SECONDS
 
 
-class MailSender:
+class MailSender(BackgroundJob):
     """A daemon thread that delivers the outbox: start(), stop(), wake() to look at the outbox at once."""
 
     def __init__(self, outbox: Outbox, settings_getter: Callable[[], dict], clock: Callable[[], float] | None = None,
@@ -40,37 +40,22 @@ class MailSender:
         self.clock = clock or outbox.clock
         self.timeout = timeout
         self.max_per_second = max_per_second
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__()
         self._config: SmtpConfig | None = None
         self._hurry: set[str] = set()  # pending when the settings changed: tried again at once
 
     # --- the thread ---------------------------------------------------------------------------------
 
-    def start(self) -> None:
-        if self._thread is not None and self._thread.is_alive():
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="mail-sender", daemon=True)
-        self._thread.start()
+    thread_name = "mail-sender"
 
-    def stop(self, timeout: float = 15.0) -> None:
-        """Ask the thread to finish its current message and end; wait for it."""
-        self._stop.set()
-        self.outbox.changed.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+    def _interrupt(self) -> None:
+        self.outbox.changed.set()  # the thread sleeps on the outbox's event: it finishes its message and ends
 
     def wake(self) -> None:
         """Look at the outbox and the settings now rather than at the next planned time."""
         self.outbox.changed.set()
 
-    def _run(self) -> None:
+    def _loop(self) -> None:
         while not self._stop.is_set():
             self.outbox.changed.clear()
             try:
