@@ -102,7 +102,14 @@ def test_saved_periods_apply_to_the_preview(agent, demo_app):
     assert "dernier message avant le 02/06/2026" in norm(row.get_text(" "))
 
 
-def test_the_preview_counts_what_lancer_maintenant_then_removes_once(agent, demo_app):
+@pytest.fixture
+def nine_o_clock():
+    """The journal shows runs to the minute: the calendar clock stands at 02/12/2026 09:00."""
+    with clock.pinned("2026-12-02T09:00:00"):
+        yield
+
+
+def test_the_preview_counts_what_lancer_maintenant_then_removes_once(agent, demo_app, nine_o_clock):
     old_conversation(demo_app)
     preview = agent.get(PREVIEW)
     assert preview_counts(preview) == dict.fromkeys(preview_counts(preview), 0) | {"conversations": 1}
