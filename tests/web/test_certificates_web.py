@@ -10,20 +10,17 @@ from __future__ import annotations
 
 import io
 import zlib
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
-from bs4 import BeautifulSoup
 from PIL import Image
 
 from helpers import csrf_from as csrf
-from helpers import logged_in
-from storage import clock
-from storage.demo import DEMO_ACCOUNTS, DEMO_AGENT
+from helpers import FAMILY_A, FAMILY_B
+from pages import PDF, UPLOAD_HEADERS, field_error, soup
 
-FAMILY_A, FAMILY_B = "770400070", "770400080"  # Léa (1) at the canteen Mon/Tue/Thu/Fri; Ahmed (2) morning care
-NOW = datetime(2026, 12, 2, 9, 0)
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+# FAMILY_A: Léa (1) at the canteen Mon/Tue/Thu/Fri; FAMILY_B: Ahmed (2) morning care
 HOSTILE_PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /OpenAction 2 0 R >> endobj\n"
                b"2 0 obj << /S /JavaScript /JS (app.alert(1)) /Next << /S /Launch /F (cmd.exe) >> >> endobj\n"
                b"trailer << /Root 1 0 R >>\n%%EOF\n")
@@ -33,39 +30,6 @@ HIDDEN_PDF = (b"%PDF-1.5\n1 0 obj << /Type /Catalog /OpenAction 3 0 R >> endobj\
               + HIDDEN_JS + b"\nendstream\nendobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
 ACTIVE_PDF = ("Justificatif refusé : ce PDF contient du code ou des actions automatiques (JavaScript, lancement d'un "
               "programme ou d'une adresse web, fichier joint). Envoyez un PDF simple ou une photo du certificat.")
-UPLOAD_HEADERS = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox; default-src 'none'",
-                  "Cache-Control": "private, no-store"}
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with clock.pinned(NOW):
-        yield
-
-
-@pytest.fixture
-def family(demo_app):
-    return logged_in(demo_app, FAMILY_A, DEMO_ACCOUNTS[FAMILY_A])
-
-
-@pytest.fixture
-def family_b(demo_app):
-    return logged_in(demo_app, FAMILY_B, DEMO_ACCOUNTS[FAMILY_B])
-
-
-@pytest.fixture
-def agent(demo_app):
-    return logged_in(demo_app, *DEMO_AGENT, agent=True)
-
-
-def soup(page) -> BeautifulSoup:
-    return BeautifulSoup(page.text, "html.parser")
-
-
-def field_error(page, field_id: str) -> str:
-    wrapper = soup(page).find(id=field_id).find_parent(class_="field")
-    error = wrapper.find(class_="error-text") if wrapper else None
-    return " ".join(error.get_text(" ").split()) if error else ""
 
 
 def declare(client, day: str = "2026-12-07", certificate=("certificat.pdf", PDF), child: str = "1",

@@ -9,56 +9,20 @@ The clock is pinned on Wednesday 02/12/2026 at 09:00 (the demo's school year run
 from __future__ import annotations
 
 import time
-from datetime import datetime
 
 import pytest
-from bs4 import BeautifulSoup
 
 from helpers import csrf_from as csrf
-from helpers import logged_in
+from pages import field_error, flashes, soup
 from routes.web import ERROR_TEXTS
-from storage import clock
-from storage.demo import DEMO_ACCOUNTS, DEMO_AGENT
 
 FAMILY = "770400070"  # MARTIN: Léa (1: cantine + soir, Mon/Tue/Thu/Fri), Tom (2: cantine)
-NOW = datetime(2026, 12, 2, 9, 0)
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 FAST_SECONDS = 1.0  # the 1900-9999 enrolment used to take 13-15 s of CPU
 EDGE_DATES = ["0001-01-01", "1900-01-01", "9999-12-31", "2027-02-31", "31/02/2027", "", "2" * 10_000]
 EDGE_MONTHS = ["9999-12", "0001-01", "1900-01", "2100-01", "10000-01", "2026-00", "2027-02-31", "",
                "1" * 10_000, "2023-11", "2030-01"]
 SERVICE_SPAN = "Le service est ouvert du 01/09/2026 au 03/07/2027 : choisissez des dates dans cette période."
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with clock.pinned(NOW):
-        yield
-
-
-@pytest.fixture
-def family(demo_app):
-    return logged_in(demo_app, FAMILY, DEMO_ACCOUNTS[FAMILY])
-
-
-@pytest.fixture
-def agent(demo_app):
-    return logged_in(demo_app, *DEMO_AGENT, agent=True)
-
-
-def soup(page) -> BeautifulSoup:
-    return BeautifulSoup(page.text, "html.parser")
-
-
-def field_error(page, field_id: str) -> str:
-    control = soup(page).find(id=field_id)
-    assert control is not None, field_id
-    wrapper = control.find_parent(class_="field")
-    error = wrapper.find(class_="error-text") if wrapper else None
-    return " ".join(error.get_text(" ").split()) if error else ""
-
-
-def flashes(page) -> list[str]:
-    return [" ".join(f.get_text(" ").split()) for f in soup(page).select(".flash")]
 
 
 def stored(demo_dir) -> dict:

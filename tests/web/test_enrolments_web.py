@@ -10,71 +10,24 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime
 
 import pytest
-from bs4 import BeautifulSoup
 from PIL import Image
-from webtest import TestApp
 
 from helpers import csrf_from as csrf
-from helpers import logged_in as log_in
-from storage import clock
+from helpers import FAMILY_A, FAMILY_B
+from pages import PDF, field_error, flashes, soup, text
 from tests.perf.live import form_fields
-from storage.demo import DEMO_ACCOUNTS, DEMO_AGENT
 from storage.families import record_of
 
-FAMILY_A = "770400070"  # MARTIN, QF 780: Léa (1: cantine + soir) and Tom (2: cantine); request 1 pending (parent1)
-FAMILY_B = "770400080"  # ABDEL, QF 520: Olivia (1: cantine), Ahmed (2: cantine + matin)
+# FAMILY_A: MARTIN, QF 780: Léa (1: cantine + soir) and Tom (2: cantine); request 1 pending (parent1)
+# FAMILY_B: ABDEL, QF 520: Olivia (1: cantine), Ahmed (2: cantine + matin)
 FAMILY_C = "770400090"  # LEROY, QF 1150: Inès (1: mercredi)
-NOW = datetime(2026, 12, 2, 9, 0)  # a Wednesday
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 SENT = "Votre demande a été transmise à la mairie. Elle sera prise en compte après validation."
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with clock.pinned(NOW):
-        yield
 
 
 # --- helpers ---------------------------------------------------------------------------------------
-
-@pytest.fixture
-def family(demo_app) -> TestApp:
-    return log_in(demo_app, FAMILY_A, DEMO_ACCOUNTS[FAMILY_A])
-
-
-@pytest.fixture
-def family_b(demo_app) -> TestApp:
-    return log_in(demo_app, FAMILY_B, DEMO_ACCOUNTS[FAMILY_B])
-
-
-@pytest.fixture
-def agent(demo_app) -> TestApp:
-    return log_in(demo_app, *DEMO_AGENT, agent=True)
-
-
-def text(element) -> str:
-    return " ".join(element.get_text(" ").split())
-
-
-def soup(page) -> BeautifulSoup:
-    return BeautifulSoup(page.text, "html.parser")
-
-
-def flashes(page) -> list[str]:
-    return [text(f) for f in soup(page).select(".flash")]
-
-
-def field_error(page, field_id: str) -> str:
-    """The error text shown inside the field's wrapper (the element holding the control)."""
-    control = soup(page).find(id=field_id)
-    assert control is not None, field_id
-    wrapper = control if "field" in (control.get("class") or []) else control.find_parent(class_="field")
-    error = wrapper.find(class_="error-text") if wrapper else None
-    return text(error) if error else ""
-
 
 def requests_of(app, family_id: str, section: str | None = None) -> list:
     requests = app.portal.families.read(family_id).table("requests").all()

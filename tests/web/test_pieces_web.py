@@ -11,61 +11,35 @@ The clock is pinned on Wednesday 02/12/2026 at 09:00.
 from __future__ import annotations
 
 import io
-from datetime import datetime
 
 import pytest
 from PIL import Image
 from webtest import TestApp
 
 from demo_usage import NEW_FAMILY
-from helpers import FakeClock, csrf_from, logged_in
+from helpers import FAMILY_A, FAMILY_B, FakeClock, csrf_from, logged_in
 from portal import create_app
 from routes.web import DOCUMENTS_BODY_BYTES, ERROR_TEXTS
-from storage import clock
-from storage.demo import DEMO_ACCOUNTS, DEMO_AGENT
+from pages import PDF, UPLOAD_HEADERS, field_error
+from storage.demo import DEMO_AGENT
 from storage.pieces.preregistration import preregistration_files
 from storage.protection.submissions import MIN_FILL_SECONDS
 
-FAMILY_A, FAMILY_B = "770400070", "770400080"
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 CAF_FORM, CAF_PAGE = "/mes-informations/caf/modifier", "/mes-informations/caf"
 CAF_FIELD = "piece-attestation-de-quotient-familial-caf"
 RIB_FIELD = "piece-rib-releve-d-identite-bancaire"
 BANK_FORM = "/mes-informations/coordonnees-bancaires/modifier"
 HOME_FIELD = "piece-justificatif-de-domicile"
 CAF_LABEL = "Attestation de quotient familial (CAF)"
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 SCRIPT_PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /OpenAction 2 0 R >> endobj\n"
               b"2 0 obj << /S /JavaScript /JS (app.alert(1)) >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
-UPLOAD_HEADERS = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox; default-src 'none'",
-                  "Cache-Control": "private, no-store"}
-NOW = datetime(2026, 12, 2, 9, 0)
 
 
 def picture(kind: str, size=(1200, 900)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, (240, 240, 230)).save(buffer, kind)
     return buffer.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with clock.pinned(NOW):
-        yield
-
-
-@pytest.fixture
-def family(demo_app):
-    return logged_in(demo_app, FAMILY_A, DEMO_ACCOUNTS[FAMILY_A])
-
-
-@pytest.fixture
-def family_b(demo_app):
-    return logged_in(demo_app, FAMILY_B, DEMO_ACCOUNTS[FAMILY_B])
-
-
-@pytest.fixture
-def agent(demo_app):
-    return logged_in(demo_app, *DEMO_AGENT, agent=True)
 
 
 def form_of(page, action: str):
@@ -96,12 +70,6 @@ def newest(app, family_id: str = FAMILY_A):
 
 def stored_files(app, family_id: str = FAMILY_A) -> list[str]:
     return app.portal.pieces.names(family_id)
-
-
-def field_error(page, name: str) -> str:
-    wrapper = page.html.find(id=f"f-{name}").find_parent(class_="field")
-    error = wrapper.find(class_="error-text") if wrapper else None
-    return " ".join(error.get_text(" ").split()) if error else ""
 
 
 def piece_links(page) -> list[str]:
@@ -179,7 +147,7 @@ def test_a_refused_document_is_explained_next_to_its_field_and_everything_typed_
     before = requests_of(demo_app)
     answer = send_caf(family, files=files, number="998877", qf_date="2026-09-01")
     assert answer.status_int == 200
-    error = field_error(answer, CAF_FIELD)
+    error = field_error(answer, f"f-{CAF_FIELD}")
     assert says in error and error.endswith("choisissez-les de nouveau.")
     assert "Rien n'a été enregistré" in answer.text
     form = answer.html.find("form", action=CAF_FORM)
@@ -192,7 +160,7 @@ def test_a_refused_document_is_explained_next_to_its_field_and_everything_typed_
 
 def test_a_valid_document_sent_with_a_wrong_value_must_be_chosen_again(demo_app, family):
     answer = send_caf(family, qf="beaucoup", files=[("attestation.pdf", PDF)])
-    assert answer.status_int == 200 and field_error(answer, "qf")
+    assert answer.status_int == 200 and field_error(answer, "f-qf")
     assert "Les fichiers choisis n'ont pas été conservés : choisissez-les de nouveau" in answer.text
     assert stored_files(demo_app) == []
     assert "Les fichiers choisis" not in send_caf(family, qf="beaucoup").text  # nothing chosen, nothing to say
@@ -209,7 +177,7 @@ def test_a_change_of_bank_details_needs_the_rib(demo_app, family):
     assert "RIB (relevé d'identité bancaire) — obligatoire" in label.get_text()
     answer = send(family, BANK_FORM, NEW_BANK)
     assert answer.status_int == 200
-    assert field_error(answer, RIB_FIELD) == ("Joignez ce document : « RIB (relevé d'identité bancaire) » est "
+    assert field_error(answer, f"f-{RIB_FIELD}") == ("Joignez ce document : « RIB (relevé d'identité bancaire) » est "
                                               "obligatoire pour cette demande.")
     assert answer.html.find(id="f-holder")["value"] == "Karim MARTIN"
     assert len(requests_of(demo_app)) == 1  # the demo's own
@@ -221,7 +189,7 @@ def test_a_change_of_bank_details_needs_the_rib(demo_app, family):
 def test_an_unchanged_form_says_so_before_asking_for_the_rib(family):
     answer = send(family, BANK_FORM, {})
     assert "Aucune modification" in answer.html.find(id="form-errors").get_text()
-    assert field_error(answer, RIB_FIELD) == ""
+    assert field_error(answer, f"f-{RIB_FIELD}") == ""
 
 
 def test_the_agent_decides_which_section_asks_for_which_document(demo_app, family, agent):
@@ -241,7 +209,7 @@ def test_the_agent_decides_which_section_asks_for_which_document(demo_app, famil
     assert family.get("/mes-informations/responsable/modifier").html.find(
         "input", attrs={"name": "piece-justificatif-de-domicile", "type": "file"}) is not None
     refused = send_caf(family)
-    assert "est obligatoire pour cette demande" in field_error(refused, CAF_FIELD)
+    assert "est obligatoire pour cette demande" in field_error(refused, f"f-{CAF_FIELD}")
     assert send_caf(family, files=[("a.pdf", PDF)]).status_int == 303
 
 
@@ -329,7 +297,7 @@ def test_thirty_documents_wait_at_most_per_family(demo_app, family, monkeypatch)
     monkeypatch.setattr("storage.pieces.family.MAX_AWAITING", 2)
     assert send_caf(family, "801", files=[("a.pdf", PDF), ("b.pdf", PDF)]).status_int == 303
     answer = send_caf(family, "802", files=[("c.pdf", PDF)])
-    assert "Vous avez déjà 2 pièces justificatives en attente de validation" in field_error(answer, CAF_FIELD)
+    assert "Vous avez déjà 2 pièces justificatives en attente de validation" in field_error(answer, f"f-{CAF_FIELD}")
     assert answer.html.find(id="f-qf")["value"] == "802"
     assert len(stored_files(demo_app)) == 2
 
@@ -442,7 +410,7 @@ def test_a_refused_justificatif_keeps_the_pre_registration_typed(town):
     app, moved = town
     answer = preregister(app, moved, [("domicile.pdf", SCRIPT_PDF)])
     assert answer.status_int == 200
-    assert "ce PDF contient du code" in field_error(answer, HOME_FIELD)
+    assert "ce PDF contient du code" in field_error(answer, f"f-{HOME_FIELD}")
     assert answer.html.find(id="f-p1_last_name")["value"] == NEW_FAMILY["p1_last_name"]
     assert answer.html.find(id="f-message").get_text() == NEW_FAMILY["message"]
     assert app.portal.preregistrations.all() == []
@@ -454,7 +422,7 @@ def test_the_justificatif_is_optional_unless_the_agent_requires_it(town):
     app.portal.settings.save({"documents": {"rules": [
         {"label": "Justificatif de domicile", "section": "preregistration", "required": True}]}})
     answer = preregister(app, moved)
-    assert answer.status_int == 200 and "est obligatoire" in field_error(answer, HOME_FIELD)
+    assert answer.status_int == 200 and "est obligatoire" in field_error(answer, f"f-{HOME_FIELD}")
     assert len(app.portal.preregistrations.all()) == 1
 
 
