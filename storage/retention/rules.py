@@ -6,9 +6,8 @@ announces exactly what a run on the same day does. A family rule changes the doc
 mails to delete once the files are written (a crash in between leaves unused files, which the next run removes).
 A commune rule works on the commune's files and counts without changing anything when asked for a dry run.
 
-A new kind of data (the validated documents, "pièces", kept as the family's files) is one more Kind, one more rule in
-FAMILY_RULES (and its Period in periods.py); anonymisation already drops every table of the family file but the
-record and the account, so it takes the new table with it.
+A new kind of data is one more Kind, one more rule in FAMILY_RULES (and its Period in periods.py); anonymisation
+already drops every table of the family file but the record and the account, so it takes a new table with it.
 """
 from __future__ import annotations
 
@@ -41,6 +40,7 @@ KINDS: tuple[Kind, ...] = (
          "compte désactivé, aucune activité depuis le {families}, sans facture ni paiement"),
     Kind("conversations", "Conversations", "dernier message avant le {messages}"),
     Kind("certificates", "Justificatifs d'absence", "absence terminée et validée avant le {certificates}"),
+    Kind("pieces", "Pièces justificatives validées", "validées avant le {pieces}"),
     Kind("requests", "Demandes traitées", "décidées avant le {requests}"),
     Kind("audit_details", "Lignes d'historique allégées (valeurs, motif et nom retirés)", "avant le {requests}"),
     Kind("unused_files", "Fichiers inutilisés",
@@ -79,6 +79,25 @@ def remove_old_certificates(data: FamilyData, limits: Limits) -> int:
         data.doomed_files.append((data.stores.certificates, name))
         removed += 1
     return removed
+
+
+def remove_old_pieces(data: FamilyData, limits: Limits) -> int:
+    """The family's pièces validated before the period: the file, its row and the validated request's mention of it
+    (so that neither the family nor the agent is offered a document that is gone)."""
+    pieces, requests = data.db.table("pieces"), data.db.table("requests")
+    old = [piece for piece in pieces.all()
+           if (piece.get("validated_at") or piece.get("created_at") or "") < limits.before["pieces"]]
+    if not old:
+        return 0
+    pieces.remove(doc_ids=[piece.doc_id for piece in old])
+    gone = {piece["file"] for piece in old}
+    for request in requests.all():
+        documents = request.get("documents") or []
+        if any(document.get("file") in gone for document in documents):
+            requests.update({"documents": [d for d in documents if d.get("file") not in gone]},
+                            doc_ids=[request.doc_id])
+    data.doomed_files += [(data.stores.pieces, name) for name in sorted(gone)]
+    return len(old)
 
 
 def _keeps_certificate(request: dict) -> bool:
@@ -157,6 +176,7 @@ FAMILY_RULES: tuple[FamilyRule, ...] = (
     FamilyRule("families_anonymised", anonymise_inactive_family),
     FamilyRule("conversations", remove_old_conversations),
     FamilyRule("certificates", remove_old_certificates),
+    FamilyRule("pieces", remove_old_pieces),
     FamilyRule("requests", remove_decided_requests),
     FamilyRule("audit_details", remove_audit_details),
     FamilyRule("password_links", remove_expired_password_link),
