@@ -147,8 +147,8 @@ def remove_expired_password_link(data: FamilyData, limits: Limits) -> int:
 
 
 def remove_unused_uploads(data: FamilyData, limits: Limits) -> int:
-    """Photos and certificates no document of the family points to (a request withdrawn or cancelled, a photo
-    replaced) whose deletion a crash interrupted; files younger than an hour may be waiting for their request."""
+    """Photos, certificates and supporting documents no document of the family points to (a request withdrawn or
+    cancelled, a photo replaced, a pièce over its period) whose deletion a crash interrupted; files younger than an hour may be waiting for their request."""
     record, requests = record_of(data.db), data.db.table("requests").all()
     photos = {child.get("photo") for child in record.get("children", [])}
     photos |= {change.get("after") for request in requests
@@ -157,9 +157,13 @@ def remove_unused_uploads(data: FamilyData, limits: Limits) -> int:
     certificates = {(request.get("payload") or {}).get("certificate") for request in requests
                     if request.get("section") == "absence" and request.get("status") in KEPT_STATUSES}
     certificates |= {absence.get("certificate") for absence in data.db.table("absences").all()}
+    pieces = {document.get("file") for request in requests if request.get("status") in KEPT_STATUSES
+              for document in request.get("documents") or []}
+    pieces |= {piece.get("file") for piece in data.db.table("pieces").all()}
     already = {(files.folder, name) for files, name in data.doomed_files}
     unused = 0
-    for files, used in ((data.stores.photos, photos), (data.stores.certificates, certificates)):
+    for files, used in ((data.stores.photos, photos), (data.stores.certificates, certificates),
+                        (data.stores.pieces, pieces)):
         for name in files.names(data.family_id):
             path = files.path(data.family_id, name)
             if name in used or (files.folder, name) in already or path is None \
@@ -220,7 +224,7 @@ def remove_expired_sessions(stores: Stores, limits: Limits, dry_run: bool) -> in
 def remove_uploads_without_family(stores: Stores, limits: Limits, dry_run: bool) -> int:
     """Upload folders of a family that no longer exists (its deletion was interrupted)."""
     removed = 0
-    for files in (stores.photos, stores.certificates):
+    for files in (stores.photos, stores.certificates, stores.pieces):
         if not files.folder.is_dir():
             continue
         for folder in sorted(files.folder.iterdir()):

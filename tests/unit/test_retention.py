@@ -392,17 +392,18 @@ def test_validated_pieces_go_after_their_period_with_their_mention_on_the_reques
         portal.families.create(ACTIVE, demo_families()["770400080"], "hash")
     old = send_attestation(portal, 640, "2024-05-20T10:00:00", "2024-06-01T10:00:00")  # before 2024-12-02
     recent = send_attestation(portal, 720, "2025-05-20T10:00:00", "2025-06-01T10:00:00")
-    [old_file] = [d["file"] for d in portal.families.read(ACTIVE).table("requests").get(doc_id=old)["documents"]]
+    [old_name] = [d["file"] for d in portal.families.read(ACTIVE).table("requests").get(doc_id=old)["documents"]]
+    old_file(portal.pieces, ACTIVE, PDF, "pdf")  # a pièce whose deletion a crash interrupted: no row points to it
     portal.settings.save({"retention": {"requests": 60}})  # the requests themselves stay: only their pièces are over
-    assert portal.retention.preview() == {"pieces": 1}
-    assert portal.retention.run("agent") == {"pieces": 1}
+    assert portal.retention.preview() == {"pieces": 1, "unused_files": 1}
+    assert portal.retention.run("agent") == {"pieces": 1, "unused_files": 1}
     db = portal.families.read(ACTIVE)
     [kept] = kept_pieces(db)
     assert kept["request_id"] == recent and portal.pieces.names(ACTIVE) == [kept["file"]]
-    assert db.table("requests").get(doc_id=old)["documents"] == [] and request_document(db, old, old_file) is None
+    assert db.table("requests").get(doc_id=old)["documents"] == [] and request_document(db, old, old_name) is None
     assert request_document(db, recent, kept["file"]) is not None
     assert portal.retention.preview() == {} and portal.retention.run("agent") == {}
-    assert [entry["counts"] for entry in portal.retention.journal()] == [{"pieces": 1}]
+    assert [entry["counts"] for entry in portal.retention.journal()] == [{"pieces": 1, "unused_files": 1}]
     assert "Pièces justificatives validées : 1" in portal.retention.journal()[0]["summary"]
     portal.settings.save({"retention": {"pieces": 12}})  # a shorter period takes the recent one too
     assert portal.retention.run("agent") == {"pieces": 1} and portal.pieces.names(ACTIVE) == []
