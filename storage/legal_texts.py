@@ -9,6 +9,7 @@ no full RGAA audit has been made, and the RGAA then requires the status "non con
 from __future__ import annotations
 
 from storage.public_address import configured_public_url
+from storage.retention.periods import retention_values
 
 # The day the automated accessibility audit of this version of the portal was run (tests/browser/test_accessibility.py).
 AUDIT_DATE_WORDS = "3 décembre 2026"
@@ -151,19 +152,33 @@ du portail et que vous n'avez pas obtenu de réponse satisfaisante, vous pouvez 
 """
 
 
+def duration_words(months: int) -> str:
+    """'2 ans', '1 an', '18 mois' for a period in months."""
+    if months % 12:
+        return f"{months} mois"
+    years = months // 12
+    return f"{years} an{'s' if years > 1 else ''}"
+
+
 def retention_periods_text(settings: dict) -> str:
-    """The retention periods in words, as the Données personnelles page states them (the default periods until the
-    retention settings exist: this is the one place to read them from)."""
-    return """Vos données sont conservées le temps nécessaire à chaque usage, puis supprimées, ou rendues anonymes \
+    """The retention periods in words, as the Données personnelles page states them: those set in Paramètres ›
+    Conservation des données (storage/retention/periods.py), so that the page says what the daily purge does."""
+    periods = retention_values(settings)
+    return f"""Vos données sont conservées le temps nécessaire à chaque usage, puis supprimées, ou rendues anonymes \
 lorsque la comptabilité publique impose de garder les montants :
 - dossier de la famille et des enfants, données de santé comprises : tant que la famille utilise les services, puis \
-2 ans après la fermeture du compte ;
+{duration_words(periods['families'])} après la dernière activité, une fois le compte fermé ;
 - factures et paiements : 10 ans, pour la comptabilité publique ; après la fermeture du compte, sans le nom ni les \
 coordonnées de la famille ;
-- pièces justificatives (avis d'imposition, attestation CAF, RIB, certificats) : 1 an après la décision sur la \
-demande ; aussitôt supprimées si la demande est retirée ou annulée ;
-- messages échangés avec la mairie : 2 ans ;
-- fiches de pré-inscription qui n'aboutissent pas : 1 an ;
+- pièces justificatives validées (avis d'imposition, attestation CAF, RIB, carnet de vaccination, justificatif de \
+domicile) : {duration_words(periods['pieces'])} après la validation de la demande ; aussitôt supprimées si la demande \
+est retirée ou annulée ;
+- certificats justifiant une absence : {duration_words(periods['certificates'])} après la fin de l'absence ;
+- détail des demandes traitées : {duration_words(periods['requests'])} après la décision ;
+- messages échangés avec la mairie : {duration_words(periods['messages'])} après le dernier message ;
+- fiches de pré-inscription traitées : {duration_words(periods['preregistrations'])} après la décision ;
+- courriels envoyés par le portail : {periods['mails_sent']} jours ({periods['mails_failed']} jours pour ceux qui \
+n'ont pas pu partir) ;
 - sessions de connexion et liens de mot de passe : jusqu'à leur expiration ; journaux de connexion : 1 an."""
 
 

@@ -2,8 +2,7 @@
 bounds, the form's validation, and the cut-off dates they give on a day.
 
 settings["retention"] holds one whole number per period (months or days, as the period says) and the hour of the
-daily purge. A new kind of data with its own period (the validated documents, "pièces") adds one Period here and
-one rule in rules.py.
+daily purge. A new kind of data with its own period adds one Period here and one rule in rules.py.
 """
 from __future__ import annotations
 
@@ -40,6 +39,12 @@ PERIODS: tuple[Period, ...] = (
            "après la fin de l'absence (ou sa validation, si elle est plus tardive)",
            "Un certificat médical est une donnée de santé : il sert seulement à justifier une absence non "
            "facturée, le temps de contester la facture du mois. L'absence elle-même reste enregistrée."),
+    Period("pieces", "Pièces justificatives validées", MONTHS, 24, 3, 120,
+           "après la validation de la demande (ou de la pré-inscription)",
+           "Avis d'imposition, attestation CAF, RIB, carnet de vaccination, justificatif de domicile : une pièce sert "
+           "à vérifier une demande, puis à répondre à un contrôle ou à une contestation du tarif ou d'une facture. "
+           "Passé ce délai, le fichier est supprimé ; la fiche garde les informations validées. Les pièces des "
+           "demandes en attente ne sont jamais concernées."),
     Period("families", "Familles dont le compte est désactivé", MONTHS, 36, 12, 120,
            "après leur dernière activité (demande, message, facture, paiement, désactivation)",
            "Au-delà de trois ans sans aucun contact, les données ne servent plus au service. Une famille qui a des "

@@ -6,9 +6,8 @@ announces exactly what a run on the same day does. A family rule changes the doc
 mails to delete once the files are written (a crash in between leaves unused files, which the next run removes).
 A commune rule works on the commune's files and counts without changing anything when asked for a dry run.
 
-A new kind of data (the validated documents, "pièces", kept as the family's files) is one more Kind, one more rule in
-FAMILY_RULES (and its Period in periods.py); anonymisation already drops every table of the family file but the
-record and the account, so it takes the new table with it.
+A new kind of data is one more Kind, one more rule in FAMILY_RULES (and its Period in periods.py); anonymisation
+already drops every table of the family file but the record and the account, so it takes a new table with it.
 """
 from __future__ import annotations
 
@@ -41,6 +40,7 @@ KINDS: tuple[Kind, ...] = (
          "compte désactivé, aucune activité depuis le {families}, sans facture ni paiement"),
     Kind("conversations", "Conversations", "dernier message avant le {messages}"),
     Kind("certificates", "Justificatifs d'absence", "absence terminée et validée avant le {certificates}"),
+    Kind("pieces", "Pièces justificatives validées", "validées avant le {pieces}"),
     Kind("requests", "Demandes traitées", "décidées avant le {requests}"),
     Kind("audit_details", "Lignes d'historique allégées (valeurs, motif et nom retirés)", "avant le {requests}"),
     Kind("unused_files", "Fichiers inutilisés",
@@ -79,6 +79,25 @@ def remove_old_certificates(data: FamilyData, limits: Limits) -> int:
         data.doomed_files.append((data.stores.certificates, name))
         removed += 1
     return removed
+
+
+def remove_old_pieces(data: FamilyData, limits: Limits) -> int:
+    """The family's pièces validated before the period: the file, its row and the validated request's mention of it
+    (so that neither the family nor the agent is offered a document that is gone)."""
+    pieces, requests = data.db.table("pieces"), data.db.table("requests")
+    old = [piece for piece in pieces.all()
+           if (piece.get("validated_at") or piece.get("created_at") or "") < limits.before["pieces"]]
+    if not old:
+        return 0
+    pieces.remove(doc_ids=[piece.doc_id for piece in old])
+    gone = {piece["file"] for piece in old}
+    for request in requests.all():
+        documents = request.get("documents") or []
+        if any(document.get("file") in gone for document in documents):
+            requests.update({"documents": [d for d in documents if d.get("file") not in gone]},
+                            doc_ids=[request.doc_id])
+    data.doomed_files += [(data.stores.pieces, name) for name in sorted(gone)]
+    return len(old)
 
 
 def _keeps_certificate(request: dict) -> bool:
@@ -128,8 +147,8 @@ def remove_expired_password_link(data: FamilyData, limits: Limits) -> int:
 
 
 def remove_unused_uploads(data: FamilyData, limits: Limits) -> int:
-    """Photos and certificates no document of the family points to (a request withdrawn or cancelled, a photo
-    replaced) whose deletion a crash interrupted; files younger than an hour may be waiting for their request."""
+    """Photos, certificates and supporting documents no document of the family points to (a request withdrawn or
+    cancelled, a photo replaced, a pièce over its period) whose deletion a crash interrupted; files younger than an hour may be waiting for their request."""
     record, requests = record_of(data.db), data.db.table("requests").all()
     photos = {child.get("photo") for child in record.get("children", [])}
     photos |= {change.get("after") for request in requests
@@ -138,9 +157,13 @@ def remove_unused_uploads(data: FamilyData, limits: Limits) -> int:
     certificates = {(request.get("payload") or {}).get("certificate") for request in requests
                     if request.get("section") == "absence" and request.get("status") in KEPT_STATUSES}
     certificates |= {absence.get("certificate") for absence in data.db.table("absences").all()}
+    pieces = {document.get("file") for request in requests if request.get("status") in KEPT_STATUSES
+              for document in request.get("documents") or []}
+    pieces |= {piece.get("file") for piece in data.db.table("pieces").all()}
     already = {(files.folder, name) for files, name in data.doomed_files}
     unused = 0
-    for files, used in ((data.stores.photos, photos), (data.stores.certificates, certificates)):
+    for files, used in ((data.stores.photos, photos), (data.stores.certificates, certificates),
+                        (data.stores.pieces, pieces)):
         for name in files.names(data.family_id):
             path = files.path(data.family_id, name)
             if name in used or (files.folder, name) in already or path is None \
@@ -157,6 +180,7 @@ FAMILY_RULES: tuple[FamilyRule, ...] = (
     FamilyRule("families_anonymised", anonymise_inactive_family),
     FamilyRule("conversations", remove_old_conversations),
     FamilyRule("certificates", remove_old_certificates),
+    FamilyRule("pieces", remove_old_pieces),
     FamilyRule("requests", remove_decided_requests),
     FamilyRule("audit_details", remove_audit_details),
     FamilyRule("password_links", remove_expired_password_link),
@@ -200,7 +224,7 @@ def remove_expired_sessions(stores: Stores, limits: Limits, dry_run: bool) -> in
 def remove_uploads_without_family(stores: Stores, limits: Limits, dry_run: bool) -> int:
     """Upload folders of a family that no longer exists (its deletion was interrupted)."""
     removed = 0
-    for files in (stores.photos, stores.certificates):
+    for files in (stores.photos, stores.certificates, stores.pieces):
         if not files.folder.is_dir():
             continue
         for folder in sorted(files.folder.iterdir()):

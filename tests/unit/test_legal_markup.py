@@ -91,3 +91,11 @@ def test_the_retention_variable_is_replaced_by_the_periods():
                                                (0, "09:00", "le jour même, avant 09:00")])
 def test_absence_deadlines_in_words(days, time, words):
     assert absence_deadline_words({"notice_working_days": days, "notice_time": time}) == words
+
+
+def test_the_personal_data_page_states_the_retention_periods_in_force():
+    default = with_variables(RETENTION_VARIABLE, DEFAULT_SETTINGS)
+    assert "pièces justificatives validées" in default and ": 2 ans après la validation de la demande" in default
+    shorter = dict(DEFAULT_SETTINGS, retention=dict(DEFAULT_SETTINGS["retention"], pieces=18, messages=12))
+    text = with_variables(RETENTION_VARIABLE, shorter)
+    assert ": 18 mois après la validation de la demande" in text and "mairie : 1 an après le dernier message" in text

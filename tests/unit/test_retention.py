@@ -22,6 +22,8 @@ from storage.families import account_of, record_of, set_family_active
 from storage.ledger import add_invoice, add_payment, balance_cents, invoice_line, statement
 from storage.messages import post_message
 from storage.online_payments import start_attempt
+from storage.pieces.checks import Piece
+from storage.pieces.family import attach_pieces, kept_pieces, request_document
 from storage.preregistrations import clean_preregistration
 from storage.requests import cancel_request, submit_request, validate_request
 from storage.retention.periods import clean_retention_form, cutoffs, months_before, retention_values
@@ -373,11 +375,46 @@ def test_a_damaged_family_file_is_logged_and_the_others_are_purged(app, caplog):
     assert f"la famille {ACTIVE_OLD} n'a pas pu être traitée" in caplog.text
 
 
+def send_attestation(portal, qf: int, sent: str, validated: str) -> int:
+    """A CAF change sent with its attestation at `sent`, validated at `validated`: the attestation becomes a pièce."""
+    attestation = Piece("attestation-caf", "Attestation CAF", PDF, "pdf", "attestation.pdf")
+    with at(sent):
+        request_id = submit_request(portal.families, ACTIVE, "caf", {"qf": qf},
+                                    attach=attach_pieces(portal.pieces, ACTIVE, [attestation], "f"))
+    with at(validated):
+        validate_request(portal.families, ACTIVE, request_id, "agent")
+    return request_id
+
+
+def test_validated_pieces_go_after_their_period_with_their_mention_on_the_request(app):
+    portal = app.portal
+    with at("2022-01-05T10:00:00"):
+        portal.families.create(ACTIVE, demo_families()["770400080"], "hash")
+    old = send_attestation(portal, 640, "2024-05-20T10:00:00", "2024-06-01T10:00:00")  # before 2024-12-02
+    recent = send_attestation(portal, 720, "2025-05-20T10:00:00", "2025-06-01T10:00:00")
+    [old_name] = [d["file"] for d in portal.families.read(ACTIVE).table("requests").get(doc_id=old)["documents"]]
+    old_file(portal.pieces, ACTIVE, PDF, "pdf")  # a pièce whose deletion a crash interrupted: no row points to it
+    portal.settings.save({"retention": {"requests": 60}})  # the requests themselves stay: only their pièces are over
+    assert portal.retention.preview() == {"pieces": 1, "unused_files": 1}
+    assert portal.retention.run("agent") == {"pieces": 1, "unused_files": 1}
+    db = portal.families.read(ACTIVE)
+    [kept] = kept_pieces(db)
+    assert kept["request_id"] == recent and portal.pieces.names(ACTIVE) == [kept["file"]]
+    assert db.table("requests").get(doc_id=old)["documents"] == [] and request_document(db, old, old_name) is None
+    assert request_document(db, recent, kept["file"]) is not None
+    assert portal.retention.preview() == {} and portal.retention.run("agent") == {}
+    assert [entry["counts"] for entry in portal.retention.journal()] == [{"pieces": 1, "unused_files": 1}]
+    assert "Pièces justificatives validées : 1" in portal.retention.journal()[0]["summary"]
+    portal.settings.save({"retention": {"pieces": 12}})  # a shorter period takes the recent one too
+    assert portal.retention.run("agent") == {"pieces": 1} and portal.pieces.names(ACTIVE) == []
+
+
 def test_periods_are_checked_with_french_messages():
     values = {"messages": "24", "requests": "2", "certificates": "12", "families": "abc", "preregistrations": "12",
-              "mails_sent": "90", "mails_failed": "99999", "hour": "24"}
+              "mails_sent": "90", "mails_failed": "99999", "pieces": "2", "hour": "24"}
     clean, errors = clean_retention_form(values)
     assert errors == {"requests": "Indiquez un nombre entier de mois entre 3 et 120.",
+                      "pieces": "Indiquez un nombre entier de mois entre 3 et 120.",
                       "families": "Indiquez un nombre entier de mois entre 12 et 120.",
                       "mails_failed": "Indiquez un nombre entier de jours entre 30 et 3650.",
                       "hour": "Indiquez une heure entière entre 0 et 23."}
@@ -401,4 +438,5 @@ def test_months_before(day, months, expected):
 def test_default_cut_off_days():
     assert cutoffs(date(2026, 12, 2), retention_values({"retention": {}})) == {
         "messages": "2024-12-02", "requests": "2024-12-02", "certificates": "2025-12-02", "families": "2023-12-02",
-        "preregistrations": "2025-12-02", "mails_sent": "2026-09-03", "mails_failed": "2025-12-02"}
+        "preregistrations": "2025-12-02", "mails_sent": "2026-09-03", "mails_failed": "2025-12-02",
+        "pieces": "2024-12-02"}

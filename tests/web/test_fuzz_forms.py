@@ -268,7 +268,7 @@ FORMS: dict[str, Form] = {
         "doc_label_6": "Justificatif de domicile", "doc_section_6": "parent1", "doc_required_6": "1"}),
     "/agent/parametres/conservation": Form("agent", "/agent/parametres/conservation", valid={
         "messages": "24", "requests": "24", "certificates": "12", "families": "36", "preregistrations": "12",
-        "mails_sent": "90", "mails_failed": "365", "hour": "3"}),
+        "mails_sent": "90", "mails_failed": "365", "pieces": "24", "hour": "3"}),
     "/agent/parametres/conservation/lancer": Form("agent", "/agent/parametres/conservation/apercu"),
     f"/agent/courriels/<mail_id:re:{MAIL_ID_RULE}>/renvoyer": Form("agent", "/agent/courriels/{mail_id}",
                                                                   ids={"mail_id": [FAILED_MAIL_ID]}, setup=failed_mail),

@@ -22,7 +22,7 @@ PAGE = "/agent/parametres/conservation"
 PREVIEW = PAGE + "/apercu"
 FAMILY = DEMO_FAMILY[0]
 VALID = {"messages": "24", "requests": "24", "certificates": "12", "families": "36", "preregistrations": "12",
-         "mails_sent": "90", "mails_failed": "365", "hour": "3"}
+         "mails_sent": "90", "mails_failed": "365", "pieces": "24", "hour": "3"}
 
 
 def norm(text: str) -> str:
@@ -76,16 +76,17 @@ def test_the_settings_page_leads_to_the_retention_page_and_its_preview(agent):
 def test_periods_are_checked_with_french_errors_next_to_the_fields_and_the_typed_values_kept(agent, demo_dir):
     page = agent.get(PAGE)
     before = (demo_dir / "settings.json").read_bytes()
-    answer = agent.post(PAGE, dict(VALID, messages="deux ans", families="6", hour="25", csrf_token=csrf_from(page)))
+    answer = agent.post(PAGE, dict(VALID, messages="deux ans", families="6", pieces="1", hour="25", csrf_token=csrf_from(page)))
     assert answer.status_int == 200
     errors = {e["id"]: norm(e.get_text()) for e in soup(answer).select(".error-text")}
     assert errors == {"f-messages-error": "Indiquez un nombre entier de mois entre 6 et 120.",
                       "f-families-error": "Indiquez un nombre entier de mois entre 12 et 120.",
+                      "f-pieces-error": "Indiquez un nombre entier de mois entre 3 et 120.",
                       "f-hour-error": "Indiquez une heure entière entre 0 et 23."}
     typed = soup(answer)
     assert typed.find(id="f-messages")["value"] == "deux ans" and typed.find(id="f-families")["value"] == "6"
     assert typed.find(id="f-messages")["aria-invalid"] == "true"
-    assert "Le formulaire contient 3 erreurs" in norm(answer.text)
+    assert "Le formulaire contient 4 erreurs" in norm(answer.text)
     assert (demo_dir / "settings.json").read_bytes() == before
 
 
