@@ -15,7 +15,7 @@ from routes.web import (current_session, flash, form_text, is_fragment, portal, 
 from storage.batch_decisions import BatchResult, decide_batch, request_key
 from storage.families import record_of
 from storage.fields import Field, clean_field
-from storage.request_table import SORTS, TableQuery, pending_rows
+from storage.request_table import SORTS, STATES, TableQuery, pending_rows
 from storage.requests import conflicts_of, request_by_id
 from storage.sections import SECTIONS, current_values
 from views.formats import plural
@@ -27,6 +27,7 @@ DATE_FILTERS = (Field("du", "Envoyées à partir du", "date"), Field("au", "Envo
 SET_ASIDE_REASONS = {"target_missing": "La fiche visée par cette demande n'existe plus : annulez la demande.",
                      "conflict": "La fiche a changé depuis la demande ({fields}) : vérifiez-la et validez-la seule."}
 RESULT_KEY = "request-batch"
+FILTERS = ("rubrique", "du", "au", "famille", "etat", "tri", "par", "page")  # the table's query, kept by its forms
 
 
 def _section_of(key: str):
@@ -38,8 +39,7 @@ def _section_of(key: str):
 
 def _query(values) -> tuple[TableQuery, dict, dict]:
     """(the table's query, the filters as typed, French errors per filter) from the GET or POST values."""
-    typed = {name: (values.getunicode(name) or "").strip()[:100] for name in ("rubrique", "du", "au", "famille",
-                                                                               "tri", "par", "page")}
+    typed = {name: (values.getunicode(name) or "").strip()[:100] for name in FILTERS}
     errors, days = {}, {}
     for field in DATE_FILTERS:
         day, error = clean_field(field, typed[field.name])
@@ -50,7 +50,9 @@ def _query(values) -> tuple[TableQuery, dict, dict]:
         errors["au"] = "Cette date précède la date de début."
         days["au"] = ""
     sort = typed["tri"] if typed["tri"] in SORTS else "date"
-    return TableQuery(typed["rubrique"], days["du"], days["au"], typed["famille"], sort), typed, errors
+    if typed["etat"] not in STATES:
+        typed["etat"] = ""
+    return TableQuery(typed["rubrique"], days["du"], days["au"], typed["famille"], sort, typed["etat"]), typed, errors
 
 
 def _page_size(typed: dict) -> int:
@@ -58,7 +60,7 @@ def _page_size(typed: dict) -> int:
 
 
 def _table_url(typed: dict, **changes) -> str:
-    values = {name: typed.get(name, "") for name in ("rubrique", "du", "au", "famille", "tri", "par", "page")}
+    values = {name: typed.get(name, "") for name in FILTERS}
     values.update(changes)
     return URL + "?" + urlencode({name: value for name, value in values.items() if value})
 
@@ -122,7 +124,7 @@ def _table(query: TableQuery, typed: dict, errors: dict, select_all: bool, outco
                        columns=columns, matching=len(matching), page_number=page, pages=pages, typed=typed, errors=errors,
                        filters=DATE_FILTERS, sizes=PAGE_SIZES, size=size, sections=dict(sorted(sections.items(),
                                                                                    key=lambda s: s[1][0])),
-                       table_url=lambda **changes: _table_url(typed, **changes), outcome=outcome,
+                       table_url=lambda **changes: _table_url(typed, **changes), outcome=outcome, filters_kept=FILTERS,
                        total=portal().index.pending_count(), oob=is_fragment())
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from storage.index import FamilyIndex, FamilySummary, folded
 
 SORTS = ("date", "famille")
+STATES = {"": None, "sans-conflit": False, "conflit": True}  # all rows, only those a batch can validate, the others
 
 
 @dataclass(frozen=True)
@@ -17,12 +18,14 @@ class TableQuery:
     until: str = ""   # ISO day, included
     family: str = ""  # words of the family number or of a parent's or child's name
     sort: str = "date"
+    state: str = ""  # a key of STATES
 
 
 def pending_rows(index: FamilyIndex, query: TableQuery) -> list[tuple[FamilySummary, dict]]:
     """(family summary, pending request {id, section, target_label, created_at}) of the section matching query;
     oldest first, or by family name (then number, then date)."""
     words = folded(query.family).split()
+    stale = STATES.get(query.state)
     rows = []
     for summary in index.with_pending_requests():
         if words and not all(word in summary.search_text for word in words):
@@ -30,7 +33,7 @@ def pending_rows(index: FamilyIndex, query: TableQuery) -> list[tuple[FamilySumm
         for pending in summary.pending:
             day = pending["created_at"][:10]
             if pending["section"] != query.section or (query.since and day < query.since) \
-                    or (query.until and day > query.until):
+                    or (query.until and day > query.until) or (stale is not None and pending["stale"] != stale):
                 continue
             rows.append((summary, pending))
     if query.sort == "famille":

@@ -27,11 +27,11 @@
   % end
 </div>
 % end
-<p class="lead"><strong id="section-total">{{matching}}</strong> {{fmt.plural(matching, 'demande', with_count=False)}} en attente dans cette rubrique{{' (avec ces filtres)' if typed['du'] or typed['au'] or typed['famille'] else ''}}.</p>
+<p class="lead"><strong id="section-total">{{matching}}</strong> {{fmt.plural(matching, 'demande', with_count=False)}} en attente dans cette rubrique{{' (avec ces filtres)' if typed['du'] or typed['au'] or typed['famille'] or typed['etat'] else ''}}.</p>
 % if rows:
 <form method="post" action="/agent/demandes/rubrique/decider" data-hx-post="/agent/demandes/rubrique/decider" data-hx-target="#tableau-demandes" data-hx-swap="outerHTML">
   <input type="hidden" name="csrf_token" value="{{csrf_token}}">
-  % for name in ('rubrique', 'du', 'au', 'famille', 'tri', 'par', 'page'):
+  % for name in filters_kept:
   <input type="hidden" name="{{name}}" value="{{typed[name]}}">
   % end
   <p class="actions"><a href="{{table_url(tout='1')}}">Tout sélectionner sur la page</a>
@@ -104,7 +104,7 @@
 </p></nav>
 % end
 % else:
-<p>Aucune demande en attente dans cette rubrique{{' avec ces filtres' if typed['du'] or typed['au'] or typed['famille'] else ''}}.</p>
+<p>Aucune demande en attente dans cette rubrique{{' avec ces filtres' if typed['du'] or typed['au'] or typed['famille'] or typed['etat'] else ''}}.</p>
 % end
 </div>
 % if get('oob'):

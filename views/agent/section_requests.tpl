@@ -22,6 +22,14 @@
     <input id="filtre-famille" name="famille" maxlength="100" value="{{typed['famille']}}">
   </div>
   <div class="field">
+    <label for="filtre-etat">Demandes montrées</label>
+    <select id="filtre-etat" name="etat">
+      <option value=""{{!' selected' if not typed['etat'] else ''}}>Toutes</option>
+      <option value="sans-conflit"{{!' selected' if typed['etat'] == 'sans-conflit' else ''}}>Sans conflit (validables par lot)</option>
+      <option value="conflit"{{!' selected' if typed['etat'] == 'conflit' else ''}}>En conflit : la fiche a changé depuis la demande</option>
+    </select>
+  </div>
+  <div class="field">
     <label for="filtre-tri">Trier par</label>
     <select id="filtre-tri" name="tri">
       <option value="date"{{!' selected' if typed['tri'] != 'famille' else ''}}>Date de la demande (la plus ancienne d'abord)</option>
