@@ -8,11 +8,10 @@ from bottle import Bottle, abort
 from bottle import request as http_request
 
 from routes.account_mail import confirm_email_change
-from routes.agent_requests import tell_family
 from routes.display import display_value, request_title
-from routes.web import (current_session, flash, form_text, is_fragment, portal, posted_form, redirect, render_page,
-                        require_agent)
-from storage.batch_decisions import BatchResult, decide_batch, request_key
+from routes.web import (current_session, flash, form_text, is_fragment, portal, posted_form, public_url, redirect,
+                        render_page, require_agent)
+from storage.batch_decisions import BatchResult, FamilyDecisions, decide_batch, request_key
 from storage.families import record_of
 from storage.fields import Field, clean_field
 from storage.request_table import SORTS, STATES, TableQuery, pending_rows
@@ -176,14 +175,18 @@ def decide():
             return _table(query, typed, errors, False, {"error": message})
         flash(message, "error")
         redirect(_table_url(typed))
+    mail, requests_page = portal().family_mail, public_url("/mes-demandes")  # the threads below see no request
+
+    def tell(family: FamilyDecisions) -> None:  # the family's mail, as for a single decision
+        mail.requests_decided(family.family_id, [(d.request, request_title(d.request)) for d in family.decided],
+                              lambda path: requests_page)
     result = decide_batch(portal().families, keys, query.section, verdict, agent, reason=form_text("motif", 500),
-                          options={"services": portal().services, "billing": "auto"})
+                          options={"services": portal().services, "billing": "auto"}, after_family=tell)
     for family in result.families:
         for decision in family.decided:
             confirm_email_change(family.family_id, decision)
             for name in decision.obsolete_files:
                 portal().photos.delete(family.family_id, name)
-        tell_family(family.family_id, [decision.request for decision in family.decided])
     outcome = _outcome(result, verdict)
     if is_fragment():
         return _table(query, typed, errors, False, outcome)

@@ -5,13 +5,16 @@ for the agent to look at one by one. Deciding the same batch twice decides nothi
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Callable
 
 from storage.families import Families, is_family_id
 from storage.requests import Decision, after_closed, close_in, validate_in
 
 REQUEST_KEY = re.compile(r"^([0-9]{1,12})-([0-9]{1,9})$")  # "<family number>-<request id>", a checkbox's value
 MAX_BATCH = 500
+WORKERS = 4
 
 
 @dataclass
@@ -52,21 +55,26 @@ def parse_keys(values: list[str]) -> tuple[dict[str, list[int]], list[str]]:
 
 
 def decide_batch(families: Families, keys: list[str], section: str, verdict: str, agent: str, *,
-                 reason: str = "", options: dict | None = None) -> BatchResult:
+                 reason: str = "", options: dict | None = None,
+                 after_family: Callable[[FamilyDecisions], None] | None = None, workers: int = WORKERS) -> BatchResult:
     """Validate (verdict "validate") or cancel ("cancel", with one reason) the requests named by keys, all of
-    section; a key of another section or of no request is reported unknown and decides nothing."""
+    section; a key of another section or of no request is reported unknown and decides nothing.
+
+    after_family(decisions) runs once each family's file is written (the family's mail). The families are decided
+    by a few threads at once: each family's file is its own, and their fsyncs then overlap (the file system commits
+    them together), so 50 families' writes take the time of a few."""
     grouped, malformed = parse_keys(keys)
-    result = BatchResult(unknown=list(malformed))
-    for family_id, request_ids in grouped.items():
+
+    def one_family(item: tuple[str, list[int]]) -> tuple[FamilyDecisions | None, list[str]]:
+        family_id, request_ids = item
         if not families.exists(family_id):
-            result.unknown += [request_key(family_id, rid) for rid in request_ids]
-            continue
-        outcome = FamilyDecisions(family_id)
+            return None, [request_key(family_id, request_id) for request_id in request_ids]
+        outcome, unknown = FamilyDecisions(family_id), []
         with families.transaction(family_id) as db:
             for request_id in request_ids:
                 request = db.table("requests").get(doc_id=request_id)
                 if request is None or request["section"] != section:
-                    result.unknown.append(request_key(family_id, request_id))
+                    unknown.append(request_key(family_id, request_id))
                     continue
                 if verdict == "validate":
                     decision = validate_in(db, request, agent, options=options)
@@ -81,5 +89,14 @@ def decide_batch(families: Families, keys: list[str], section: str, verdict: str
         for decision in outcome.decided:
             if decision.outcome == "cancelled":
                 after_closed(families, family_id, decision.request)
-        result.families.append(outcome)
+        if after_family is not None:
+            after_family(outcome)
+        return outcome, unknown
+
+    result = BatchResult(unknown=list(malformed))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="batch-decisions") as pool:
+        for outcome, unknown in pool.map(one_family, grouped.items()):
+            result.unknown += unknown
+            if outcome is not None:
+                result.families.append(outcome)
     return result

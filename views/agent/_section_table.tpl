@@ -3,7 +3,7 @@
 % if outcome and outcome.get('error'):
 <div class="flash flash-error" role="alert">{{outcome['error']}}</div>
 % elif outcome:
-<div class="batch-result" role="status" tabindex="-1" id="resultat-lot">
+<div class="batch-result flash {{'flash-success' if outcome['decided'] else 'flash-warning'}}" role="status" tabindex="-1" id="resultat-lot">
   <h2>Résultat de la décision</h2>
   <p><strong>{{outcome['summary']}}.</strong> Chaque famille reçoit un courriel avec la décision.</p>
   % if outcome['already']:
