@@ -11,11 +11,10 @@ from routes.web import module_enabled, portal, render, require_agent, require_mo
 from storage import clock
 from storage.payments_of_day import online_payments_of
 from storage.request_table import oldest_pending
-from storage.sections import SECTIONS
+from storage.sections import MODULE_SECTIONS, SECTIONS
 from views.formats import plural
 
 app = Bottle()
-MODULE_SECTIONS = ("enrolment", "absence")
 
 
 def waited(since: str) -> str:
