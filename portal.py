@@ -19,6 +19,7 @@ from routes import (agent_account, agent_billing, agent_families, agent_home, ag
                     password_reset, pieces, preregistration, static_files, web)
 from routes import legal
 from routes import agent_retention  # Paramètres › Conservation des données
+from routes import agent_request_table  # Gestion des demandes, par rubrique: the table decided in batches
 from storage.agents import Agents
 from storage.certificates import certificate_files
 from storage.counters import Numbers
@@ -57,8 +58,8 @@ from storage.protection.submissions import PreregistrationGuard
 from storage.protection.throttle import LoginThrottle
 
 ROUTE_MODULES = (auth, family_home, family_record, family_requests, family_invoices, family_messages, family_account,
-                 family_notices, family_enrolments, online_payment, agent_home, agent_requests, agent_messages, agent_families,
-                 agent_ledger, agent_billing, agent_settings, agent_account, preregistration, static_files,
+                 family_notices, family_enrolments, online_payment, agent_home, agent_requests, agent_request_table,
+                 agent_messages, agent_families, agent_ledger, agent_billing, agent_settings, agent_account, preregistration, static_files,
                  agent_mail, password_reset, legal, pieces, agent_retention)
 log = logging.getLogger("portal")
 NOTICE_HOUR = 6  # reminders and the agent's summary are queued at 6 h, before the families' and the agent's day

@@ -44,13 +44,11 @@ def requests_by_family():
                   preregistrations_total=len(portal().preregistrations.pending()))
 
 
-def pending_by_section() -> dict[str, int]:
-    """Number of pending requests per section title (the dashboard's and the requests page's summary)."""
-    counts = {}
-    for key, count in portal().index.pending_by_section().items():
-        title = SECTIONS[key].title
-        counts[title] = counts.get(title, 0) + count
-    return dict(sorted(counts.items()))
+def pending_by_section() -> list[tuple[str, str, int]]:
+    """(section key, title, number of pending requests) of each section with some, by title (the dashboard's and
+    the requests page's summary, each linking to the section's table)."""
+    counts = portal().index.pending_by_section()
+    return sorted(((key, SECTIONS[key].title, count) for key, count in counts.items()), key=lambda item: item[1])
 
 
 def _family_snapshot(family_id: str):

@@ -20,6 +20,8 @@ from storage.documents import ParsedFile
 from storage.families import Families, account_of, family_name, is_family_id, record_of
 from storage.messages import (announcements_path, member_since, threads_of, unread_announcements,
                               unread_for_family)
+from storage.requests import conflicts_of
+from storage.sections import SECTIONS
 from storage.wording import full_name
 
 RECENT_AUDIT_PER_FAMILY = 3
@@ -58,7 +60,7 @@ class FamilySummary:
     name: str
     children: list[str]
     active: bool
-    pending: list[dict] = field(default_factory=list)  # {id, section, target_label, created_at}
+    pending: list[dict] = field(default_factory=list)  # {id, section, target_label, created_at, stale}
     search_text: str = ""
     recent_audit: list[dict] = field(default_factory=list)  # the family's last few decisions, newest last
     threads: tuple = ()  # ThreadSummary: open or unread ones, plus the few latest others; newest first
@@ -90,13 +92,22 @@ def summarise_threads(db: TinyDB) -> tuple:
     return tuple(kept)
 
 
+def is_stale(record: dict, request: dict) -> bool:
+    """The record changed since the request (or its target is gone): a batch would set it aside, the table can
+    filter it out."""
+    if request.get("section") not in SECTIONS:
+        return False
+    exists, conflicts = conflicts_of(record, request)
+    return bool(conflicts) or not exists
+
+
 def summarise(family_id: str, db: TinyDB) -> FamilySummary:
     """What the agent's lists need to know of one family file."""
     record = record_of(db)
     children = [full_name(c) for c in record.get("children", [])]
     pending = [
         {"id": doc.doc_id, "section": doc.get("section"), "target_label": doc.get("target_label", ""),
-         "created_at": doc.get("created_at", "")}
+         "created_at": doc.get("created_at", ""), "stale": is_stale(record, doc)}
         for doc in db.table("requests").all() if doc.get("status") == "pending"
     ]
     audit = db.table("audit")

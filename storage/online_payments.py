@@ -19,6 +19,7 @@ from storage.documents import SCHEMA_VERSION
 from storage.families import Families, is_family_id, now_iso
 from storage.ledger import balance_cents
 from storage.payment_gateway import InvalidNotification, PaymentGateway
+from storage.payments_of_day import note_online_payment
 
 ATTEMPTS = "online_payments"  # table of the ledger file
 PENDING, PAID, FAILED = "pending", "paid", "failed"
@@ -111,5 +112,6 @@ def record_notification(families: Families, gateway: PaymentGateway, raw_message
             "authorization": notification.authorization, "transaction": notification.transaction})
         table.update(dict(changes, status=PAID, authorization=notification.authorization, payment_id=payment_id,
                           paid_at=now_iso()), doc_ids=[attempt.doc_id])
+    note_online_payment(families.documents, family_id, reference, attempt["amount_cents"])
     log.info("Paiement en ligne %s enregistré : %d centimes, famille %s", reference, attempt["amount_cents"], family_id)
     return Outcome("paid", reference)

@@ -196,26 +196,31 @@ def validate_request(families: Families, family_id: str, request_id: int, agent:
     options carry the agent's choices for them (e.g. whether an absence is billed).
     """
     with families.transaction(family_id) as db:
-        request = _get_request(db, request_id)
-        if request["status"] != "pending":
-            return Decision("already_decided", request)
-        record = record_of(db)
-        kind = REQUEST_KINDS.get(request["section"])
-        if kind is not None:
-            problem = kind.problem(db, record, request, options or {})
-            if problem:
-                return Decision("refused", request, message=problem)
-            kind.apply(db, record, request, options or {})
-            return Decision("validated", _validated(db, request, agent))
-        exists, stale = conflicts_of(record, request)
-        if not exists:
-            return Decision("target_missing", request)
-        if stale and not confirm_conflicts:
-            return Decision("conflict", request, stale)
-        obsolete = _apply(record, request)
-        db.table("record").update(record, doc_ids=[RECORD_ID])
-        decided = _validated(db, request, agent, conflicts=stale)
-        return Decision("validated", decided, stale, obsolete)
+        return validate_in(db, get_request(db, request_id), agent, confirm_conflicts, options)
+
+
+def validate_in(db: TinyDB, request: dict, agent: str, confirm_conflicts: bool = False,
+                options: dict | None = None) -> Decision:
+    """validate_request inside the caller's transaction on the family's file (several decisions, one write)."""
+    if request["status"] != "pending":
+        return Decision("already_decided", request)
+    record = record_of(db)
+    kind = REQUEST_KINDS.get(request["section"])
+    if kind is not None:
+        problem = kind.problem(db, record, request, options or {})
+        if problem:
+            return Decision("refused", request, message=problem)
+        kind.apply(db, record, request, options or {})
+        return Decision("validated", _validated(db, request, agent))
+    exists, stale = conflicts_of(record, request)
+    if not exists:
+        return Decision("target_missing", request)
+    if stale and not confirm_conflicts:
+        return Decision("conflict", request, stale)
+    obsolete = _apply(record, request)
+    db.table("record").update(record, doc_ids=[RECORD_ID])
+    decided = _validated(db, request, agent, conflicts=stale)
+    return Decision("validated", decided, stale, obsolete)
 
 
 def _validated(db: TinyDB, request: dict, agent: str, conflicts: list | None = None) -> dict:
@@ -254,21 +259,33 @@ def _apply(record: dict, request: dict) -> list:
 def _close(families: Families, family_id: str, request_id: int, status: str, *, by: str, by_kind: str,
            reason: str = "") -> Decision:
     with families.transaction(family_id) as db:
-        request = _get_request(db, request_id)
-        if request["status"] != "pending":
-            return Decision("already_decided", request)
-        decided = _decide(db, request, status, by, by_kind, reason=reason)
-        photos = [c["after"] for c in request["changes"] if request["section"] == "child_photo" and c["after"]]
+        decision = close_in(db, get_request(db, request_id), status, by=by, by_kind=by_kind, reason=reason)
+    if decision.outcome == status:
+        after_closed(families, family_id, decision.request)
+    return decision
+
+
+def close_in(db: TinyDB, request: dict, status: str, *, by: str, by_kind: str, reason: str = "") -> Decision:
+    """Withdraw or cancel a pending request inside the caller's transaction; once written, call after_closed."""
+    if request["status"] != "pending":
+        return Decision("already_decided", request)
+    decided = _decide(db, request, status, by, by_kind, reason=reason)
+    photos = [c["after"] for c in request["changes"] if request["section"] == "child_photo" and c["after"]]
+    return Decision(status, decided, obsolete_files=photos)
+
+
+def after_closed(families: Families, family_id: str, decided: dict) -> None:
+    """What follows a withdrawal or cancellation once it is written (its kind's and the hooks' clean-up)."""
     kind = REQUEST_KINDS.get(decided["section"])
     if kind is not None and kind.closed is not None:
         kind.closed(families, family_id, decided)
     for hooks in DECISION_HOOKS.values():
         if hooks.closed is not None:
             hooks.closed(families, family_id, decided)
-    return Decision(status, decided, obsolete_files=photos)
 
 
-def _get_request(db: TinyDB, request_id: int) -> dict:
+def get_request(db: TinyDB, request_id: int) -> dict:
+    """One request of the family's file; KeyError when it has none with that id."""
     request = db.table("requests").get(doc_id=int(request_id))
     if request is None:
         raise KeyError(request_id)

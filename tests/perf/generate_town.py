@@ -545,8 +545,10 @@ class _Town:
     def request(self, family_id: str, record: dict) -> dict | None:
         """One change request in submit_request's shape (status pending; the caller may decide it)."""
         rng = self.rng
+        # At the rentrée most families send their new quotient familial: C.A.F. is the largest section (~600 of the
+        # 10,000-family town's ~2,000 pending requests), the agent's batch benchmark (tests/perf/bench_rentree.py).
         kind = rng.choices(("phone", "address", "bank", "caf", "health", "diet", "person"),
-                           (25, 15, 12, 12, 16, 8, 12))[0]
+                           (25, 15, 12, 40, 16, 8, 12))[0]
         action, target_id, label = "update", None, ""
         if kind == "phone":
             section = "parent1" if record["parent2"] is None or rng.random() < 0.6 else "parent2"
@@ -638,6 +640,7 @@ class _Town:
             if pending:
                 requests[str(len(requests) + 1)] = pending
                 stats.pending_requests += 1
+                stale_quotient(rng, record, pending)
         messages = self.messages(record)
         reads = self.announcement_reads(record)
         for name, table in (("requests", requests), ("messages", messages), ("audit", audit),
@@ -657,6 +660,14 @@ class _Town:
         stats.messages += len(messages)
         stats.bytes_written += len(family_bytes) + len(ledger_bytes)
         return family_bytes, ledger_bytes, [invoice["number"] for invoice in invoices.values()]
+
+
+def stale_quotient(rng: random.Random, record: dict, request: dict) -> None:
+    """For about 1 in 20 pending C.A.F. requests, the town hall changed the quotient since the family asked (the record
+    no longer holds the value the request started from): the agent must see the conflict, a batch must not validate it."""
+    change = next((c for c in request["changes"] if c["field"] == "qf"), None)
+    if request["section"] == "caf" and change is not None and rng.random() < 0.05:
+        record["caf"]["qf"] = min(change["before"], change["after"]) - 1
 
 
 class _NumberRegisterWriter:

@@ -228,6 +228,9 @@ FORMS: dict[str, Form] = {
                                                                  pages=DECISION_PAGES, saved_pages=DECISION_PAGES[:2]),
     "/agent/demandes/<family_id>/tout-valider": Form("agent", "/agent/demandes/{family_id}",
                                                      setup=more_pending_requests),
+    "/agent/demandes/rubrique/decider": Form("agent", "/agent/demandes/rubrique?rubrique=person&tout=1", htmx=True,
+                                             setup=more_pending_requests,
+                                             pages=("Résultat de la décision",), saved_pages=("Résultat de la décision",)),
     "/agent/messages/nouveau": Form("agent", "/agent/messages/nouveau", pages=("Confirmer l'envoi",), valid={
         "recipient": "family", "family_id": OTHER, "category": "autre", "subject": "Rappel", "body": "Bonjour, un rappel."}),
     "/agent/messages/<family_id:re:[0-9]+>/<thread_id:int>/repondre": Form(

@@ -30,9 +30,10 @@
 </p></nav>
 % end
 <h2>Par rubrique</h2>
+<p>Chaque rubrique ouvre le tableau de toutes ses demandes en attente, à valider ou annuler par lots.</p>
 <ul>
-% for section_title, count in by_section.items():
-  <li>{{section_title}} : {{count}}</li>
+% for key, section_title, count in by_section:
+  <li><a href="/agent/demandes/rubrique?rubrique={{key}}">{{section_title}} : {{fmt.plural(count, 'demande')}}</a></li>
 % end
 </ul>
 % else:
