@@ -18,8 +18,13 @@ QUERY_NAMES = ("depuis", "depuis_le", "du", "au", "encodage", "export")
 
 
 def _query() -> dict:
-    """The form's values (all ASCII when valid: anything else is refused by the cleaning), each cut short."""
+    """The form's values ("" when absent; all ASCII when valid, anything else is refused by the cleaning), cut short."""
     return {name: (request.query.getunicode(name) or "").strip()[:40] for name in QUERY_NAMES}
+
+
+def _typed() -> dict:
+    """The values the agent sent, to show again next to the errors (the other forms keep their defaults)."""
+    return {name: value for name, value in _query().items() if name in request.query}
 
 
 def csv_download(rows, filename: str, encoding: str) -> HTTPResponse:
@@ -43,7 +48,7 @@ def _page(errors: dict | None = None, values: dict | None = None, form: str = ""
     defaults = {"depuis": SINCE_LAST, "depuis_le": (last_until or today.isoformat())[:10], "du": first_day,
                 "au": last_day, "encodage": DEFAULT_ENCODING}
     return render("agent/exports.tpl", title="Exports", errors=errors or {}, form=form,
-                  values=dict(defaults, **{k: v for k, v in (values or {}).items() if v}), encodings=ENCODINGS,
+                  values=dict(defaults, **(values or {})), encodings=ENCODINGS,
                   since_last=SINCE_LAST, since_date=SINCE_DATE, since_day=SINCE_DAY, first_day=FIRST_DAY,
                   last_day=LAST_DAY, last_until=last_until, history=journal.recent(),
                   agent_name=_agent_name)
@@ -72,7 +77,7 @@ def changes_export():
         since = journal.last_until() if choice["since"] == SINCE_LAST else f"{choice['day']}T00:00:00"
         window = Window(since, clock.now().isoformat())
     if errors:
-        return _page(errors, query, "changes")
+        return _page(errors, _typed(), "changes")
     rows = change_rows(portal().families, portal().preregistrations.all(), window, _agent_name)
     if not query["export"] and request.method == "GET":
         journal.record(agent, window.since, window.until, len(rows) - 1)
@@ -85,7 +90,7 @@ def register_export():
     require_agent()
     encoding, errors = clean_encoding(_query()["encodage"] or DEFAULT_ENCODING)
     if errors:
-        return _page(errors, _query(), "register")
+        return _page(errors, _typed(), "register")
     return csv_download(register_rows(portal().families), f"familles-{clock.today().isoformat()}.csv", encoding)
 
 
@@ -95,7 +100,7 @@ def payments_export():
     query = _query()
     choice, errors = clean_payments_choice(query, clock.today())
     if errors:
-        return _page(errors, query, "payments")
+        return _page(errors, _typed(), "payments")
     index = portal().index
 
     def family_name(family_id: str) -> str:
