@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from random_ledgers import apply_operations, days_between, ledger_operations
+from random_ledgers import apply_operations, ledger_operations
 from storage import clock
 from storage.counters import Numbers
 from storage.demo import demo_families
@@ -217,30 +217,36 @@ def test_the_register_has_one_line_per_child_with_its_familys_data(town, encodin
                                   "children": []}, "hash")
     rows = parse(csv_bytes(register_rows(families), encoding), encoding)
     assert rows[0] == list(REGISTER_HEADER)
-    records = {family_id: families.record(family_id) for family_id in (A, B, "770400090")}
-    expected = [(family_id, str(child["id"])) for family_id, record in records.items()
-                for child in record["children"]] + [("770400090", "")]
-    assert [(row[0], row[REGISTER_HEADER.index("N° enfant")]) for row in rows[1:]] == expected
     column = {name: REGISTER_HEADER.index(name) for name in REGISTER_HEADER}
+    records = {family_id: families.record(family_id) for family_id in (A, B, "770400090")}
+    expected = [(family_id, child["first_name"]) for family_id, record in records.items()
+                for child in record["children"]] + [("770400090", "")]
+    assert [(row[0], row[column["Enfant prénom"]].removeprefix("'")) for row in rows[1:]] == expected
     for row in rows[1:]:
         record = records[row[0]]
         parent, caf = record["parent1"], record.get("caf") or {}
-        child = next((c for c in record["children"] if str(c["id"]) == row[column["N° enfant"]]), None)
-        assert row[column["Prénom responsable"]].lstrip("'") == parent["first_name"]
-        assert row[column["Nom responsable"]].lstrip("'") == parent["last_name"].upper()
-        assert row[column["Commune responsable"]].lstrip("'") == parent.get("city", "")
-        assert row[column["Téléphone portable responsable"]] == parent.get("phone_mobile", "")
-        assert row[column["Quotient familial"]] == str(caf.get("qf", ""))
-        assert row[column["Prénom conjoint"]] == (record.get("parent2") or {}).get("first_name", "")
+        child = next((c for c in record["children"] if c["first_name"] == row[column["Enfant prénom"]].lstrip("'")),
+                     None)
+        assert row[column["Resp1 Civilité"]] == parent["title"]
+        assert row[column["Resp1 Prénom"]].removeprefix("'") == parent["first_name"]
+        assert row[column["Resp1 Nom"]].removeprefix("'") == parent["last_name"].upper()
+        assert row[column["Resp1 Commune"]].removeprefix("'") == parent.get("city", "")
+        assert row[column["Resp1 Tél portable"]] == parent.get("phone_mobile", "")
+        assert row[column["Resp1 Email"]] == parent.get("email", "")
+        assert row[column["QF"]] == str(caf.get("qf", ""))
+        assert row[column["QF date"]] == (date.fromisoformat(caf["qf_date"]).strftime("%d/%m/%Y") if caf else "")
+        assert row[column["Resp2 Prénom"]] == (record.get("parent2") or {}).get("first_name", "")
         if child:
-            assert row[column["Prénom enfant"]].lstrip("'") == child["first_name"]
-            assert row[column["Date de naissance enfant"]] == date.fromisoformat(child["birth_date"]).strftime("%d/%m/%Y")
-            assert row[column["École"]] == child["extra"]["school"]
+            assert row[column["Enfant sexe"]] == child["sex"]
+            assert row[column["Enfant date naissance"]] == date.fromisoformat(child["birth_date"]).strftime("%d/%m/%Y")
+            assert row[column["Enfant école"]] == child["extra"]["school"]
+            assert row[column["Enfant classe"]] == child["extra"]["class_name"]
     assert formula_cells(rows) == []
-    hostile = rows[3]
-    assert hostile[column["Nom responsable"]] == "'" + HOSTILE_NAME.upper()
-    assert hostile[column["Complément d'adresse responsable"]] == "'" + HOSTILE["address2"]
-    assert rows[1][column["Commune responsable"]] == "Démoville"  # accents in either encoding
+    hostile = next(row for row in rows if row[0] == B)
+    assert hostile[column["Resp1 Nom"]] == "'" + HOSTILE_NAME.upper()
+    assert hostile[column["Resp1 Complément adresse"]] == "'" + HOSTILE["address2"]
+    assert hostile[column["Enfant prénom"]] == "'=2+5"
+    assert rows[1][column["Resp1 Commune"]] == "Démoville" and rows[1][column["Enfant école"]] == "École Jules Ferry"
 
 
 # --- payments -----------------------------------------------------------------------------------------------------
