@@ -297,19 +297,22 @@ def _decide(db: TinyDB, request: dict, status: str, by: str, by_kind: str, reaso
         [dict(c, replaced=replaced.get(c["field"])) for c in request["changes"]]
     add_audit(db, action=status, by=by, by_kind=by_kind, section=request["section"],
               target_label=request.get("target_label", ""), changes=changes, reason=reason,
-              request_id=request.doc_id, overrode_conflicts=bool(conflicts), target_id=request.get("target_id"))
+              request_id=request.doc_id, overrode_conflicts=bool(conflicts), target_id=request.get("target_id"),
+              operation=request.get("action", "update"))
     return Document(dict(request, **update), doc_id=request.doc_id)
 
 
 def add_audit(db: TinyDB, *, action: str, by: str, by_kind: str, section: str, target_label: str = "",
               changes: list | None = None, reason: str = "", request_id: int | None = None,
-              overrode_conflicts: bool = False, target_id=None) -> None:
+              overrode_conflicts: bool = False, target_id=None, operation: str = "update") -> None:
     """One line of the family's audit trail (who, when, what changed), in the same write as the change. A change made
-    by a validation also keeps "replaced", the record's value it replaced; target_id names the child or person."""
+    by a validation also keeps "replaced", the record's value it replaced; target_id names the child or person and
+    operation says whether it was an update, an addition or a removal (ACTION_LABELS)."""
     db.table("audit").insert({
         "schema": SCHEMA_VERSION, "at": now_iso(), "by": by, "by_kind": by_kind, "action": action,
         "section": section, "target_label": target_label, "changes": changes or [], "reason": reason,
         "request_id": request_id, "overrode_conflicts": overrode_conflicts, "target_id": target_id,
+        "operation": operation,
     })
 
 
@@ -323,5 +326,5 @@ def edit_record_directly(families: Families, family_id: str, section_key: str, v
         _apply(record, edit)  # an addition gives edit its new target_id
         db.table("record").update(record, doc_ids=[RECORD_ID])
         add_audit(db, action="direct_edit", by=agent, by_kind="agent", section=section_key,
-                  target_label=target_label, changes=changes, target_id=edit["target_id"])
+                  target_label=target_label, changes=changes, target_id=edit["target_id"], operation=action)
         return changes

@@ -67,7 +67,7 @@ def _family_lines(family_id: str, parsed, window: Window, agent_name) -> list[tu
         section = SECTIONS.get(section_key)
         concerned, name, target_id = _concerned(section_key, record, entry, request)
         head = [family_id, family_name(record), concerned, name, target_id, section.title if section else section_key,
-                ACTION_LABELS.get((request or {}).get("action") or "update", "Modification")]
+                ACTION_LABELS.get(entry.get("operation") or (request or {}).get("action") or "update", "Modification")]
         tail = [instant_cell((request or {}).get("created_at")), instant_cell(entry["at"]), agent_name(entry["by"]),
                 ORIGINS[entry["action"]]]
         for position, change in enumerate(entry.get("changes") or []):

@@ -134,6 +134,24 @@ def test_children_persons_and_bank_lines_say_who_and_read_as_the_back_office_nee
         ["Famille", "FR76 3000 6000 0112 3456 7890 189", "FR76 3000 4000 0312 3456 7890 143"]
 
 
+def test_additions_and_removals_say_so_whoever_made_them(town):
+    families, _ = town
+    edit_record_directly(families, A, "person", {"last_name": "Roux", "first_name": "Léon", "relationship": "Voisin",
+                                                 "phone_mobile": "06 22 22 22 22", "may_pick_up": True,
+                                                 "emergency_contact": True, "children": ["2"]},
+                         agent="agent", action="add", target_label="Léon ROUX")
+    removal = submit_request(families, A, "person", {}, target_id=1, action="remove", target_label="Jeanne DUPONT")
+    validate_request(families, A, removal, "agent")
+    rows = exported(families, Window("", "2027-01-01T00:00:00"))[1:]
+    added = [row for row in rows if row[3] == "Léon ROUX"]
+    assert {(row[2], row[4], row[6], row[13]) for row in added} == {("Personne autorisée", "2", "Ajout",
+                                                                      "Modification par l'agent")}
+    assert ("Enfants concernés", "", "Tom MARTIN") in [(row[7], row[8], row[9]) for row in added]
+    removed = [row for row in rows if row[3] == "Jeanne DUPONT"]
+    assert {(row[4], row[6], row[13]) for row in removed} == {("1", "Suppression", "Demande de la famille")}
+    assert ("Nom", "DUPONT", "") in [(row[7], row[8], row[9]) for row in removed]
+
+
 def test_only_validated_changes_inside_the_window(town):
     families, _ = town
     with clock.pinned("2026-11-01T08:00:00"):
@@ -148,6 +166,7 @@ def test_only_validated_changes_inside_the_window(town):
     with clock.pinned("2026-11-20T09:00:00"):
         validate_request(families, A, second, "agent")
     assert pending
+
     def qf_changes(since, until):
         return [(row[8], row[9]) for row in exported(families, Window(since, until))[1:]]
     assert qf_changes("", "2026-12-01T00:00:00") == [("780", "700"), ("700", "650")]
