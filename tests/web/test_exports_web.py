@@ -106,6 +106,8 @@ def test_a_change_validated_by_the_agent_is_in_the_next_export_and_only_there(ag
     again = agent.get(history.find("a", href=lambda h: h and "export=1&" in h)["href"])
     assert again.body == first.body  # the same window again; the journal does not move
     assert "jusqu'au 02/12/2026 à 13h00" in agent.get("/agent/exports").text
+    assert agent.get("/agent/exports/modifications.csv?export=99", status="*").status_int == 404
+    assert agent.get("/agent/exports/modifications.csv?export=abc", status="*").status_int == 404
     with clock.pinned("2026-12-02T14:00:00"):
         since_day = changed_fields(agent.get("/agent/exports/modifications.csv?depuis=date&depuis_le=02/12/2026"))
     assert {row[0] for row in since_day} == {FAMILY, OTHER}
