@@ -87,11 +87,21 @@ def test_the_register_export_lists_every_demo_child_with_accents_in_both_encodin
 def test_a_change_validated_by_the_agent_is_in_the_next_export_and_only_there(agent, demo_app):
     """Done when: a family changes its phone, the agent validates it and finds it in the changes export; the next
     export since the last one holds only what was validated since."""
+    family = logged_in(demo_app, FAMILY, DEMO_ACCOUNTS[FAMILY])
+    with clock.pinned("2026-12-02T09:30:00"):
+        page = family.get("/mes-informations/responsable/modifier")
+        form = next(f for f in page.forms.values() if f.action.endswith("/responsable/modifier"))
+        form["phone_mobile"] = "07 00 00 00 09"
+        assert form.submit(status="*").status_int == 303
+    request_id = max(r.doc_id for r in demo_app.portal.families.read(FAMILY).table("requests").all())
     with clock.pinned("2026-12-02T10:00:00"):
-        validate(agent, FAMILY, 1)
+        validate(agent, FAMILY, request_id)
     with clock.pinned("2026-12-02T11:00:00"):
         first = agent.get("/agent/exports/modifications.csv")
-    assert (FAMILY, "Téléphone portable", "06 12 34 56 78", "06 12 00 11 22") in changed_fields(first)
+    rows = rows_of(first)
+    assert [FAMILY, "MARTIN Sophie", "Responsable", "MARTIN Sophie", "", "Responsable", "Modification",
+            "Téléphone portable", "06 12 34 56 78", "07 00 00 00 09", "02/12/2026 09:30", "02/12/2026 10:00",
+            demo_app.portal.agents.get(DEMO_AGENT[0])["name"], "Demande de la famille"] in rows
     assert "modifications-validees-2026-12-02-11h00.csv" in first.headers["Content-Disposition"]
     with clock.pinned("2026-12-02T12:00:00"):
         assert changed_fields(agent.get("/agent/exports/modifications.csv?depuis=dernier")) == []
