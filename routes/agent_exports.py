@@ -35,9 +35,16 @@ def csv_download(rows, filename: str, encoding: str) -> HTTPResponse:
         "Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-def _agent_name(login: str) -> str:
-    agent = portal().agents.get(login) if login else None
-    return agent["name"] if agent else login
+def _agent_names():
+    """login -> the agent's name (the login itself for an unknown one), each agents.json lookup made once."""
+    agents, known = portal().agents, {}
+
+    def name(login: str) -> str:
+        if login not in known:
+            agent = agents.get(login) if login else None
+            known[login] = agent["name"] if agent else login
+        return known[login]
+    return name
 
 
 def _page(errors: dict | None = None, values: dict | None = None, form: str = ""):
@@ -51,7 +58,7 @@ def _page(errors: dict | None = None, values: dict | None = None, form: str = ""
                   values=dict(defaults, **(values or {})), encodings=ENCODINGS,
                   since_last=SINCE_LAST, since_date=SINCE_DATE, since_day=SINCE_DAY, first_day=FIRST_DAY,
                   last_day=LAST_DAY, last_until=last_until, history=journal.recent(),
-                  agent_name=_agent_name)
+                  agent_name=_agent_names())
 
 
 @app.get("/agent/exports")
@@ -78,7 +85,7 @@ def changes_export():
         window = Window(since, clock.now().isoformat())
     if errors:
         return _page(errors, _typed(), "changes")
-    rows = change_rows(portal().families, portal().preregistrations.all(), window, _agent_name)
+    rows = change_rows(portal().families, portal().preregistrations.all(), window, _agent_names())
     if not query["export"] and request.method == "GET":
         journal.record(agent, window.since, window.until, len(rows) - 1)
     stamp = window.until[:16].replace("T", "-").replace(":", "h")
