@@ -20,10 +20,12 @@ from routes import (agent_account, agent_billing, agent_families, agent_home, ag
 from routes import legal
 from routes import agent_retention  # Paramètres › Conservation des données
 from routes import agent_request_table  # Gestion des demandes, par rubrique: the table decided in batches
+from routes import agent_exports  # Paramètres › Exports (CSV for the back-office and the accountant)
 from storage.agents import Agents
 from storage.certificates import certificate_files
 from storage.counters import Numbers
 from storage.data_folder import DataFolderBusy, take_data_folder
+from storage.exports.journal import ExportJournal
 from storage.documents import DocumentStore
 from storage.absences import ABSENCE_REQUEST_KINDS
 from storage.enrolments import ENROLMENT_REQUEST_KINDS
@@ -59,8 +61,9 @@ from storage.protection.throttle import LoginThrottle
 
 ROUTE_MODULES = (auth, family_home, family_record, family_requests, family_invoices, family_messages, family_account,
                  family_notices, family_enrolments, online_payment, agent_home, agent_requests, agent_request_table,
-                 agent_messages, agent_families, agent_ledger, agent_billing, agent_settings, agent_account, preregistration, static_files,
-                 agent_mail, password_reset, legal, pieces, agent_retention)
+                 agent_messages, agent_families, agent_ledger, agent_billing, agent_settings, agent_account,
+                 preregistration, static_files, agent_mail, password_reset, legal, pieces, agent_retention,
+                 agent_exports)
 log = logging.getLogger("portal")
 NOTICE_HOUR = 6  # reminders and the agent's summary are queued at 6 h, before the families' and the agent's day
 
@@ -94,6 +97,7 @@ class Portal:
         self.numbers = Numbers(self.documents, self.families)
         self.preregistrations = Preregistrations(self.documents)
         self.legal_pages = LegalPages(self.documents)  # the agent's texts of the legal pages
+        self.export_journal = ExportJournal(self.documents)  # where "since the last export" of changes starts
         self.clock = clock
         self.signer = Signer(data_folder_secret(data_dir))
         self.throttle = LoginThrottle(clock)

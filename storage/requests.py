@@ -217,19 +217,31 @@ def validate_in(db: TinyDB, request: dict, agent: str, confirm_conflicts: bool =
         return Decision("target_missing", request)
     if stale and not confirm_conflicts:
         return Decision("conflict", request, stale)
+    replaced = _replaced_values(record, request)
     obsolete = _apply(record, request)
     db.table("record").update(record, doc_ids=[RECORD_ID])
-    decided = _validated(db, request, agent, conflicts=stale)
+    decided = _validated(db, request, agent, conflicts=stale, replaced=replaced)
     return Decision("validated", decided, stale, obsolete)
 
 
-def _validated(db: TinyDB, request: dict, agent: str, conflicts: list | None = None) -> dict:
+def _validated(db: TinyDB, request: dict, agent: str, conflicts: list | None = None,
+               replaced: dict | None = None) -> dict:
     """Mark the request validated and let the decision hooks write with it (inside the validating transaction)."""
-    decided = _decide(db, request, "validated", agent, "agent", conflicts=conflicts)
+    decided = _decide(db, request, "validated", agent, "agent", conflicts=conflicts, replaced=replaced)
     for hooks in DECISION_HOOKS.values():
         if hooks.validated is not None:
             hooks.validated(db, decided)
     return decided
+
+
+def _replaced_values(record: dict, request: dict) -> dict:
+    """field -> the record's value that validating the request replaces. It differs from the change's value before
+    when the record changed since the request was made (a conflict the agent overrode): the audit keeps both, and the
+    back-office export (storage/exports/changes.py) shows what the record really held."""
+    if request["action"] == "add":
+        return {c["field"]: None for c in request["changes"]}
+    current = current_values(record, SECTIONS[request["section"]], request.get("target_id")) or {}
+    return {c["field"]: current.get(c["field"]) for c in request["changes"]}
 
 
 def _apply(record: dict, request: dict) -> list:
@@ -293,25 +305,31 @@ def get_request(db: TinyDB, request_id: int) -> dict:
 
 
 def _decide(db: TinyDB, request: dict, status: str, by: str, by_kind: str, reason: str = "",
-            conflicts: list | None = None) -> dict:
+            conflicts: list | None = None, replaced: dict | None = None) -> dict:
     now = now_iso()
     update = {"status": status, "decided_at": now, "decided_by": by, "reason": reason,
               "target_id": request.get("target_id")}
     db.table("requests").update(update, doc_ids=[request.doc_id])
+    changes = request["changes"] if replaced is None else \
+        [dict(c, replaced=replaced.get(c["field"])) for c in request["changes"]]
     add_audit(db, action=status, by=by, by_kind=by_kind, section=request["section"],
-              target_label=request.get("target_label", ""), changes=request["changes"], reason=reason,
-              request_id=request.doc_id, overrode_conflicts=bool(conflicts))
+              target_label=request.get("target_label", ""), changes=changes, reason=reason,
+              request_id=request.doc_id, overrode_conflicts=bool(conflicts), target_id=request.get("target_id"),
+              operation=request.get("action", "update"))
     return Document(dict(request, **update), doc_id=request.doc_id)
 
 
 def add_audit(db: TinyDB, *, action: str, by: str, by_kind: str, section: str, target_label: str = "",
               changes: list | None = None, reason: str = "", request_id: int | None = None,
-              overrode_conflicts: bool = False) -> None:
-    """One line of the family's audit trail (who, when, what changed), in the same write as the change."""
+              overrode_conflicts: bool = False, target_id=None, operation: str = "update") -> None:
+    """One line of the family's audit trail (who, when, what changed), in the same write as the change. A change made
+    by a validation also keeps "replaced", the record's value it replaced; target_id names the child or person and
+    operation says whether it was an update, an addition or a removal (ACTION_LABELS)."""
     db.table("audit").insert({
         "schema": SCHEMA_VERSION, "at": now_iso(), "by": by, "by_kind": by_kind, "action": action,
         "section": section, "target_label": target_label, "changes": changes or [], "reason": reason,
-        "request_id": request_id, "overrode_conflicts": overrode_conflicts,
+        "request_id": request_id, "overrode_conflicts": overrode_conflicts, "target_id": target_id,
+        "operation": operation,
     })
 
 
@@ -321,8 +339,9 @@ def edit_record_directly(families: Families, family_id: str, section_key: str, v
     with families.transaction(family_id) as db:
         record = record_of(db)
         changes = requested_changes(record, section_key, values, target_id, action)
-        _apply(record, {"section": section_key, "action": action, "target_id": target_id, "changes": changes})
+        edit = {"section": section_key, "action": action, "target_id": target_id, "changes": changes}
+        _apply(record, edit)  # an addition gives edit its new target_id
         db.table("record").update(record, doc_ids=[RECORD_ID])
         add_audit(db, action="direct_edit", by=agent, by_kind="agent", section=section_key,
-                  target_label=target_label, changes=changes)
+                  target_label=target_label, changes=changes, target_id=edit["target_id"], operation=action)
         return changes

@@ -1,6 +1,6 @@
 % rebase('layout.tpl', title=title)
 <h1>Journal des décisions</h1>
-<p class="lead">Les dernières décisions sur les demandes des familles (l'historique complet est sur la page de chaque famille).</p>
+<p class="lead">Les dernières décisions sur les demandes des familles (l'historique complet est sur la page de chaque famille). Pour reporter les modifications validées dans le logiciel Enfance : <a href="/agent/exports#modifications">exporter les modifications validées</a>.</p>
 % if entries:
 <div class="table-wrap"><table>
   <thead><tr><th scope="col">Date</th><th scope="col">Famille</th><th scope="col">Par</th><th scope="col">Action</th><th scope="col">Rubrique</th><th scope="col">Champs modifiés</th></tr></thead>

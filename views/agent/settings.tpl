@@ -75,6 +75,8 @@
 <a href="/agent/parametres/pages-legales">modifier les pages légales et l'aide</a>.</p>
 <h2>Pièces justificatives</h2>
 <p>Les documents que chaque rubrique demande aux familles (avis d'imposition, attestation CAF, RIB…) et ceux qui sont obligatoires : <a href="/agent/parametres/pieces-justificatives">régler les pièces justificatives</a>.</p>
+<h2>Exports</h2>
+<p>Fichiers CSV pour le logiciel Enfance et la comptabilité : modifications validées, registre des familles, paiements d'une période : <a href="/agent/exports">exporter</a>.</p>
 <h2>Services proposés aux familles</h2>
 % if services:
 <div class="table-wrap"><table>
