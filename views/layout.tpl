@@ -30,7 +30,7 @@
   % include('_nav.tpl')
   % end
 </header>
-<main id="contenu" class="wrap" tabindex="-1">
+<main id="contenu" class="wrap{{" wide" if get("wide_page") else ""}}" tabindex="-1">
 % include('_flashes.tpl')
 {{!base}}
 </main>

@@ -37,9 +37,10 @@
   <p class="actions"><a href="{{table_url(tout='1')}}">Tout sélectionner sur la page</a>
     · <a href="{{table_url()}}">Tout désélectionner</a>
     · <a href="#decision-lot">Aller aux boutons de décision</a></p>
+  <p id="lecture-tableau">Chaque colonne de champ montre la valeur actuelle → la valeur demandée ; en gris, les valeurs inchangées.</p>
   <div class="table-wrap">
-  <table class="request-table">
-    <caption>{{section.title}} : demandes en attente{{', page ' + str(page_number) + ' sur ' + str(pages) if pages > 1 else ''}}, {{'par famille' if typed['tri'] == 'famille' else 'la plus ancienne en premier'}}. Chaque colonne de champ montre la valeur actuelle → la valeur demandée ; en gris, les valeurs inchangées.</caption>
+  <table class="request-table" aria-describedby="lecture-tableau">
+    <caption>{{section.title}} : demandes en attente{{', page ' + str(page_number) + ' sur ' + str(pages) if pages > 1 else ''}}, {{'par famille' if typed['tri'] == 'famille' else 'la plus ancienne en premier'}}</caption>
     <thead><tr>
       <th scope="col">Sélection et décision</th><th scope="col">Demandeur</th><th scope="col">Envoyée le</th>
       % if section.target:

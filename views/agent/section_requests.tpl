@@ -1,4 +1,4 @@
-% rebase('layout.tpl', title=title)
+% rebase('layout.tpl', title=title, wide_page=True)  # the table has a column per field
 <p class="aside"><a href="/agent/demandes">← Gestion des demandes</a></p>
 <h1>Demandes en attente — {{section.title}}</h1>
 <form method="get" action="/agent/demandes/rubrique" class="filters" aria-labelledby="h-filtres">
