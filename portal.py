@@ -43,6 +43,7 @@ from storage.mail.family_mail import FamilyMail
 from storage.mail.outbox import Outbox
 from storage.mail.reminders import InvoiceReminders
 from storage.mail.sender import MailSender
+from storage.migrations import NewerData
 from storage.migrations.runner import upgrade_data_folder
 from storage.passwords import generate_password, hash_password
 from storage.photos import FamilyFiles
@@ -88,7 +89,11 @@ class Portal:
         self.backup_config = backup_config(data_dir, settings.pop("backups", None))
         if self.folder_hold.first:
             remove_stale_snapshots(data_dir)
-        upgrade_backup = upgrade_data_folder(data_dir, self.backup_config)  # migrations, before anything reads data
+        try:
+            upgrade_backup = upgrade_data_folder(data_dir, self.backup_config)  # migrations, before anything reads data
+        except BaseException:
+            self.close()
+            raise
         self.documents = DocumentStore(data_dir)
         self.families = Families(self.documents)
         self.index = FamilyIndex(self.families)
@@ -324,7 +329,11 @@ def main(argv: list[str] | None = None) -> int:
         from storage.demo import seed_demo
         if seed_demo(data_dir):
             print("Données de démonstration créées (Ville de Démo).")
-    app = create_app(data_dir, start_up_settings(args) or None, start_jobs=True)
+    try:
+        app = create_app(data_dir, start_up_settings(args) or None, start_jobs=True)
+    except NewerData as newer:
+        print(f"Démarrage refusé. {newer}", file=sys.stderr, flush=True)
+        return 1
     hold.release()  # the app holds the folder from now on
     first_password = ensure_agent_account(app.portal)
     if first_password:

@@ -1,7 +1,7 @@
 """`portal.py backup` on the data folder of a running portal: the command asks the portal for a snapshot.
 
 Only the running process can pause its own writes (the write gate is in its memory), and it holds the folder's lock.
-So the command drops a request file into data/.snapshot-requests/; the portal's SnapshotRequests job (it looks every
+So the command drops a request file into data/.backup-requests/; the portal's SnapshotRequests job (it looks every
 second) takes the snapshot (the hard links, its brief pause) and answers with a file describing it; the command then
 compresses from the hard links in its own process (the portal spends no time on it) and removes them. No signal, no
 network, no password: whoever may write into the data folder may ask, as whoever may read it may copy it.

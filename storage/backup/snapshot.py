@@ -28,7 +28,7 @@ from storage.data_folder import LOCK_FILE_NAME
 from storage.write_gate import GATE
 
 STAGING_PREFIX = ".snapshot-"
-REQUESTS_FOLDER = ".snapshot-requests"  # a backup asked by the command line of a running portal (live.py)
+REQUESTS_FOLDER = ".backup-requests"  # a backup asked by the command line of a running portal (live.py)
 APPEND_ONLY_FOLDERS = ("logs",)  # files appended in place rather than replaced: their size at the pause is kept
 
 
@@ -57,7 +57,7 @@ class _Staging:
         name = entry.name
         if name.startswith(".") and name.endswith(TEMP_SUFFIX):
             return True  # a write in progress (or a crashed one's leftover)
-        if relative == "" and (name == LOCK_FILE_NAME or name.startswith(STAGING_PREFIX)):
+        if relative == "" and _left_out_at_top(name):
             return True
         return entry.is_symlink() or (entry.is_dir() and Path(entry.path).resolve() in self.left_out)
 
@@ -93,8 +93,7 @@ class _Staging:
         staged, seen, folders, top = self.inodes[relative], set(), set(), relative == ""
         for entry in self._listing(relative):
             name = entry.name
-            if name[0] == "." and (name.endswith(TEMP_SUFFIX) or top and (name == LOCK_FILE_NAME
-                                                                         or name.startswith(STAGING_PREFIX))):
+            if name[0] == "." and (name.endswith(TEMP_SUFFIX) or top and _left_out_at_top(name)):
                 continue
             if entry.is_dir(follow_symlinks=False):
                 if not self.is_left_out(entry, relative):
@@ -129,6 +128,11 @@ class _Staging:
                 return list(listing)
         except FileNotFoundError:  # removed since its parent was listed
             return []
+
+
+def _left_out_at_top(name: str) -> bool:
+    """The data folder's own machinery: its lock, the snapshots being made, the command line's requests."""
+    return name in (LOCK_FILE_NAME, REQUESTS_FOLDER) or name.startswith(STAGING_PREFIX)
 
 
 def _join(folder: str, name: str) -> str:

@@ -11,7 +11,7 @@ import pytest
 
 from storage.atomic import write_atomically
 from storage.backup import snapshot as snapshot_module
-from storage.backup.snapshot import STAGING_PREFIX, remove_stale_snapshots, take_snapshot
+from storage.backup.snapshot import REQUESTS_FOLDER, STAGING_PREFIX, remove_stale_snapshots, take_snapshot
 from storage.write_gate import WriteGate
 
 
@@ -80,6 +80,8 @@ def test_snapshot_is_the_folder_as_it_was_at_the_pause(folder, monkeypatch):
 
 def test_snapshot_leaves_out_the_lock_temp_files_staging_and_a_backup_folder_inside(folder):
     (folder / ".lock").write_text("123")
+    (folder / REQUESTS_FOLDER).mkdir()
+    (folder / REQUESTS_FOLDER / "abc.demande").write_text("{}")
     (folder / "families/.1.json.x.tmp").write_text("half")
     (folder / f"{STAGING_PREFIX}old").mkdir()
     (folder / f"{STAGING_PREFIX}old/families.json").write_text("stale")
