@@ -150,8 +150,9 @@ def take_snapshot(data_dir: Path, left_out: tuple[Path, ...] = ()) -> Snapshot:
         asked = time.perf_counter()
         with GATE.paused():
             staging.catch_up("")
-            kept_sizes = {path: os.stat(target / path).st_size for path in staging.files()
-                          if path.split("/", 1)[0] in APPEND_ONLY_FOLDERS}
+            kept_sizes = {_join(folder, name): os.stat(target / folder / name).st_size
+                          for folder, names in staging.inodes.items()
+                          if folder.split("/", 1)[0] in APPEND_ONLY_FOLDERS for name in names}
         pause = time.perf_counter() - asked
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
