@@ -228,7 +228,8 @@ def return_freed_memory_to_the_system() -> None:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     env = os.environ.get
-    parser = argparse.ArgumentParser(description="Portail Famille")
+    parser = argparse.ArgumentParser(description="Portail Famille", epilog="Sauvegarde : portal.py backup --to FICHIER "
+                                     "[--data DOSSIER] ; restauration : portal.py restore FICHIER --data DOSSIER_VIDE")
     parser.add_argument("--host", default=env("PORTAL_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(env("PORTAL_PORT", "8080")))
     parser.add_argument("--data", default=env("PORTAL_DATA", "data"), help="dossier des données")
