@@ -13,6 +13,7 @@ from storage.backup.snapshot import take_snapshot
 from storage.documents import SCHEMA_VERSION, DocumentStore
 from storage.jobs.daily import SCHEDULED, DailyJob
 from storage.migrations import folder_version
+from storage.wording import plural
 
 JOB_NAME = "sauvegarde"
 JOURNAL_FILE = "backups.json"
@@ -35,8 +36,8 @@ class Backups:
         summary = make_archive(self.data_dir, self.config.folder / name, self.config, folder_version(self.data_dir))
         removed = rotate(self.config.folder, self.config.keep)
         self.note(by, "nuit", name, summary, removed=len(removed))
-        log.info("Sauvegarde de la nuit : %s (%s octets, écritures suspendues %s ms), %s ancienne(s) supprimée(s)",
-                 self.config.folder / name, summary["bytes"], summary["pause_ms"], len(removed))
+        log.info("Sauvegarde de la nuit : %s (%s octets, écritures suspendues %s ms) ; %s", self.config.folder / name,
+                 summary["bytes"], summary["pause_ms"], plural(len(removed), "ancienne supprimée", "anciennes supprimées"))
         return {"file": name, "bytes": summary["bytes"], "pause_ms": summary["pause_ms"], "removed": len(removed)}
 
     def download(self, by: str) -> tuple[str, Iterator[bytes]]:
