@@ -25,7 +25,6 @@ from storage.backup.commands import backup_command, restore_command
 from storage.backup.files import backup_config
 from storage.backup.live import SnapshotRequests
 from storage.backup.service import Backups
-from storage.backup.snapshot import remove_stale_snapshots
 from storage.certificates import certificate_files
 from storage.counters import Numbers
 from storage.data_folder import DataFolderBusy, take_data_folder
@@ -87,8 +86,6 @@ class Portal:
         self.log_file = attach_log_file(data_dir)
         settings = dict(settings or {})
         self.backup_config = backup_config(data_dir, settings.pop("backups", None))
-        if self.folder_hold.first:
-            remove_stale_snapshots(data_dir)
         try:
             upgrade_backup = upgrade_data_folder(data_dir, self.backup_config)  # migrations, before anything reads data
         except BaseException:

@@ -67,11 +67,8 @@ def archive_chunks(snapshot: Snapshot, schema_version: int, summary: dict | None
     with gzip.GzipFile(fileobj=sink, mode="wb", compresslevel=GZIP_LEVEL) as compressed, \
             tarfile.open(fileobj=compressed, mode="w|", format=tarfile.PAX_FORMAT) as tar:
         for path in snapshot.files:
-            try:
-                info = os.stat(snapshot.folder / path)
-                data = _content(snapshot, path)
-            except FileNotFoundError:
-                continue  # removed from the staging folder by hand: nothing to keep
+            info = os.stat(snapshot.folder / path)  # a staged file gone (removed by hand) fails the backup
+            data = _content(snapshot, path)
             member = tarfile.TarInfo(DATA_PREFIX + path)
             member.size, member.mtime, member.mode = len(data), int(info.st_mtime), info.st_mode & 0o777
             tar.addfile(member, io.BytesIO(data))

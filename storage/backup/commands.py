@@ -34,6 +34,9 @@ def backup_command(target: Path, data_dir: Path, backup_settings: dict | None = 
         return _backup_through_running_portal(target, data_dir, busy.holder_pid)
     try:
         summary = make_archive(data_dir, target, config, folder_version(data_dir))
+    except OSError as problem:
+        _say(f"Sauvegarde impossible : {problem.strerror or problem} ({problem.filename or target}).", error=True)
+        return 1
     finally:
         hold.release()
     _say(f"Sauvegarde écrite : {target} ({summary['files']} fichiers, {summary['bytes']} octets).")
@@ -49,6 +52,10 @@ def _backup_through_running_portal(target: Path, data_dir: Path, holder_pid: str
         return 1
     try:
         summary = write_archive(snapshot, target, folder_version(data_dir))
+    except OSError as problem:
+        _say(f"Sauvegarde impossible : {problem.strerror or problem} ({problem.filename or target}). Le portail a "
+             "peut-être redémarré pendant la compression : relancez la commande.", error=True)
+        return 1
     finally:
         snapshot.remove()
     _say(f"Sauvegarde écrite : {target} ({summary['files']} fichiers, {summary['bytes']} octets ; écritures du portail "

@@ -24,10 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storage.atomic import TEMP_SUFFIX
-from storage.data_folder import LOCK_FILE_NAME
+from storage.data_folder import LOCK_FILE_NAME, STAGING_PREFIX
 from storage.write_gate import GATE
 
-STAGING_PREFIX = ".snapshot-"
 REQUESTS_FOLDER = ".backup-requests"  # a backup asked by the command line of a running portal (live.py)
 APPEND_ONLY_FOLDERS = ("logs",)  # files appended in place rather than replaced: their size at the pause is kept
 
@@ -159,9 +158,3 @@ def take_snapshot(data_dir: Path, left_out: tuple[Path, ...] = ()) -> Snapshot:
         raise
     return Snapshot(target, staging.files(), pause, kept_sizes)
 
-
-def remove_stale_snapshots(data_dir: Path) -> None:
-    """Remove the staging folders a backup interrupted by a crash left behind (at start-up, before any backup)."""
-    for entry in os.scandir(data_dir):
-        if entry.name.startswith(STAGING_PREFIX) and entry.is_dir(follow_symlinks=False):
-            shutil.rmtree(entry.path, ignore_errors=True)
