@@ -13,15 +13,16 @@ from pathlib import Path
 
 from bottle import Bottle
 
-from routes import (agent_account, agent_billing, agent_families, agent_home, agent_ledger, agent_mail, agent_messages,
-                    agent_requests, agent_settings, auth, family_account, family_enrolments, family_home,
-                    family_invoices, family_messages, family_notices, family_record, family_requests, online_payment,
+from routes import (agent_account, agent_backups, agent_billing, agent_exports, agent_families, agent_home,
+                    agent_ledger, agent_mail, agent_messages, agent_request_table, agent_requests, agent_retention,
+                    agent_settings, auth, family_account, family_enrolments, family_home, family_invoices,
+                    family_messages, family_notices, family_record, family_requests, legal, online_payment,
                     password_reset, pieces, preregistration, static_files, web)
-from routes import legal
-from routes import agent_retention  # Paramètres › Conservation des données
-from routes import agent_request_table  # Gestion des demandes, par rubrique: the table decided in batches
-from routes import agent_exports  # Paramètres › Exports (CSV for the back-office and the accountant)
 from storage.agents import Agents
+from storage.backup.commands import backup_command, restore_command
+from storage.backup.files import backup_config
+from storage.backup.live import SnapshotRequests
+from storage.backup.service import Backups
 from storage.certificates import certificate_files
 from storage.counters import Numbers
 from storage.data_folder import DataFolderBusy, take_data_folder
@@ -40,6 +41,8 @@ from storage.mail.family_mail import FamilyMail
 from storage.mail.outbox import Outbox
 from storage.mail.reminders import InvoiceReminders
 from storage.mail.sender import MailSender
+from storage.migrations import NewerData
+from storage.migrations.runner import upgrade_data_folder
 from storage.passwords import generate_password, hash_password
 from storage.photos import FamilyFiles
 from storage.pieces.family import PIECE_HOOKS, piece_files
@@ -63,7 +66,7 @@ ROUTE_MODULES = (auth, family_home, family_record, family_requests, family_invoi
                  family_notices, family_enrolments, online_payment, agent_home, agent_requests, agent_request_table,
                  agent_messages, agent_families, agent_ledger, agent_billing, agent_settings, agent_account,
                  preregistration, static_files, agent_mail, password_reset, legal, pieces, agent_retention,
-                 agent_exports)
+                 agent_exports, agent_backups)
 log = logging.getLogger("portal")
 NOTICE_HOUR = 6  # reminders and the agent's summary are queued at 6 h, before the families' and the agent's day
 
@@ -81,13 +84,20 @@ class Portal:
         self.folder_hold = take_data_folder(data_dir)
         self._release_folder = weakref.finalize(self, self.folder_hold.release)
         self.log_file = attach_log_file(data_dir)
+        settings = dict(settings or {})
+        self.backup_config = backup_config(data_dir, settings.pop("backups", None))
+        try:
+            upgrade_backup = upgrade_data_folder(data_dir, self.backup_config)  # migrations, before anything reads data
+        except BaseException:
+            self.close()
+            raise
         self.documents = DocumentStore(data_dir)
         self.families = Families(self.documents)
         self.index = FamilyIndex(self.families)
         self.index.rebuild()
         # SMTP settings from PORTAL_SMTP_* win over the stored ones (the Paramètres page shows them read-only).
         self.mail_environment = mail_environment()
-        self.settings = Settings(self.documents, merged({"mail": self.mail_environment}, settings or {}))
+        self.settings = Settings(self.documents, merged({"mail": self.mail_environment}, settings))
         self.sessions = SessionStore(self.documents)
         self.agents = Agents(self.documents)
         self.photos = FamilyFiles(data_dir, "photos")
@@ -117,6 +127,13 @@ class Portal:
             families=self.families, index=self.index, numbers=self.numbers, photos=self.photos,
             certificates=self.certificates, pieces=self.pieces, outbox=self.outbox, sessions=self.sessions,
             preregistrations=self.preregistrations), self.settings)
+        # Backups (Paramètres › Sauvegardes): the nightly archive, the agent's download, the command line's requests.
+        self.backups = Backups(self.documents, self.backup_config)
+        if upgrade_backup:
+            self.backups.note("portail", upgrade_backup["kind"], upgrade_backup["file"], upgrade_backup)
+        self.snapshot_requests = SnapshotRequests(data_dir, self.backup_config.folder,
+                                                  lambda pause_ms: self.backups.note(
+                                                      "ligne de commande", "commande", "", {"pause_ms": pause_ms}))
 
     def close(self) -> None:
         """Release the data folder (another process may then open it) and stop writing to its log file."""
@@ -146,6 +163,8 @@ def register_notice_jobs(portal: Portal) -> None:
 def register_daily_jobs(portal: Portal) -> None:
     """Daily jobs (storage/jobs/daily.py), started and stopped with the other background jobs."""
     portal.jobs.append(portal.retention.daily_job)  # the purge of data kept longer than the retention periods
+    portal.jobs += [portal.backups.daily_job,  # the nightly archive and its rotation
+                    portal.snapshot_requests]  # snapshots asked by `portal.py backup` while the portal runs
 
 
 def create_app(data_dir: str | Path = "data", settings: dict | None = None, clock=time.time, *,
@@ -207,7 +226,8 @@ def return_freed_memory_to_the_system() -> None:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     env = os.environ.get
-    parser = argparse.ArgumentParser(description="Portail Famille")
+    parser = argparse.ArgumentParser(description="Portail Famille", epilog="Sauvegarde : portal.py backup --to FICHIER "
+                                     "[--data DOSSIER] ; restauration : portal.py restore FICHIER --data DOSSIER_VIDE")
     parser.add_argument("--host", default=env("PORTAL_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(env("PORTAL_PORT", "8080")))
     parser.add_argument("--data", default=env("PORTAL_DATA", "data"), help="dossier des données")
@@ -228,7 +248,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--trusted-proxy", action="append", dest="trusted_proxies", metavar="ADRESSE",
                         help="proxy inverse dont l'en-tête X-Forwarded-For est cru (adresse ou réseau ; option "
                              "répétable ou liste séparée par des virgules ; env PORTAL_TRUSTED_PROXIES)")
+    parser.add_argument("--backup-dir", default=env("PORTAL_BACKUP_DIR", ""),
+                        help="dossier des sauvegardes de la nuit (par défaut « <dossier des données>-sauvegardes » à "
+                             "côté du dossier des données ; env PORTAL_BACKUP_DIR)")
+    parser.add_argument("--backup-keep", type=int, default=int(env("PORTAL_BACKUP_KEEP", "14")),
+                        help="nombre de sauvegardes de la nuit gardées, les plus anciennes supprimées (env "
+                             "PORTAL_BACKUP_KEEP, 14 par défaut)")
     args = parser.parse_args(argv)
+    if args.backup_keep < 1:
+        parser.error("--backup-keep / PORTAL_BACKUP_KEEP : au moins 1.")
     args.public_url, error = clean_public_url(args.public_url)
     if error:
         parser.error(f"--public-url / PORTAL_PUBLIC_URL : {error}")
@@ -259,12 +287,33 @@ def start_up_settings(args: argparse.Namespace) -> dict:
         overrides["allowed_hosts"] = args.allowed_hosts + listen_host
     if args.trusted_proxies is not None:
         overrides["trusted_proxies"] = args.trusted_proxies
+    overrides["backups"] = {"folder": args.backup_dir, "keep": args.backup_keep}
     return overrides
+
+
+def backup_or_restore(argv: list[str]) -> int:
+    """`portal.py backup --to FILE [--data DIR]` and `portal.py restore FILE --data DIR` (storage/backup/commands.py)."""
+    env = os.environ.get
+    parser = argparse.ArgumentParser(prog="portal.py", description="Sauvegarde et restauration du Portail Famille")
+    commands = parser.add_subparsers(dest="command", required=True)
+    backup = commands.add_parser("backup", help="écrit une sauvegarde du dossier de données (portail en marche ou non)")
+    backup.add_argument("--to", required=True, help="fichier de l'archive à écrire (.tar.gz)")
+    backup.add_argument("--data", default=env("PORTAL_DATA", "data"), help="dossier des données")
+    restore = commands.add_parser("restore", help="restaure une sauvegarde dans un dossier vide ou absent")
+    restore.add_argument("archive", help="fichier de l'archive (.tar.gz)")
+    restore.add_argument("--data", required=True, help="dossier des données à créer (vide ou absent)")
+    args = parser.parse_args(argv)
+    if args.command == "backup":
+        return backup_command(Path(args.to), Path(args.data), {"folder": env("PORTAL_BACKUP_DIR", "")})
+    return restore_command(Path(args.archive), Path(args.data))
 
 
 def main(argv: list[str] | None = None) -> int:
     import waitress
 
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] in (["backup"], ["restore"]):
+        return backup_or_restore(argv)
     args = parse_args(argv)
     started = time.perf_counter()
     return_freed_memory_to_the_system()
@@ -279,7 +328,11 @@ def main(argv: list[str] | None = None) -> int:
         from storage.demo import seed_demo
         if seed_demo(data_dir):
             print("Données de démonstration créées (Ville de Démo).")
-    app = create_app(data_dir, start_up_settings(args) or None, start_jobs=True)
+    try:
+        app = create_app(data_dir, start_up_settings(args) or None, start_jobs=True)
+    except NewerData as newer:
+        print(f"Démarrage refusé. {newer}", file=sys.stderr, flush=True)
+        return 1
     hold.release()  # the app holds the folder from now on
     first_password = ensure_agent_account(app.portal)
     if first_password:

@@ -7,6 +7,7 @@ from bottle import request as http_request
 from routes.account_mail import confirm_email_change
 from routes.display import audit_rows, change_rows, decision_text, request_title, status_label
 from routes.family_record import send_photo
+from routes.agent_backups import journal_rows
 from routes.web import (flash, form_text, is_fragment, portal, public_url, redirect, render, render_page,
                         require_agent, require_module, upload_response)
 from storage.certificates import certificate_of
@@ -185,4 +186,4 @@ def journal():
     require_agent()
     entries = audit_rows(portal().index.recent_audit(200))
     return render("agent/journal.tpl", title="Journal des décisions", entries=entries,
-                  purges=portal().retention.journal(20))
+                  purges=portal().retention.journal(20), backups=journal_rows(10))

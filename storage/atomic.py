@@ -5,9 +5,12 @@ import os
 import tempfile
 from pathlib import Path
 
+from storage.write_gate import while_writing
+
 TEMP_SUFFIX = ".tmp"
 
 
+@while_writing  # the write gate held until durable: a backup's snapshot never holds half of it
 def write_atomically(path: Path, data: bytes) -> None:
     """Write data to path via a fsynced temporary file in the same folder and os.replace."""
     path = Path(path)

@@ -3,7 +3,8 @@
 The lock is an flock() on an open file: the kernel drops it when the process ends, however it ends (kill -9
 included), so a crash never leaves a stale lock behind. Thread locks (storage/documents.py) only protect the
 threads of one process; this lock keeps a second process (a second `portal.py --data same_folder`) from writing
-the same files, and from deleting the temporary files of the live process's writes at its start-up.
+the same files, and from deleting the temporary files of the live process's writes (or the hard links of its
+backup in progress) at its start-up.
 
 Inside one process several apps may open the same folder (the tests simulate restarts that way): they share the
 process's lock, counted; the lock is released when the last of them is closed (or garbage collected).
@@ -12,12 +13,14 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import threading
 from pathlib import Path
 
 from storage.atomic import remove_stale_temp_files
 
 LOCK_FILE_NAME = ".lock"
+STAGING_PREFIX = ".snapshot-"  # a backup's hard links being made or compressed (storage/backup/snapshot.py)
 
 
 class DataFolderBusy(RuntimeError):
@@ -83,8 +86,17 @@ def take_data_folder(data_dir: Path) -> DataFolderHold:
         if first:
             lock = _held[folder] = _ProcessLock(_lock_folder(folder))
         lock.holds += 1
-    removed = remove_stale_temp_files(folder) if first else 0
+    removed = _remove_stale_snapshots(folder) + remove_stale_temp_files(folder) if first else 0
     return DataFolderHold(folder, first, removed)
+
+
+def _remove_stale_snapshots(folder: Path) -> int:
+    """Remove the hard-link folders that a backup interrupted by a crash left; return how many."""
+    stale = [entry.path for entry in os.scandir(folder)
+             if entry.name.startswith(STAGING_PREFIX) and entry.is_dir(follow_symlinks=False)]
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
+    return len(stale)
 
 
 def is_data_folder_held(data_dir: Path) -> bool:

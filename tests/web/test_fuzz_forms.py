@@ -273,6 +273,8 @@ FORMS: dict[str, Form] = {
         "messages": "24", "requests": "24", "certificates": "12", "families": "36", "preregistrations": "12",
         "mails_sent": "90", "mails_failed": "365", "pieces": "24", "hour": "3"}),
     "/agent/parametres/conservation/lancer": Form("agent", "/agent/parametres/conservation/apercu"),
+    "/agent/parametres/sauvegardes/telecharger": Form("agent", "/agent/parametres/sauvegardes",
+                                                      pages=("application/gzip",), saved_pages=("application/gzip",)),
     f"/agent/courriels/<mail_id:re:{MAIL_ID_RULE}>/renvoyer": Form("agent", "/agent/courriels/{mail_id}",
                                                                   ids={"mail_id": [FAILED_MAIL_ID]}, setup=failed_mail),
     "/agent/services/nouveau": Form("agent", "/agent/services/nouveau", valid={

@@ -30,3 +30,6 @@
 % else:
 <p>Aucune suppression pour le moment.</p>
 % end
+<h2 id="h-sauvegardes">Sauvegardes</h2>
+<p>Les dernières sauvegardes : celles de la nuit, celles téléchargées (par qui) ; tout le détail est dans <a href="/agent/parametres/sauvegardes">Paramètres › Sauvegardes</a>.</p>
+% include('agent/_backup_journal.tpl', journal=backups)

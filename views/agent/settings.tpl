@@ -95,3 +95,9 @@
 <p><a class="button button-secondary" href="/agent/services/nouveau">Ajouter un service</a></p>
 <h2>Conservation des données</h2>
 <p><a href="/agent/parametres/conservation">Durées de conservation des données personnelles</a> : ce que le passage quotidien supprime ou anonymise, son aperçu avant le passage et son journal.</p>
+<h2>Sauvegardes</h2>
+<p><a href="/agent/parametres/sauvegardes">Sauvegardes des données</a> : celles de chaque nuit, leur dossier et leur journal.</p>
+<form method="post" action="/agent/parametres/sauvegardes/telecharger" class="form">
+  <input type="hidden" name="csrf_token" value="{{csrf_token}}">
+  <button type="submit" class="button-secondary">Télécharger une sauvegarde</button>
+</form>
