@@ -18,6 +18,7 @@ from typing import Callable
 from storage.certificates import KEPT_STATUSES
 from storage.families import RECORD_ID, account_of, is_family_id, record_of
 from storage.messages import threads_of
+from storage.payments_of_day import DAYS_KEPT, day_lists_before
 from storage.photos import FamilyFiles
 from storage.retention.inactive_families import MAIL_PERIODS, anonymise_inactive_family, delete_inactive_family
 from storage.retention.scope import CommuneRule, FamilyData, FamilyRule, Limits, Stores, local_midnight
@@ -50,6 +51,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("mails_sent", "Courriels envoyés", "créés avant le {mails_sent}"),
     Kind("mails_failed", "Courriels en échec", "créés avant le {mails_failed}"),
     Kind("preregistrations", "Pré-inscriptions traitées", "décidées avant le {preregistrations}"),
+    Kind("payments_of_day", "Listes des paiements en ligne du jour", f"au bout de {DAYS_KEPT} jours"),
 )
 KIND_LABELS = {kind.key: kind.label for kind in KINDS}
 
@@ -246,10 +248,20 @@ def remove_empty_folder(files: FamilyFiles, family_id: str) -> None:
         pass
 
 
+def remove_old_payment_lists(stores: Stores, limits: Limits, dry_run: bool) -> int:
+    """The dashboard's lists of the day's card payments, a week on (the ledgers keep the payments)."""
+    old = day_lists_before(stores.families.documents, limits.today)
+    if not dry_run:
+        for path in old:
+            path.unlink(missing_ok=True)
+    return len(old)
+
+
 COMMUNE_RULES: tuple[CommuneRule, ...] = (
     CommuneRule("mails_sent", _old_mails("sent")),
     CommuneRule("mails_failed", _old_mails("failed")),
     CommuneRule("preregistrations", remove_decided_preregistrations),
     CommuneRule("sessions", remove_expired_sessions),
     CommuneRule("unused_files", remove_uploads_without_family),
+    CommuneRule("payments_of_day", remove_old_payment_lists),
 )

@@ -22,6 +22,7 @@ from storage.families import account_of, record_of, set_family_active
 from storage.ledger import add_invoice, add_payment, balance_cents, invoice_line, statement
 from storage.messages import post_message
 from storage.online_payments import start_attempt
+from storage.payments_of_day import note_online_payment, online_payments_of
 from storage.pieces.checks import Piece
 from storage.pieces.family import attach_pieces, kept_pieces, request_document
 from storage.preregistrations import clean_preregistration
@@ -42,7 +43,7 @@ CANTINE = {"id": "cantine", "name": "Restauration scolaire", "weekdays": [0, 1, 
 TWO_DAYS_AGO = time.time() - 2 * 24 * 3600
 EXPECTED = {"families_anonymised": 1, "families_deleted": 1, "conversations": 3, "certificates": 2, "requests": 2,
             "audit_details": 2, "unused_files": 1, "password_links": 1, "sessions": 1, "mails_sent": 1,
-            "mails_failed": 2, "preregistrations": 1}
+            "mails_failed": 2, "preregistrations": 1, "payments_of_day": 1}
 
 
 def at(instant: str):
@@ -185,6 +186,10 @@ def build_commune(app) -> dict:
         made["prereg_kept"] = preregistrations.submit(clean)
     with at("2026-06-01T10:00:00"):
         preregistrations.cancel(made["prereg_kept"], "agent", "Doublon")
+    with at("2026-11-24T18:00:00"):  # the dashboard's list of that day: over its week
+        note_online_payment(portal.documents, ACTIVE, "PF-OLD", 1500)
+    with at("2026-11-25T18:00:00"):  # a week ago today: kept
+        note_online_payment(portal.documents, ACTIVE, "PF-WEEK", 1500)
     made["live_token"], _ = portal.sessions.create("family", ACTIVE_OLD)
     _, expired = portal.sessions.create("family", ACTIVE)  # (a later login would drop it)
     expired.created_at -= 13 * 3600
@@ -263,6 +268,8 @@ def test_the_commune_files_lose_only_what_is_over(app):
     assert portal.sessions.get(made["live_token"]) is not None
     saved = portal.documents.read(portal.documents.root / "sessions.json").table("sessions").all()
     assert len(saved) == 1
+    assert [payment["reference"] for payment in online_payments_of(portal.documents, date(2026, 11, 25))] == ["PF-WEEK"]
+    assert online_payments_of(portal.documents, date(2026, 11, 24)) == []
 
 
 def test_a_deactivated_family_with_invoices_is_anonymised_and_its_accounts_still_add_up(app):
