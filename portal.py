@@ -19,6 +19,7 @@ from routes import (agent_account, agent_billing, agent_families, agent_home, ag
                     password_reset, pieces, preregistration, static_files, web)
 from routes import legal
 from routes import agent_retention  # Paramètres › Conservation des données
+from routes import agent_family_import  # Familles › Importer des familles
 from storage.agents import Agents
 from storage.certificates import certificate_files
 from storage.counters import Numbers
@@ -27,6 +28,7 @@ from storage.documents import DocumentStore
 from storage.absences import ABSENCE_REQUEST_KINDS
 from storage.enrolments import ENROLMENT_REQUEST_KINDS
 from storage.families import Families
+from storage.family_import.jobs import FamilyImports
 from storage.index import FamilyIndex
 from storage.legal_pages import LegalPages
 from storage.jobs.daily import DailyJob
@@ -59,7 +61,7 @@ from storage.protection.throttle import LoginThrottle
 ROUTE_MODULES = (auth, family_home, family_record, family_requests, family_invoices, family_messages, family_account,
                  family_notices, family_enrolments, online_payment, agent_home, agent_requests, agent_messages, agent_families,
                  agent_ledger, agent_billing, agent_settings, agent_account, preregistration, static_files,
-                 agent_mail, password_reset, legal, pieces, agent_retention)
+                 agent_mail, password_reset, legal, pieces, agent_retention, agent_family_import)
 log = logging.getLogger("portal")
 NOTICE_HOUR = 6  # reminders and the agent's summary are queued at 6 h, before the families' and the agent's day
 
@@ -106,7 +108,8 @@ class Portal:
         self.invoice_reminders = InvoiceReminders(self.families, self.family_mail, self.settings)
         self.agent_summary = AgentSummary(jobs_folder, self.index, self.outbox, self.settings, self.preregistrations,
                                           self.family_mail.job_link)
-        self.jobs = [self.mail_sender]  # background threads, started by create_app(start_jobs=True)
+        self.family_imports = FamilyImports(data_dir, self.families, self.outbox)  # Familles › Importer
+        self.jobs = [self.mail_sender, self.family_imports]  # background threads, started by create_app(start_jobs=True)
         # Retention periods (Paramètres › Conservation des données): the purge, its preview and its daily job.
         self.retention = Retention(self.documents, RetentionStores(
             families=self.families, index=self.index, numbers=self.numbers, photos=self.photos,
