@@ -24,6 +24,7 @@ IMPORT = "/agent/familles/import"
 def _form(errors: dict | None = None):
     return render_page("agent/family_import.tpl", title="Importer des familles", errors=errors or {},
                        family_columns=FAMILY_COLUMNS, person_columns=PERSON_COLUMNS,
+                       recent=portal().family_imports.recent(),
                        max_mb=MAX_CSV_BYTES // (1024 * 1024))
 
 
@@ -98,8 +99,9 @@ def access_page():
     require_agent()
     waiting = portal().index.awaiting_access()
     by_mail = sum(1 for summary in waiting if summary.holder_email)
+    runs = sorted(portal().family_imports.access_runs.values(), key=lambda run: run["queued_at"], reverse=True)
     return render_page("agent/family_access.tpl", title="Accès des familles importées", waiting=len(waiting),
-                       by_mail=by_mail, by_letter=len(waiting) - by_mail)
+                       by_mail=by_mail, by_letter=len(waiting) - by_mail, runs=runs[:10])
 
 
 @app.post(ACCESS)

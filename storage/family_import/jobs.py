@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+from datetime import datetime
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
@@ -82,11 +83,25 @@ class FamilyImports(BackgroundJob):
             state["status"] = "interrupted"
         return state
 
+    def recent(self, limit: int = 10) -> list[dict]:
+        """The latest uploads, newest first: {token, uploaded_at, status} (status None: not confirmed)."""
+        if not self.folder.exists():
+            return []
+        uploads = [path for path in self.folder.glob("familles-*.json") if not path.stem.endswith("-etat")]
+        uploads.sort(key=lambda path: path.stat().st_mtime, reverse=True)
+        found = []
+        for path in uploads[:limit]:
+            token = path.stem[len("familles-"):]
+            state = self.state(token)
+            found.append({"token": token, "uploaded_at": datetime.fromtimestamp(path.stat().st_mtime)
+                          .isoformat(timespec="seconds"), "status": state["status"] if state else None})
+        return found
+
     def queue_import(self, token: str, *, overwrite: bool, agent: str) -> bool:
         """Queue the import of a previewed upload; False when it is already queued, running or done."""
         upload = self.upload(token)
         state = self.state(token)
-        if upload is None or upload["preview"]["errors"] or (state and state["status"] != "interrupted"):
+        if upload is None or upload["preview"]["errors"] or (state and state["status"] not in ("interrupted", "failed")):
             return False
         state = {"status": "queued", "done": 0, "total": len(upload["families"]), "overwrite": overwrite,
                  "by": agent, "created": 0, "updated": 0, "unchanged": 0, "queued_at": now_iso(),
@@ -131,7 +146,7 @@ class FamilyImports(BackgroundJob):
         """Queue the hand-over of access to these families; the run's id."""
         run_id = secrets.token_hex(16)
         state = {"status": "queued", "done": 0, "total": len(family_ids), "mailed": 0, "letters": 0, "pdf": None,
-                 "queued_at": now_iso()}
+                 "queued_at": now_iso(), "run_id": run_id}
 
         def work() -> None:
             result = hand_over(self.families, family_ids, self.outbox, link_url, commune,

@@ -13,4 +13,13 @@
 % else:
 <p>Aucune famille importée n'attend ses accès.</p>
 % end
+% if runs:
+<h2>Derniers envois</h2>
+<ul>
+% for run in runs:
+  <li><a href="/agent/familles/acces/{{run['run_id']}}">Envoi du {{fmt.date_fr(run['queued_at'])}}</a> : {{fmt.plural(run['total'], 'famille')}}</li>
+% end
+</ul>
+<p class="hint">Les envois et leurs courriers ne sont gardés que jusqu'au redémarrage du portail.</p>
+% end
 <p><a href="/agent/familles/import">Importer des familles</a></p>

@@ -17,6 +17,19 @@
   <button type="submit" class="button">Vérifier les fichiers</button>
 </form>
 <p><a href="/agent/familles/acces">Envoyer leurs accès aux familles importées</a></p>
+% if recent:
+<h2>Derniers fichiers chargés</h2>
+<ul>
+% labels = {None: 'aperçu, non importé', 'queued': 'import en attente', 'running': 'import en cours', 'done': 'importé', 'interrupted': 'import interrompu', 'failed': 'import arrêté sur une erreur'}
+% for upload in recent:
+  <li>{{fmt.date_fr(upload['uploaded_at'])}} : <a href="/agent/familles/import/{{upload['token']}}">{{labels[upload['status']]}}</a>
+  % if upload['status']:
+    (<a href="/agent/familles/import/{{upload['token']}}/progression">avancement</a>)
+  % end
+  </li>
+% end
+</ul>
+% end
 % for heading, columns in (('Colonnes du fichier des familles', family_columns), ('Colonnes du fichier des personnes autorisées', person_columns)):
 <h2>{{heading}}</h2>
 <div class="table-wrap"><table>
