@@ -5,6 +5,7 @@ the PDF made at the end: the portal keeps their hashes only."""
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -58,28 +59,35 @@ def _by_letter(families: Families, family_id: str, *, force: bool = False) -> tu
         return record_of(db), password
 
 
+def _hand_over_one(families: Families, family_id: str, outbox: Outbox, link_url: Callable[[str], str],
+                   commune: dict) -> tuple[str, tuple[dict, str] | None]:
+    """(MAILED, None), (LETTER, (record, password)) or ("", None) when the family no longer waits."""
+    db = families.read(family_id)
+    if db is None or not awaiting_access(db):
+        return "", None
+    if holder_email(record_of(db)):
+        try:
+            return (MAILED, None) if _by_mail(families, family_id, outbox, link_url, commune) else ("", None)
+        except MailRefused as refused:
+            log.warning("Accès de la famille %s : courriel refusé par la file d'envoi (%s), courrier à la place",
+                        family_id, refused)
+            return LETTER, _by_letter(families, family_id, force=True)
+    letter = _by_letter(families, family_id)
+    return (LETTER, letter) if letter is not None else ("", None)
+
+
 def hand_over(families: Families, family_ids: list[str], outbox: Outbox, link_url: Callable[[str], str],
-              commune: dict, progress: Callable[[int], None] = lambda done: None) -> Handover:
-    """Give each waiting family of family_ids its access; progress(done) after each family."""
+              commune: dict, progress: Callable[[int], None] = lambda done: None, workers: int = 2) -> Handover:
+    """Give each waiting family of family_ids its access; progress(done) after each family. A few families at once:
+    their waits for the disk overlap (hashing a password holds one of the two scrypt slots, storage/passwords.py)."""
     result = Handover()
-    for done, family_id in enumerate(family_ids, start=1):
-        db = families.read(family_id)
-        if db is not None and awaiting_access(db):
-            record = record_of(db)
-            mailed = False
-            if holder_email(record):
-                try:
-                    mailed = _by_mail(families, family_id, outbox, link_url, commune)
-                except MailRefused as refused:
-                    log.warning("Accès de la famille %s : courriel refusé par la file d'envoi (%s), courrier à la "
-                                "place", family_id, refused)
-                    letter = _by_letter(families, family_id, force=True)
-                    result.letters.append((family_id, *letter))
-            else:
-                letter = _by_letter(families, family_id)
-                if letter is not None:
-                    result.letters.append((family_id, *letter))
-            if mailed:
+    with ThreadPoolExecutor(workers, thread_name_prefix="family-access") as pool:
+        outcomes = pool.map(lambda family_id: (family_id, *_hand_over_one(families, family_id, outbox, link_url,
+                                                                            commune)), family_ids)
+        for done, (family_id, how, letter) in enumerate(outcomes, start=1):
+            if how == MAILED:
                 result.mailed.append(family_id)
-        progress(done)
+            elif how == LETTER:
+                result.letters.append((family_id, *letter))
+            progress(done)
     return result

@@ -100,13 +100,16 @@ class FamilyImports(BackgroundJob):
     def queue_import(self, token: str, *, overwrite: bool, agent: str) -> bool:
         """Queue the import of a previewed upload; False when it is already queued, running or done."""
         upload = self.upload(token)
-        state = self.state(token)
-        if upload is None or upload["preview"]["errors"] or (state and state["status"] not in ("interrupted", "failed")):
+        stored = self.state(token)
+        if upload is None or upload["preview"]["errors"]:
             return False
-        state = {"status": "queued", "done": 0, "total": len(upload["families"]), "overwrite": overwrite,
-                 "by": agent, "created": 0, "updated": 0, "unchanged": 0, "queued_at": now_iso(),
-                 "finished_at": None}
-        with self._lock:
+        with self._lock:  # one confirmation wins when two arrive together
+            current = self._states.get(token, stored)
+            if current and current["status"] not in ("interrupted", "failed"):
+                return False
+            state = {"status": "queued", "done": 0, "total": len(upload["families"]), "overwrite": overwrite,
+                     "by": agent, "created": 0, "updated": 0, "unchanged": 0, "queued_at": now_iso(),
+                     "finished_at": None}
             self._states[token] = state
             self._queue.append(("import", token, None))
         _write(self._path(token, "-etat"), state)

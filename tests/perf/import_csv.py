@@ -67,6 +67,7 @@ def bench(families: int) -> dict:
     from portal import create_app
     from storage.family_import.parsing import parse_import
     from storage.family_import.preview import build_preview
+    from views.pdf import access_letters_pdf
     family_file, person_file = import_files(families)
     with tempfile.TemporaryDirectory() as folder:
         app = create_app(Path(folder) / "data")
@@ -86,10 +87,20 @@ def bench(families: int) -> dict:
         portal.family_imports.queue_import(token, overwrite=False, agent="agent")  # refused: done
         again = build_preview(portal.families, parsed)
         rechecked = time.perf_counter() - started
+        started = time.perf_counter()
+        commune = portal.settings["commune"]
+        run_id = portal.family_imports.queue_access(
+            sorted(s.family_id for s in portal.index.awaiting_access()), link_url=lambda token: "http://x/" + token,
+            commune=commune, letters_pdf=lambda letters: access_letters_pdf(commune, letters, "https://famille.test/"))
+        portal.family_imports.run_queued()
+        access = portal.family_imports.access_runs[run_id]
+        handed = time.perf_counter() - started
         portal.close()
     return {"families": families, "lines": family_file.count(b"\n") - 1, "bytes": len(family_file),
             "check_and_preview_s": round(checked, 2), "import_s": round(imported, 2), "created": state["created"],
-            "second_preview_s": round(rechecked, 2), "unchanged_second_time": len(again["unchanged"])}
+            "second_preview_s": round(rechecked, 2), "unchanged_second_time": len(again["unchanged"]),
+            "access_s": round(handed, 2), "mailed": access["mailed"], "letters": access["letters"],
+            "letters_pdf_bytes": len(access["pdf"] or b"")}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -154,3 +154,39 @@ def test_persons_file_lines_are_checked_against_the_families_file():
     assert ("personnes", 3, "famille") in errors
     assert {("personnes", 4, "peut_venir_chercher"), ("personnes", 4, "enfants"),
             ("personnes", 4, "tel_portable")} <= set(errors)
+
+
+def test_an_import_interrupted_by_a_restart_can_be_confirmed_again_and_ends_the_same(tmp_path):
+    from storage.family_import.jobs import FamilyImports
+    from storage.mail.outbox import Outbox
+    data = tmp_path / "data"
+    families = Families(DocumentStore(data))
+    imports = FamilyImports(data, families, Outbox(data / "outbox"))
+    parsed = parse_import(csv_bytes(), PERSONS.encode())
+    token = imports.save_preview(parsed.families, build_preview(families, parsed), "agent")
+    assert imports.queue_import(token, overwrite=False, agent="agent")
+    assert not imports.queue_import(token, overwrite=False, agent="agent")  # a second confirmation does nothing
+    import_family(families, parsed.families["1001"], overwrite=False, agent="agent")  # the crash came after one family
+    restarted = FamilyImports(data, families, Outbox(data / "outbox"))  # the queued run was lost with the process
+    assert restarted.state(token)["status"] == "interrupted"
+    assert restarted.queue_import(token, overwrite=False, agent="agent") and restarted.run_queued() == 1
+    state = restarted.state(token)
+    assert (state["status"], state["created"], state["unchanged"], state["done"]) == ("done", 1, 1, 2)
+    assert [u["status"] for u in restarted.recent()] == ["done"]
+
+
+def test_two_access_runs_give_each_family_one_access(tmp_path):
+    from storage.family_import.access import hand_over
+    from storage.mail.outbox import Outbox
+    data = tmp_path / "data"
+    families = Families(DocumentStore(data))
+    outbox = Outbox(data / "outbox")
+    run_import(families, csv_bytes())
+    first = hand_over(families, ["1001", "1002"], outbox, lambda token: "https://portail.test/" + token, {})
+    again = hand_over(families, ["1001", "1002"], outbox, lambda token: "https://portail.test/" + token, {})
+    assert (first.mailed, [letter[0] for letter in first.letters]) == (["1001"], ["1002"])
+    assert (again.mailed, again.letters) == ([], [])
+    assert outbox.counts()["pending"] == 1
+    account = account_of(families.read("1002"))
+    assert account["temporary_password"] and account["password_hash"].startswith("scrypt$")
+    assert not awaiting_access(families.read("1001")) and account_of(families.read("1001"))["password_link"]
