@@ -2,8 +2,9 @@
 thread with its progress, and the access runs (storage/family_import/access.py). A request only stores the work
 and wakes the thread, so no page waits for 2,000 families.
 
-Files under data/imports/: familles-<token>.json (the checked families and the preview) and
-familles-<token>-etat.json (the run's state: status, counts). A run interrupted by a restart shows as such and can
+Files under data/imports/: familles-<token>.json (the checked families and the preview; once imported only the
+preview stays, and an upload never confirmed is deleted after PREVIEW_DAYS) and familles-<token>-etat.json (the
+run's state: status, counts). A run interrupted by a restart shows as such and can
 be confirmed again: importing is idempotent. Access runs live in memory (their letters hold temporary passwords,
 written nowhere): a restart forgets them, and families not handed over yet still wait for the next run.
 """
@@ -14,6 +15,7 @@ import logging
 import secrets
 from datetime import datetime
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +31,7 @@ log = logging.getLogger("portal")
 TOKEN_RULE = "[0-9a-f]{32}"
 SAVE_EVERY = 200  # families between two writes of a run's state
 WRITERS = 4
+PREVIEW_DAYS = 7  # an upload not confirmed within a week is deleted
 
 
 def _write(path: Path, document: dict) -> None:
@@ -59,10 +62,20 @@ class FamilyImports(BackgroundJob):
     def save_preview(self, families: dict, preview: dict, agent: str) -> str:
         """Keep a checked upload until the agent confirms it; its token."""
         self.folder.mkdir(parents=True, exist_ok=True)
+        self._forget_old_previews()
         token = secrets.token_hex(16)
         _write(self._path(token), {"schema": 1, "created_at": now_iso(), "by": agent, "families": families,
                                    "preview": preview})
         return token
+
+    def _forget_old_previews(self) -> None:
+        """Uploads never confirmed hold a commune's worth of personal data: they go after PREVIEW_DAYS."""
+        limit = time.time() - PREVIEW_DAYS * 86400
+        for path in self.folder.glob("familles-*.json"):
+            if path.stem.endswith("-etat") or path.stat().st_mtime > limit:
+                continue
+            if not self._path(path.stem[len("familles-"):], "-etat").exists():
+                path.unlink(missing_ok=True)
 
     def upload(self, token: str) -> dict | None:
         try:
@@ -139,6 +152,7 @@ class FamilyImports(BackgroundJob):
                     return
         state.update(status="done", finished_at=now_iso())
         _write(self._path(token, "-etat"), state)
+        _write(self._path(token), dict(upload, families={}))  # imported: the file's data is in the families' files now
         log.info("Import des familles %s : %d créées, %d mises à jour, %d inchangées", token, state["created"],
                  state["updated"], state["unchanged"])
 

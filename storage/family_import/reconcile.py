@@ -53,9 +53,10 @@ def new_record() -> dict:
             "persons": [], "children": []}
 
 
-def _display(section_key: str, name: str, value) -> str:
-    if name == "children":
-        return ", ".join(value) if value else ""
+def _display(section_key: str, name: str, value, record: dict) -> str:
+    if name == "children":  # a person's children: their first names
+        names = {str(c.get("id")): c.get("first_name", "") for c in record.get("children") or []}
+        return ", ".join(names.get(str(child_id), str(child_id)) for child_id in value or [])
     definition = SECTIONS[section_key].field(name)
     return definition.display(value) if definition is not None else str(value or "")
 
@@ -82,15 +83,15 @@ class _Merge:
         label = f"{title} : {SECTIONS[section].field(name).label if name != 'children' else 'Enfants concernés'}"
         changed_in_portal = flat in self.old_values and not same(current, self.old_values[flat])
         if changed_in_portal and not fresh and not self.overwrite:
-            self.kept.append({"label": label, "current": _display(section, name, current),
-                              "imported": _display(section, name, value)})
+            self.kept.append({"label": label, "current": _display(section, name, current, self.record),
+                              "imported": _display(section, name, value, self.record)})
             return
         target[name] = value
         if not self.created:
             self.changes.append({"section": section, "target_label": target_label, "field": name, "label": label,
                                  "before": current, "after": value,
-                                 "shown_before": _display(section, name, current),
-                                 "shown_after": _display(section, name, value), "detail": fresh})
+                                 "shown_before": _display(section, name, current, self.record),
+                                 "shown_after": _display(section, name, value, self.record), "detail": fresh})
 
 
 def _match(items: list[dict], known: dict, wanted: list[dict], key_of) -> dict[str, int]:

@@ -173,6 +173,7 @@ def test_an_import_interrupted_by_a_restart_can_be_confirmed_again_and_ends_the_
     state = restarted.state(token)
     assert (state["status"], state["created"], state["unchanged"], state["done"]) == ("done", 1, 1, 2)
     assert [u["status"] for u in restarted.recent()] == ["done"]
+    assert restarted.upload(token)["families"] == {}  # imported: the upload keeps its preview, not the data
 
 
 def test_two_access_runs_give_each_family_one_access(tmp_path):
