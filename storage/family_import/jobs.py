@@ -193,7 +193,7 @@ class FamilyImports(BackgroundJob):
                 else:
                     self.access_runs[key]["status"] = "running"
                     work()
-                    self.access_runs[key]["status"] = "done"
+                    self.access_runs[key].update(status="done", finished_at=now_iso())
             except Exception:
                 log.exception("Import des familles : erreur pendant %s %s", kind, key)
                 states = self._states if kind == "import" else self.access_runs

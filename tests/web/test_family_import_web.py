@@ -66,7 +66,7 @@ def test_agent_imports_families_and_sends_their_access(agent_client, demo_app, t
     assert families.record("1001")["children"][0]["first_name"] == "Léo"
     # Access: one action; the family with an address gets the link mail, the other a letter.
     page = agent_client.get("/agent/familles/acces")
-    assert "2 familles importées n'ont pas encore reçu" in shown(page)
+    assert "2 familles importées n'ont pas encore reçu leurs accès" in shown(page)
     answer = agent_client.post("/agent/familles/acces", {"csrf_token": csrf_from(page)})
     run_url = answer.headers["Location"]
     assert "Envoi en cours" in agent_client.get(run_url).text
@@ -79,6 +79,7 @@ def test_agent_imports_families_and_sends_their_access(agent_client, demo_app, t
     assert mail["to"] == "anne@example.fr" and "Votre identifiant : 1001" in mail["text"]
     link = re.search(r"(/mot-de-passe/1001\.[A-Za-z0-9_-]{43})", mail["text"]).group(1)
     assert TestApp(demo_app).get(link).status_int == 200
+    assert f'href="{run_url}/courriers.pdf" data-hx-boost="false"' in result.text  # a download, not an htmx swap
     pdf = agent_client.get(run_url + "/courriers.pdf")
     assert pdf.content_type == "application/pdf"
     text = pdf_text(pdf.body, tmp_path)

@@ -8,7 +8,7 @@
 % elif state['status'] == 'done':
   <p class="flash flash-success">Accès envoyés : {{fmt.plural(state['mailed'], 'courriel mis', 'courriels mis')}} en file d'envoi, {{fmt.plural(state['letters'], 'courrier', 'courriers')}} à imprimer.</p>
   % if state['pdf']:
-  <p><a class="button" href="/agent/familles/acces/{{run_id}}/courriers.pdf">Télécharger les courriers (PDF)</a></p>
+  <p><a class="button" href="/agent/familles/acces/{{run_id}}/courriers.pdf" data-hx-boost="false">Télécharger les courriers (PDF)</a></p>
   <p class="hint">Les mots de passe provisoires ne sont écrits que dans ce PDF : téléchargez-le maintenant, il n'est conservé que jusqu'au redémarrage du portail.</p>
   % end
 % else:

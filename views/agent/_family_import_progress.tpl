@@ -9,7 +9,7 @@
 % elif state['status'] == 'done':
   <p class="flash flash-success">Import terminé : {{fmt.plural(state['created'], 'famille créée', 'familles créées')}}, {{fmt.plural(state['updated'], 'famille mise à jour', 'familles mises à jour')}}, {{fmt.plural(state['unchanged'], 'famille inchangée', 'familles inchangées')}}.</p>
   % if waiting:
-  <p>{{fmt.plural(waiting, 'famille importée attend', 'familles importées attendent')}} ses accès au portail. <a class="button" href="/agent/familles/acces">Envoyer les accès</a></p>
+  <p>{{fmt.plural(waiting, 'famille importée attend ses', 'familles importées attendent leurs')}} accès au portail. <a class="button" href="/agent/familles/acces">Envoyer les accès</a></p>
   % end
 % else:
   <div class="flash flash-warning">

@@ -1,7 +1,7 @@
 % rebase('layout.tpl', title=title)
 <h1>Accès des familles importées</h1>
 % if waiting:
-<p>{{fmt.plural(waiting, 'famille importée n\'a', 'familles importées n\'ont')}} pas encore reçu ses accès au portail :</p>
+<p>{{fmt.plural(waiting, 'famille importée n\'a pas encore reçu ses', 'familles importées n\'ont pas encore reçu leurs')}} accès au portail :</p>
 <ul>
   <li>{{fmt.plural(by_mail, 'famille recevra', 'familles recevront')}} un courriel avec un lien pour choisir son mot de passe (valable 7 jours) ;</li>
   <li>{{fmt.plural(by_letter, 'famille', 'familles')}} sans adresse e-mail : un courrier à imprimer (un seul PDF, une page par famille) avec l'identifiant et un mot de passe provisoire à changer à la première connexion.</li>
