@@ -77,7 +77,7 @@ def _hand_over_one(families: Families, family_id: str, outbox: Outbox, link_url:
 
 
 def hand_over(families: Families, family_ids: list[str], outbox: Outbox, link_url: Callable[[str], str],
-              commune: dict, progress: Callable[[int], None] = lambda done: None, workers: int = 2) -> Handover:
+              commune: dict, progress: Callable[[int], None] = lambda done: None, workers: int = 4) -> Handover:
     """Give each waiting family of family_ids its access; progress(done) after each family. A few families at once:
     their waits for the disk overlap (hashing a password holds one of the two scrypt slots, storage/passwords.py)."""
     result = Handover()
