@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from storage.atomic import write_atomically
+from storage.documents import SCHEMA_VERSION
 from storage.family_import.access import hand_over
 from storage.family_import.store import import_family
 from storage.families import Families, now_iso
@@ -64,7 +65,7 @@ class FamilyImports(BackgroundJob):
         self.folder.mkdir(parents=True, exist_ok=True)
         self._forget_old_previews()
         token = secrets.token_hex(16)
-        _write(self._path(token), {"schema": 1, "created_at": now_iso(), "by": agent, "families": families,
+        _write(self._path(token), {"schema": SCHEMA_VERSION, "created_at": now_iso(), "by": agent, "families": families,
                                    "preview": preview})
         return token
 

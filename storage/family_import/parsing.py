@@ -3,7 +3,7 @@ gathered into families: every bad line is kept with its number and a French reas
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from storage.family_import.columns import (ADDRESS_PARTS, FAMILY_COLUMNS, NO, PERSON_COLUMNS, YES, Column, folded,
@@ -79,8 +79,8 @@ def _table(parsed: ParsedImport, name: str, raw: bytes, columns: tuple[Column, .
 def _clean(column: Column, text: str, today: date | None, *, required: bool | None = None):
     """(value, French reason or None) of one cell, through the portal's field rule."""
     definition = column.definition
-    if required is not None and definition.required != required:
-        definition = type(definition)(**{**definition.__dict__, "required": required})
+    if required is not None:
+        definition = replace(definition, required=required)
     value, error = clean_field(definition, usual_spelling(column.field, text), today)
     return value, (f"{column.name} : {error}" if error else None)
 

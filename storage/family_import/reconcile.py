@@ -164,7 +164,7 @@ def _children(merge: _Merge, known: dict, wanted: list[dict]) -> dict[str, int]:
         for name, value in item["extra"].items():
             merge.put(extra, name, value, flat=f"child:{item['key']}.extra.{name}", section="child_extra",
                       title=f"Enfant {label}", target_label=label, fresh=fresh)
-    return {key: value for key, value in ids.items()}
+    return ids
 
 
 def _persons(merge: _Merge, known: dict, family: dict, child_ids: dict) -> dict[str, int]:
