@@ -156,6 +156,8 @@ def test_the_same_file_twice_changes_nothing_and_kept_changes_are_shown(agent_cl
     confirm(agent_client, preview_url, ecraser="1")
     demo_app.portal.family_imports.run_queued()
     assert demo_app.portal.families.record("1001")["parent1"]["phone_mobile"] == "06 12 34 56 78"
+    history = agent_client.get("/agent/familles/1001")  # the import's changes are in the family's history
+    assert "Import des familles (CSV)" in history.text and "Modification directe par l" in history.text
 
 
 ROUTES = ["/agent/familles/import", "/agent/familles/import/" + "a" * 32, "/agent/familles/import/" + "a" * 32 +
