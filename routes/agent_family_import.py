@@ -49,9 +49,11 @@ def import_upload():
     if errors:
         return _form(errors)
     parsed = parse_import(raws["familles"], raws["personnes"] or None)
-    token = portal().family_imports.save_preview(parsed.families if not parsed.errors else {},
-                                                 build_preview(portal().families, parsed), agent)
-    redirect(f"{IMPORT}/{token}")
+    preview = build_preview(portal().families, parsed)
+    if parsed.errors:  # shown at once and kept nowhere: the agent corrects the files and sends them again
+        return render_page("agent/family_import_preview.tpl", title="Aperçu de l'import des familles", token=None,
+                           preview=preview, state=None)
+    redirect(f"{IMPORT}/{portal().family_imports.save_preview(parsed.families, preview, agent)}")
 
 
 def _upload(token: str) -> dict:
