@@ -13,11 +13,11 @@ from pathlib import Path
 
 from bottle import Bottle
 
-from routes import (agent_account, agent_backups, agent_billing, agent_exports, agent_families, agent_home,
-                    agent_ledger, agent_mail, agent_messages, agent_request_table, agent_requests, agent_retention,
-                    agent_settings, auth, family_account, family_enrolments, family_home, family_invoices,
-                    family_messages, family_notices, family_record, family_requests, legal, online_payment,
-                    password_reset, pieces, preregistration, static_files, web)
+from routes import (agent_account, agent_backups, agent_billing, agent_exports, agent_families, agent_family_import,
+                    agent_home, agent_ledger, agent_mail, agent_messages, agent_request_table, agent_requests,
+                    agent_retention, agent_settings, auth, family_account, family_enrolments, family_home,
+                    family_invoices, family_messages, family_notices, family_record, family_requests, legal,
+                    online_payment, password_reset, pieces, preregistration, static_files, web)
 from storage.agents import Agents
 from storage.backup.commands import backup_command, restore_command
 from storage.backup.files import backup_config
@@ -31,6 +31,7 @@ from storage.documents import DocumentStore
 from storage.absences import ABSENCE_REQUEST_KINDS
 from storage.enrolments import ENROLMENT_REQUEST_KINDS
 from storage.families import Families
+from storage.family_import.jobs import FamilyImports
 from storage.index import FamilyIndex
 from storage.legal_pages import LegalPages
 from storage.jobs.daily import DailyJob
@@ -66,7 +67,7 @@ ROUTE_MODULES = (auth, family_home, family_record, family_requests, family_invoi
                  family_notices, family_enrolments, online_payment, agent_home, agent_requests, agent_request_table,
                  agent_messages, agent_families, agent_ledger, agent_billing, agent_settings, agent_account,
                  preregistration, static_files, agent_mail, password_reset, legal, pieces, agent_retention,
-                 agent_exports, agent_backups)
+                 agent_exports, agent_backups, agent_family_import)
 log = logging.getLogger("portal")
 NOTICE_HOUR = 6  # reminders and the agent's summary are queued at 6 h, before the families' and the agent's day
 
@@ -121,7 +122,8 @@ class Portal:
         self.invoice_reminders = InvoiceReminders(self.families, self.family_mail, self.settings)
         self.agent_summary = AgentSummary(jobs_folder, self.index, self.outbox, self.settings, self.preregistrations,
                                           self.family_mail.job_link)
-        self.jobs = [self.mail_sender]  # background threads, started by create_app(start_jobs=True)
+        self.family_imports = FamilyImports(data_dir, self.families, self.outbox)  # Familles › Importer
+        self.jobs = [self.mail_sender, self.family_imports]  # background threads, started by create_app(start_jobs=True)
         # Retention periods (Paramètres › Conservation des données): the purge, its preview and its daily job.
         self.retention = Retention(self.documents, RetentionStores(
             families=self.families, index=self.index, numbers=self.numbers, photos=self.photos,

@@ -12,7 +12,7 @@ def family_export(families: Families, family_id: str) -> dict:
     if isinstance(account.get("password_link"), dict):
         account["password_link"] = {k: v for k, v in account["password_link"].items() if k != "sha256"}
     tables = {name: [dict(doc, id=doc.doc_id) for doc in db.table(name).all()]
-              for name in ("requests", "messages", "audit", "pieces")}
+              for name in ("requests", "messages", "audit", "pieces", "import")}
     return {
         "exported_at": now_iso(), "family_id": family_id, "record": dict(record_of(db)), "account": account,
         **tables,

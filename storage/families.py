@@ -104,9 +104,10 @@ class Families:
             yield db
 
     def create(self, family_id: str, record: dict, password_hash: str, active: bool = True,
-               temporary_password: bool = False, password_link: dict | None = None) -> None:
+               temporary_password: bool = False, password_link: dict | None = None,
+               documents: dict[str, dict] | None = None) -> None:
         """Store a new family and its account (with its link to choose a password, if any); refuses a number
-        already in use."""
+        already in use. documents: other single documents of the family file, by table (the import's baseline)."""
         path = self.path(family_id)
         with self.documents.transaction(path) as db:
             if db.table("record").contains(doc_id=RECORD_ID):
@@ -119,6 +120,8 @@ class Families:
                 "password_changed_at": now_iso(), "temporary_password": temporary_password,
                 "password_link": password_link,
             }))
+            for table, document in (documents or {}).items():
+                db.table(table).insert(_with_id(dict(document, schema=SCHEMA_VERSION)))
 
 
 def _with_id(document: dict):

@@ -18,6 +18,7 @@ from tinydb import TinyDB
 
 from storage.documents import ParsedFile
 from storage.families import Families, account_of, family_name, is_family_id, record_of
+from storage.family_import.store import awaiting_access
 from storage.messages import (announcements_path, member_since, threads_of, unread_announcements,
                               unread_for_family)
 from storage.requests import conflicts_of
@@ -68,6 +69,7 @@ class FamilySummary:
     member_since: str = ""  # account creation: older announcements count as read
     announcements_read: int = 0
     holder_email: str = ""  # the account holder's (parent 1's) e-mail, lower-case: "Mot de passe oublié" finds it
+    awaiting_access: bool = False  # imported, and not yet given a way in (storage/family_import/)
 
     @property
     def awaiting_reply(self) -> int:
@@ -124,6 +126,7 @@ def summarise(family_id: str, db: TinyDB) -> FamilySummary:
         unread_from_agent=unread_for_family(db),
         member_since=member_since(db), announcements_read=len(db.table("announcement_reads")),
         holder_email=str((record.get("parent1") or {}).get("email") or "").strip().lower(),
+        awaiting_access=awaiting_access(db),
     )
 
 
@@ -264,6 +267,11 @@ class FamilyIndex:
         with self._lock:
             summaries = list(self._by_id.values())
         return sorted(s.family_id for s in summaries if s.holder_email == wanted)[:limit]
+
+    def awaiting_access(self) -> list[FamilySummary]:
+        """Imported families that have not been given their access yet."""
+        with self._lock:
+            return [s for s in self._by_id.values() if s.awaiting_access]
 
     def recent_audit(self, limit: int = 200) -> list[dict]:
         """The latest decisions across families, newest first (each family keeps its last few here)."""

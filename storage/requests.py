@@ -16,7 +16,7 @@ from storage.sections import SECTIONS, Section, current_values, find_target, set
 STATUS_LABELS = {"pending": "En attente", "validated": "Validée", "cancelled": "Annulée", "withdrawn": "Retirée"}
 ACTION_LABELS = {"update": "Modification", "add": "Ajout", "remove": "Suppression"}
 AUDIT_LABELS = {"validated": "Demande validée", "cancelled": "Demande annulée", "withdrawn": "Demande retirée par la famille",
-                "direct_edit": "Modification directe par l'agent"}
+                "direct_edit": "Modification directe par l'agent", "import": "Import des familles (CSV)"}
 
 
 class RequestRefused(Exception):

@@ -8,6 +8,7 @@ A new kind of document that brings new pages: add one step to use_the_demo()."""
 from __future__ import annotations
 
 import io
+import re
 import time
 from datetime import date, timedelta
 from typing import Callable, Protocol
@@ -26,6 +27,13 @@ CERTIFICATE = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 
 # Supporting documents: the file inputs of the default Paramètres › Pièces justificatives (storage/pieces/kinds.py).
 PIECE_FIELDS = {"preregistration": "piece-justificatif-de-domicile", "tax": "piece-avis-d-imposition",
                 "caf": "piece-attestation-de-quotient-familial-caf"}
+
+
+# One family of the commune's childhood-services software, imported by the agent (Familles › Importer des familles).
+IMPORTED_FAMILY = ("famille;resp1_civilite;resp1_nom;resp1_prenom;resp1_adresse;resp1_code_postal;resp1_commune;"
+                   "resp1_tel_portable;resp1_email;enfant_nom;enfant_prenom;enfant_sexe;enfant_date_naissance\n"
+                   "880100000;Mme;Importée;Claire;5 rue du Port;77000;Démoville;06 44 55 66 77;;IMPORTÉE;Hugo;M;"
+                   "12/03/2019\n")
 
 
 def photo_png() -> bytes:
@@ -68,7 +76,7 @@ def submit(session: Session, page: str, action: str, values: dict, files: dict |
 def use_the_demo(visitor: Session, family: Session, agent: Session, wait: Callable[[float], None] = time.sleep) -> None:
     """A pending pre-registration with its justificatif de domicile, two photos (one validated, one waiting), an
     absence with its certificate, two changes with a supporting document (one validated: a pièce of the family, one
-    waiting) and an announcement to every family. wait(seconds) lets time pass (the portal's clock, or the real one
+    waiting), an announcement to every family and an import of families (confirmed). wait(seconds) lets time pass (the portal's clock, or the real one
     for a server)."""
     submit(visitor, "/pre-inscription", "/pre-inscription", NEW_FAMILY, fill_in=lambda: wait(MIN_FILL_SECONDS),
            files={PIECE_FIELDS["preregistration"]: ("facture-energie.pdf", CERTIFICATE)})
@@ -95,6 +103,11 @@ def use_the_demo(visitor: Session, family: Session, agent: Session, wait: Callab
     tax_form = next(f["action"] for f in post_forms(requests_page)
                     if f["action"].endswith("/valider") and "Données fiscales" in _card_of(requests_page, f["action"]))
     submit(agent, "/agent/demandes/770400070", tax_form, {})
+    submit(agent, "/agent/familles/import", "/agent/familles/import", {},
+           {"familles": ("familles.csv", IMPORTED_FAMILY.encode("utf-8"))})
+    preview = "/agent/familles/import/" + re.search(r"/agent/familles/import/([0-9a-f]{32})\"",
+                                                    agent.get("/agent/familles/import")).group(1)
+    submit(agent, preview, preview + "/confirmer", {})
 
 
 def _is_photo_request(html: str, action: str) -> bool:

@@ -6,6 +6,10 @@
 <meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"historyCacheSize":0,"scrollIntoViewOnBoost":false}'>
 <title>{{title + " — " if title else ""}}Portail Famille · {{settings["commune"]["name"]}}</title>
 <meta name="description" content="{{description}}">
+% if get('auto_refresh'):
+% # A page that follows work in progress: without JavaScript it reloads itself (with it, htmx refreshes the part).
+<noscript><meta http-equiv="refresh" content="2"></noscript>
+% end
 <link rel="stylesheet" href="{{static_url('css/portal.css')}}">
 <link rel="icon" href="{{static_url('favicon.svg')}}" type="image/svg+xml">
 <script src="{{static_url('js/htmx-1.9.12.min.js')}}" defer></script>

@@ -29,6 +29,10 @@ NOT_LINKED = {
     "/agent/familles/<family_id>/codes-acces": "reached by the 303 after creating an account or resetting a password",
     "/mot-de-passe-oublie/envoye": "reached by the 303 after asking for a reset link (POST)",
     "/mot-de-passe/<token>": "opened from the link in a mail (account opened, reset, Mot de passe oublié)",
+    "/agent/familles/acces/<run_id:re:[0-9a-f]{32}>": "reached by the 303 after sending the access (POST), and listed "
+                                                      "on /agent/familles/acces while the process runs",
+    "/agent/familles/acces/<run_id:re:[0-9a-f]{32}>/courriers.pdf": "linked from a finished access run's page (the "
+                                                                   "crawl's app runs no background job)",
 }
 START_PAGES = {"family": "/accueil", "agent": "/agent", "visitor": "/connexion", "visitor (agent)": "/agent/connexion"}
 LOGIN_PAGES = re.compile(r"^/(agent/)?connexion(\?|$)")

@@ -81,6 +81,27 @@ def import_preview(client: TestApp, ids: dict) -> str:
                        upload_files=[("fichier", "factures.csv", VALID_CSV.encode("utf-8"))]).text
 
 
+FAMILIES_CSV = ("famille;resp1_civilite;resp1_nom;resp1_prenom;resp1_adresse;resp1_code_postal;resp1_commune;"
+                "enfant_nom;enfant_prenom;enfant_sexe;enfant_date_naissance\n"
+                "880100000;Mme;Importée;Claire;5 rue du Port;77000;Démoville;IMPORTÉE;Hugo;M;12/03/2019\n")
+
+
+def family_import_preview(client: TestApp, ids: dict) -> str:
+    """The preview of a valid families file, with its Importer form."""
+    page = client.get("/agent/familles/import")
+    answer = client.post("/agent/familles/import", {"csrf_token": csrf_from(page)},
+                         upload_files=[("familles", "familles.csv", FAMILIES_CSV.encode("utf-8"))])
+    return answer.follow().text
+
+
+def imported_family_waiting(app) -> None:
+    """A family imported from the back-office, whose access is still to be sent (Familles › Accès)."""
+    from storage.family_import.parsing import parse_import
+    from storage.family_import.store import import_family
+    for family in parse_import(FAMILIES_CSV.encode("utf-8")).families.values():
+        import_family(app.portal.families, family, overwrite=False, agent="agent")
+
+
 def new_password_page(client: TestApp, ids: dict) -> str:
     """The page showing a family's new temporary password once, with the access letter form."""
     page = client.get(f"/agent/familles/{ids['family_id']}")
@@ -260,6 +281,12 @@ FORMS: dict[str, Form] = {
     "/agent/factures/import": Form("agent", "/agent/factures/import", pages=("Aperçu",), saved_pages=("Aperçu",)),
     "/agent/factures/import/<token:re:[0-9a-f]{32}>/confirmer": Form("agent", import_preview),
     "/agent/facturation": Form("agent", "/agent/facturation?mois=2026-12"),
+    "/agent/familles/import": Form("agent", "/agent/familles/import", saved=r"/agent/familles/import/[0-9a-f]{32}$",
+                                   valid={"familles": FAMILIES_CSV.encode("utf-8")}),
+    "/agent/familles/import/<token:re:[0-9a-f]{32}>/confirmer": Form("agent", family_import_preview,
+                                                                    saved=r"/progression$"),
+    "/agent/familles/acces": Form("agent", "/agent/familles/acces", setup=imported_family_waiting,
+                                  saved=r"/agent/familles/acces/[0-9a-f]{32}$"),
     "/agent/parametres": Form("agent", "/agent/parametres"),
     "/agent/parametres/courriel-essai": Form("agent", "/agent/parametres", valid={"adresse": "agent@ville-demo.fr"}),
     "/agent/parametres/pages-legales": Form("agent", "/agent/parametres/pages-legales", valid={

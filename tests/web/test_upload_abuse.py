@@ -53,6 +53,8 @@ UPLOAD_FIELDS = {
     "/absences/nouvelle": UploadField("family", "/absences/nouvelle", "certificate", {
         "child_service": "1:cantine", "reason": "maladie", "start": DAY, "end": DAY}),
     "/agent/factures/import": UploadField("agent", "/agent/factures/import", "fichier", refusal="flash-error"),
+    "/agent/familles/import": UploadField("agent", "/agent/familles/import", "familles", refusal="flash-error"),
+    "/agent/familles/import#personnes": UploadField("agent", "/agent/familles/import", "personnes", refusal="flash-error"),
     # supporting documents (pièces justificatives), with values that make the rest of the form a valid change
     "/mes-informations/donnees-fiscales/modifier": UploadField(
         "family", "/mes-informations/donnees-fiscales/modifier", PIECE_FIELDS["tax"], {"income": "45000"}),
@@ -155,7 +157,7 @@ KNOWN_FAILURES: dict = {}  # (action, hostile file) -> reason, for faults found 
     for action in UPLOAD_FIELDS for hostile in HOSTILE_FILES])
 def test_hostile_file_is_refused_in_french_and_nothing_stored(logged_in, demo_dir, action, hostile):
     upload, (filename, content) = UPLOAD_FIELDS[action], HOSTILE_FILES[hostile]
-    if action == "/agent/factures/import":
+    if action.startswith(("/agent/factures/import", "/agent/familles/import")):
         filename = filename.rsplit(".", 1)[0] + ".csv"  # what the field accepts, with other content
     client = logged_in[upload.who]
     before = stored(demo_dir)

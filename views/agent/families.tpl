@@ -1,6 +1,8 @@
 % rebase('layout.tpl', title=title)
 <h1>Familles</h1>
-<p class="actions"><a class="button button-secondary" href="/agent/familles/nouvelle">Créer une famille</a></p>
+<p class="actions"><a class="button button-secondary" href="/agent/familles/nouvelle">Créer une famille</a>
+  <a class="button button-secondary" href="/agent/familles/import">Importer des familles (CSV)</a>
+  <a class="button button-secondary" href="/agent/familles/acces">Accès des familles importées</a></p>
 <form method="get" action="/agent/familles" class="form" role="search">
   <div class="field">
     <label for="q">Rechercher une famille</label>

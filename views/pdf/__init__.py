@@ -29,3 +29,8 @@ def account_letter_pdf(*args, **kwargs) -> bytes:
 def my_data_pdf(*args, **kwargs) -> bytes:
     from views.pdf.my_data import my_data_pdf as build
     return build(*args, **kwargs)
+
+
+def access_letters_pdf(*args, **kwargs) -> bytes:
+    from views.pdf.access_letters import access_letters_pdf as build
+    return build(*args, **kwargs)
