@@ -49,6 +49,14 @@ def neutralised(text: str) -> str:
     return text
 
 
+def unneutralised(text: str) -> str:
+    """The text a neutralised cell stood for: the apostrophe neutralised() put before a formula start removed (an
+    import reading our own export gets "+32 470 12 34 56" back)."""
+    if text.startswith("'") and neutralised(text[1:]) == text:
+        return text[1:]
+    return text
+
+
 def cell(value) -> str:
     """One value as the text of its cell: numbers we computed as numbers, every text neutralised."""
     if value is None:

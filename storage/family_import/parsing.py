@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from storage.exports.csv_file import unneutralised
 from storage.family_import.columns import (ADDRESS_PARTS, FAMILY_COLUMNS, NO, PERSON_COLUMNS, YES, Column, folded,
                                            header_name, usual_spelling)
 from storage.family_import.reading import CsvFile, UnreadableFile, read_csv
@@ -70,7 +71,7 @@ def _table(parsed: ParsedImport, name: str, raw: bytes, columns: tuple[Column, .
         return None
     parsed.ignored += [(name, typed) for typed, normal in zip(table.header, header) if normal not in known]
     positions = {normal: index for index, normal in enumerate(header) if normal in known}
-    table.rows = [(line, {column.name: cells[positions[column.name]].strip() if positions[column.name] < len(cells)
+    table.rows = [(line, {column.name: unneutralised(cells[positions[column.name]].strip()) if positions[column.name] < len(cells)
                           else "" for column in columns if column.name in positions})
                   for line, cells in table.rows]
     return table

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from storage.documents import DocumentStore
+from storage.exports.csv_file import unneutralised
 from storage.family_import.parsing import parse_import
 from storage.family_import.preview import build_preview
 from storage.family_import.store import awaiting_access, baseline_of, import_family
@@ -191,3 +192,13 @@ def test_two_access_runs_give_each_family_one_access(tmp_path):
     account = account_of(families.read("1002"))
     assert account["temporary_password"] and account["password_hash"].startswith("scrypt$")
     assert not awaiting_access(families.read("1001")) and account_of(families.read("1001"))["password_link"]
+
+
+def test_a_cell_our_export_neutralised_reads_back_as_typed():
+    """The exports put an apostrophe before a text a spreadsheet would take for a formula (storage/exports/csv_file.py):
+    a foreign number exported as '+32 … imports as +32 …, and an apostrophe that neutralises nothing stays."""
+    exported = LINES[3].replace("01 60 00 00 00", "'+32 470 12 34 56")
+    parsed = parse_import(csv_bytes([HEADER, exported]))
+    assert parsed.errors == []
+    assert parsed.families["1002"]["parent1"]["phone_mobile"] == "+32 470 12 34 56"
+    assert unneutralised("'=1+1") == "=1+1" and unneutralised("'O'Neil") == "'O'Neil" and unneutralised("'") == "'"
