@@ -11,6 +11,7 @@ import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 from webtest import TestApp
 
@@ -24,6 +25,7 @@ from storage.documents import read_raw
 from storage.jobs.daily import SCHEDULED
 from storage.messages import post_message
 
+pytestmark = pytest.mark.usefixtures("frozen_clock")  # archive names carry the minute
 PAGE = "/agent/parametres/sauvegardes"
 DOWNLOAD = PAGE + "/telecharger"
 FAMILIES = ("770400070", "770400080", "770400090")

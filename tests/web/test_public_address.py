@@ -281,9 +281,12 @@ def test_public_url_and_allowed_hosts_come_from_flags_or_the_environment(monkeyp
     monkeypatch.setenv("PORTAL_PUBLIC_URL", "https://env.ville.fr/")
     monkeypatch.setenv("PORTAL_ALLOWED_HOSTS", "a.lan, 10.0.0.5")
     args = parse_args([])
-    assert start_up_settings(args) == {"public_url": "https://env.ville.fr", "allowed_hosts": ["a.lan", "10.0.0.5", "127.0.0.1"]}
+    assert start_up_settings(args) == {"public_url": "https://env.ville.fr",
+                                      "allowed_hosts": ["a.lan", "10.0.0.5", "127.0.0.1"],
+                                      "backups": {"folder": "", "keep": 14}}
     args = parse_args(["--public-url", "https://flag.ville.fr", "--allowed-hosts", "b.lan", "--host", "0.0.0.0"])
-    assert start_up_settings(args) == {"public_url": "https://flag.ville.fr", "allowed_hosts": ["b.lan"]}
+    assert start_up_settings(args) == {"public_url": "https://flag.ville.fr", "allowed_hosts": ["b.lan"],
+                                      "backups": {"folder": "", "keep": 14}}
 
 
 @pytest.mark.parametrize("argv", [["--public-url", "famille.ville.fr"], ["--allowed-hosts", "a b"]])
