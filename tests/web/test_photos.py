@@ -14,7 +14,7 @@ from webtest import TestApp
 
 from helpers import csrf_from as csrf
 from helpers import logged_in as log_in
-from storage.demo import DEMO_ACCOUNTS, DEMO_AGENT
+from storage.demo import DEMO_ACCOUNTS
 
 FAMILY_A = "770400070"
 FAMILY_B = "770400080"
@@ -23,16 +23,6 @@ PHOTO_FORM = f"/mes-informations/enfants/{CHILD}/photo"
 
 
 # --- helpers ---------------------------------------------------------------------------------------
-
-@pytest.fixture
-def family(demo_app) -> TestApp:
-    return log_in(demo_app, FAMILY_A, DEMO_ACCOUNTS[FAMILY_A])
-
-
-@pytest.fixture
-def agent(demo_app) -> TestApp:
-    return log_in(demo_app, *DEMO_AGENT, agent=True)
-
 
 def exif_with_gps() -> Image.Exif:
     exif = Image.Exif()
