@@ -1,11 +1,12 @@
 """The account mails as the routes send them: the access a town-hall action gives a family (a link mailed to the
 account holder, or a temporary password shown once), the "Mot de passe oublié" links, and the notices of an e-mail
-address change. Every link is built on the public URL (routes/web.public_url). Handlers only: no route here."""
+address change. Every link is built on the public URL (routes/host.public_url). Handlers only: no route here."""
 from __future__ import annotations
 
 import logging
 
-from routes.web import current_session, flash, portal, public_url, redirect
+from routes.host import public_url
+from routes.web import current_session, flash, portal, redirect
 from storage.accounts.access import Access, reset_access
 from storage.accounts.email_change import email_change_of_decision
 from storage.accounts.mails import email_change_mails, masked_email, password_link_mail

@@ -6,8 +6,9 @@ from bottle import Bottle, abort, request
 
 from routes.account_mail import link_url
 from routes.pieces import WITH_DOCUMENTS
-from routes.web import (flash, found, pdf_response, portal, portal_address_for_letters, redirect, render_page,
-                        require_agent)
+from routes.host import portal_address_for_letters
+from routes.responses import pdf_response
+from routes.web import flash, found, portal, redirect, render_page, require_agent
 from storage.family_import.columns import FAMILY_COLUMNS, PERSON_COLUMNS
 from storage.family_import.jobs import TOKEN_RULE
 from storage.family_import.parsing import parse_import

@@ -8,7 +8,9 @@ from datetime import timedelta
 
 from bottle import Bottle, abort, request
 
-from routes.web import flash, form_values, found, pdf_response, portal, public_url, redirect, render, require_agent
+from routes.host import public_url
+from routes.responses import pdf_response
+from routes.web import flash, form_values, found, portal, redirect, render, require_agent
 from storage import clock
 from storage.atomic import write_atomically
 from storage.families import child_by_id, record_of

@@ -4,7 +4,8 @@ from __future__ import annotations
 from bottle import Bottle, abort, request
 
 from routes.family_messages import CATEGORY_FIELD, SUBJECT_FIELD, posted
-from routes.web import flash, found, portal, public_url, redirect, render, require_agent
+from routes.host import public_url
+from routes.web import flash, found, portal, redirect, render, require_agent
 from storage.families import is_family_id, record_of
 from storage.fields import Field
 from storage.messages import (BODY_MAX, CATEGORIES, announcement, announcements, open_thread, publish_announcement,

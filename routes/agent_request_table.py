@@ -9,8 +9,9 @@ from bottle import request as http_request
 
 from routes.account_mail import confirm_email_change
 from routes.display import display_value, request_title
-from routes.web import (current_session, flash, form_text, is_fragment, portal, posted_form, public_url, redirect,
-                        render_page, require_agent)
+from routes.host import public_url
+from routes.web import (current_session, flash, form_text, is_fragment, portal, posted_form, redirect, render_page,
+                        require_agent)
 from storage.batch_decisions import BatchResult, FamilyDecisions, decide_batch, request_key
 from storage.families import record_of
 from storage.fields import Field, clean_field

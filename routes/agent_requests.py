@@ -8,8 +8,10 @@ from routes.account_mail import confirm_email_change
 from routes.display import audit_rows, change_rows, decision_text, request_title, status_label
 from routes.family_record import send_photo
 from routes.agent_backups import journal_rows
-from routes.web import (flash, form_text, is_fragment, portal, public_url, redirect, render, render_page,
-                        require_agent, require_module, upload_response)
+from routes.host import public_url
+from routes.responses import upload_response
+from routes.web import (flash, form_text, is_fragment, portal, redirect, render, render_page, require_agent,
+                        require_module)
 from storage.certificates import certificate_of
 from storage.families import record_of
 from storage.pieces.kinds import reminders

@@ -7,8 +7,8 @@ import json
 from bottle import Bottle, HTTPResponse, request
 
 from routes.family_notices import preferences_view
-from routes.web import (SESSION_COOKIE, current_session, flash, form_text, pdf_response, portal, redirect, render,
-                        require_family)
+from routes.responses import pdf_response
+from routes.web import SESSION_COOKIE, current_session, flash, form_text, portal, redirect, render, require_family
 from storage.export import family_export
 from storage.families import account_of, set_family_password
 from storage.passwords import FAMILY_PASSWORD_RULE, family_password_errors, hash_password, verify_password

@@ -6,7 +6,8 @@ from datetime import date
 from bottle import Bottle, abort, request
 
 from routes.display import request_title, status_label
-from routes.web import flash, portal, posted_form, redirect, render, require_family, require_module, upload_response
+from routes.responses import upload_response
+from routes.web import flash, portal, posted_form, redirect, render, require_family, require_module
 from storage import clock
 from storage.dates import each_day, in_window, last_day, parse_month, shift_month
 from storage.certificates import CertificateRefused, certificate_of, clean_certificate

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from bottle import Bottle, abort, request
 
-from routes.web import found, pdf_response, portal, render, require_family
+from routes.responses import pdf_response
+from routes.web import found, portal, render, require_family
 from storage import clock
 from storage.families import child_by_id
 from storage.ledger import (STATEMENT_MONTHS, account_figures, balance_cents, invoice_by_id, invoices,

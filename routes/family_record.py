@@ -6,7 +6,8 @@ from bottle import Bottle, abort, request
 from routes.display import SECTION_SLUGS, SLUG_SECTIONS, section_rows
 from routes.pieces import WITH_DOCUMENTS
 from routes.record_forms import section_form
-from routes.web import flash, portal, redirect, render, require_family, upload_response
+from routes.responses import upload_response
+from routes.web import flash, portal, redirect, render, require_family
 from storage.families import record_of
 from storage.photos import MAX_UPLOAD_BYTES, PhotoRefused, reencode_photo
 from storage.pieces.family import attach_pieces

@@ -9,8 +9,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 from bottle import Bottle, HTTPResponse, abort, request, response
 
-from routes.web import (allow_form_action, current_session, flash, module_enabled, portal, public_url, redirect,
-                        render, require_family, require_module)
+from routes.host import public_url
+from routes.web import (allow_form_action, current_session, flash, module_enabled, portal, redirect, render,
+                        require_family, require_module)
 from storage.ledger import balance_cents
 from storage.online_payments import (FAILED, PAID, PENDING, Outcome, family_of_reference, find_attempt,
                                      record_notification, start_attempt)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from bottle import Bottle, abort, request
 
+from routes.responses import upload_response
 from routes.web import (DOCUMENTS_BODY_BYTES, flash, found, portal, posted_form, redirect, render, require_agent,
-                        require_family, upload_response)
+                        require_family)
 from storage.photos import MAX_UPLOAD_BYTES
 from storage.pieces.checks import AGAIN, MAX_FILES, Piece, PieceRefused, checked_piece
 from storage.pieces.family import download_name, kept_piece, request_document

@@ -8,8 +8,10 @@ from bottle import Bottle, abort, request, response
 
 from routes.account_mail import hand_over_access
 from routes.pieces import WITH_DOCUMENTS, posted_pieces, required_missing
-from routes.web import (client_address, current_session, flash, found, form_text, page_of, pdf_response, portal,
-                        portal_address_for_letters, posted_form, redirect, render, require_agent)
+from routes.host import portal_address_for_letters
+from routes.responses import pdf_response
+from routes.web import (client_address, current_session, flash, found, form_text, page_of, portal, posted_form,
+                        redirect, render, require_agent)
 from storage.accounts.access import holder_email
 from storage.accounts.mails import masked_email
 from storage.accounts.password_links import ACCOUNT_OPENED

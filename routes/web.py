@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import hmac
-import re
-import unicodedata
 import logging
 import secrets
 from pathlib import Path
@@ -13,9 +11,9 @@ from bottle import HTTPError, abort, request, response
 
 from routes.assets import static_url
 from routes.compression import compress_answers
+from routes.host import HOST_REFUSED, HOST_TEXT, check_host
+from routes.responses import UPLOAD_POLICY
 from storage.legal_pages import LEGAL_PAGES
-from storage.public_address import (LOCAL_HOSTS, allowed_host_names, configured_public_url, host_name,
-                                    public_url as _public_url)
 from storage.portal_log import MaskedErrorStream
 from storage.protection.addresses import forwarded_client, is_loopback, is_trusted, trusted_networks
 from views import formats
@@ -388,14 +386,6 @@ def install(app: bottle.Bottle) -> None:
     compress_answers(app, lambda: bool(app.portal.settings["compression"]))
 
 
-def pdf_response(data: bytes, filename: str, download: bool = False):
-    """A PDF answer: shown in the browser (Imprimer) or saved (Archiver / télécharger)."""
-    disposition = "attachment" if download else "inline"
-    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "-", unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode())
-    return bottle.HTTPResponse(data, **{"Content-Type": "application/pdf",
-                                        "Content-Disposition": f'{disposition}; filename="{ascii_name}"'})
-
-
 def module_enabled(name: str) -> bool:
     """Whether an optional module ('enrolments', 'payment') is switched on in the settings."""
     return bool(portal().settings["modules"].get(name))
@@ -412,86 +402,6 @@ def require_module(name: str) -> None:
     """Pages of a module that is off do not exist: 404."""
     if not module_enabled(name):
         abort(404)
-
-
-# An uploaded file, opened on its own in a browser, runs nothing, loads nothing and reaches no page of ours.
-UPLOAD_POLICY = "sandbox; default-src 'none'"
-
-
-def upload_response(files, family_id: str, name: str | None, download_name: str | None = None):
-    """One of a family's uploaded files (photo, certificate, supporting document); 404 when absent. A PDF, and any
-    file given a download_name, is a download, never shown in the page; no upload is sniffed as another type, run
-    with our origin, or kept by any cache."""
-    path = files.path(family_id, name)
-    if path is None:
-        abort(404)
-    request.environ["portal.upload"] = True
-    headers = {"Content-Type": "image/jpeg", "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store",
-               "Content-Security-Policy": UPLOAD_POLICY}
-    if path.suffix == ".pdf":
-        headers.update({"Content-Type": "application/pdf",
-                        "Content-Disposition": 'attachment; filename="justificatif.pdf"'})
-    if download_name:
-        ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "-", unicodedata.normalize("NFKD", download_name)
-                            .encode("ascii", "ignore").decode())[:80] or "document"
-        headers["Content-Disposition"] = f'attachment; filename="{ascii_name}"'
-    return bottle.HTTPResponse(path.read_bytes(), **headers)
-
-
-# --- public address and allowed hosts (issue 11, fault 5) ------------------------------------------------------
-# The Host and X-Forwarded-Host headers are the client's: a request is served only when they name an allowed host
-# (storage/public_address.py), and no absolute URL is ever built from them: redirects are relative (redirect() above)
-# and absolute URLs come from public_url(). Waitress passes Host as sent (HTTP_HOST) and wsgi.url_scheme "http"; it
-# drops X-Forwarded-* and Forwarded unless told to trust a proxy (then it rewrites HTTP_HOST and the scheme itself, and
-# the check below applies to the result). Bottle's request.url / urlparts would trust X-Forwarded-Host and -Proto:
-# nothing here uses them, and a foreign X-Forwarded-Host is refused all the same (other WSGI servers pass it on).
-
-HOST_REFUSED = "host"  # the HTTPError body that tells error_page() which French text to show
-HOST_TEXT = ("Ce portail ne répond pas à l'adresse demandée. Utilisez l'adresse du portail famille communiquée "
-             "par la mairie.")
-LETTER_ADDRESS_PLACEHOLDER = "(adresse à demander à la mairie)"
-HOST_HEADERS = ("HTTP_HOST", "HTTP_X_FORWARDED_HOST")
-
-
-def check_host() -> None:
-    """before_request hook: 400 (French page) unless Host, and X-Forwarded-Host when sent, name allowed hosts."""
-    allowed = allowed_host_names(portal().settings)
-    for header in HOST_HEADERS:
-        value = request.environ.get(header)
-        if value is None:
-            continue  # no Host at all (HTTP/1.0): nothing to poison, public_url() then needs the public URL
-        for hop in value.split(","):  # a proxy chain may list several
-            if host_name(hop) not in allowed:
-                log.warning("Requête refusée : hôte non autorisé %r (%s %s). S'il s'agit de l'adresse du portail, "
-                            "indiquez-la avec --public-url ou --allowed-hosts.", value[:100], request.method,
-                            request.path[:200])
-                raise HTTPError(400, HOST_REFUSED)
-
-
-def request_origin() -> str:
-    """'http://host:port' of this request, from its checked Host header and the server's scheme; '' without Host."""
-    host = request.environ.get("HTTP_HOST", "").strip()
-    return f"{request.environ.get('wsgi.url_scheme', 'http')}://{host}" if host else ""
-
-
-def public_url(path: str = "/") -> str:
-    """The absolute URL of a path of the portal, for whatever leaves the browser (letters, the bank's return and
-    notification URLs, links in e-mails): on the configured public URL; without one (fresh install, demo), on the
-    origin of this request, whose Host check_host() has allowed."""
-    return _public_url(portal().settings, path, request_origin())
-
-
-def portal_address_for_letters() -> str:
-    """The portal's address printed on paper: the public URL; without one, this request's origin unless it is the
-    local machine (a family cannot reach the agent's 'localhost'), in which case a French placeholder."""
-    if configured_public_url(portal().settings):
-        return public_url("/")
-    origin = request_origin()
-    if not origin or host_name(origin.split("://", 1)[1]) in LOCAL_HOSTS:
-        return LETTER_ADDRESS_PLACEHOLDER
-    return public_url("/")
-
-# --- end of public address and allowed hosts ---------------------------------------------------------------------
 
 
 # --- what reaches the logs (issue 11, fault 8) -----------------------------------------------------------------

@@ -79,6 +79,6 @@ def parse_host_list(text: str) -> list[str]:
 
 def public_url(settings, path: str = "/", request_origin: str = "") -> str:
     """The absolute URL of a path of the portal: on the configured public URL; without one, on request_origin (the
-    origin of a request whose Host was allowed, given by routes/web.public_url); without either, the bare path."""
+    origin of a request whose Host was allowed, given by routes/host.public_url); without either, the bare path."""
     base = configured_public_url(settings) or request_origin
     return base.rstrip("/") + "/" + path.lstrip("/") if base else path

@@ -13,7 +13,7 @@ from webtest import TestApp
 
 from helpers import DEMO_FAMILY, concrete_url, csrf_from, login_agent, login_family
 from portal import create_app, parse_args, start_up_settings
-from routes.web import HOST_TEXT, LETTER_ADDRESS_PLACEHOLDER
+from routes.host import HOST_TEXT, LETTER_ADDRESS_PLACEHOLDER
 from storage.demo import DEMO_AGENT
 from storage.documents import DocumentStore
 from tests.perf.live import Server
