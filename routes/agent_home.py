@@ -9,7 +9,7 @@ from routes.agent_requests import pending_by_section
 from routes.display import audit_rows
 from routes.web import module_enabled, portal, render, require_agent, require_module
 from storage import clock
-from storage.payments_of_day import online_payments_of
+from storage.payment.of_the_day import online_payments_of
 from storage.request_table import oldest_pending
 from storage.sections import MODULE_SECTIONS, SECTIONS
 from views.formats import plural

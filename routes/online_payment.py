@@ -13,10 +13,10 @@ from routes.host import public_url
 from routes.web import (allow_form_action, current_session, flash, module_enabled, portal, redirect, render,
                         require_family, require_module)
 from storage.ledger import balance_cents
-from storage.online_payments import (FAILED, PAID, PENDING, Outcome, family_of_reference, find_attempt,
+from storage.payment.online import (FAILED, PAID, PENDING, Outcome, family_of_reference, find_attempt,
                                      record_notification, start_attempt)
-from storage.payment_gateway import PaymentRequest
-from storage.paybox import (RESULT_MESSAGES, SIMULATOR_DECISIONS, SIMULATOR_PATH, PayboxGateway,
+from storage.payment.gateway import PaymentRequest
+from storage.payment.paybox import (RESULT_MESSAGES, SIMULATOR_DECISIONS, SIMULATOR_PATH, PayboxGateway,
                             check_simulated_request, ensure_simulator_key, result_message, simulated_result)
 
 app = Bottle()

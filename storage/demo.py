@@ -22,7 +22,7 @@ from storage.families import Families
 from storage.ledger import add_payment
 from storage.messages import post_message
 from storage.passwords import hash_password
-from storage.paybox import ensure_simulator_key, simulator_public_key_setting
+from storage.payment.paybox import ensure_simulator_key, simulator_public_key_setting
 from storage.requests import submit_request
 from storage.services import Services, opening_days
 from storage.settings import Settings

@@ -1,6 +1,6 @@
 """Random family accounts for property tests: invoices, credit notes (negative invoices), partial and over-payments
 at the counter, reversals of a payment, and online card payments of the whole balance through the real
-notification path (storage.online_payments, signed with the bank simulator's key).
+notification path (storage.payment.online, signed with the bank simulator's key).
 
 ledger_operations() draws the operations, apply_operations() writes them into a family's ledger file through the
 portal's own storage functions, dated in the past (online payments are dated today, as the bank's notification is)."""
@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from storage import clock
 from storage.families import Families
 from storage.ledger import add_invoice, add_payment, invoice_line, reverse_payment
-from storage.online_payments import record_notification, start_attempt
-from storage.paybox import PayboxGateway, ensure_simulator_key, rsa_sha1_sign, simulator_public_key_setting
+from storage.payment.online import record_notification, start_attempt
+from storage.payment.paybox import PayboxGateway, ensure_simulator_key, rsa_sha1_sign, simulator_public_key_setting
 
 _line = st.tuples(st.integers(1, 20), st.integers(1, 20_000))            # quantity, unit price in cents
 _discount = st.integers(1, 5_000).map(lambda price: (1, -price))

@@ -18,7 +18,7 @@ from storage.mail.notices import (DecisionLine, Notice, absence_detail, decision
                                   message_notice, receipt_notice)
 from storage.mail.outbox import MailRefused, Outbox
 from storage.mail.preferences import family_address, wants
-from storage.online_payments import PAID, find_attempt
+from storage.payment.online import PAID, find_attempt
 from storage.public_address import public_url
 
 log = logging.getLogger("portal.mail")

@@ -18,7 +18,7 @@ from typing import Callable
 from storage.certificates import KEPT_STATUSES
 from storage.families import RECORD_ID, account_of, is_family_id, record_of
 from storage.messages import threads_of
-from storage.payments_of_day import DAYS_KEPT, day_lists_before
+from storage.payment.of_the_day import DAYS_KEPT, day_lists_before
 from storage.photos import FamilyFiles
 from storage.retention.inactive_families import MAIL_PERIODS, anonymise_inactive_family, delete_inactive_family
 from storage.retention.scope import CommuneRule, FamilyData, FamilyRule, Limits, Stores, local_midnight

@@ -138,7 +138,7 @@ def test_a_credit_note_is_a_crédit_on_the_relevé_and_settles_older_invoices():
 
 def test_an_online_payment_of_the_whole_balance_settles_every_invoice(tmp_path):
     from random_ledgers import bank_notification
-    from storage.online_payments import record_notification, start_attempt
+    from storage.payment.online import record_notification, start_attempt
 
     with one_family() as families:
         add_invoice(families, FAMILY, number="A", period="2026-10", issued_on="2026-11-02", due_on="2026-11-25",

@@ -1,5 +1,5 @@
 """Paybox System adapter: the PBX_HMAC of the payment form, the RSA-SHA1 signature of the bank's notification, the
-French result messages, the simulator's checks, and recording a notification once (storage/online_payments.py)."""
+French result messages, the simulator's checks, and recording a notification once (storage/payment/online.py)."""
 from __future__ import annotations
 
 import base64
@@ -17,10 +17,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from storage.documents import DocumentStore
 from storage.families import Families
 from storage.ledger import add_invoice, balance_cents, invoice_line, payments
-from storage.online_payments import (ATTEMPTS, FAILED, PAID, family_of_reference, find_attempt, record_notification,
+from storage.payment.online import (ATTEMPTS, FAILED, PAID, family_of_reference, find_attempt, record_notification,
                                      start_attempt)
-from storage.payment_gateway import InvalidNotification, PaymentRequest
-from storage.paybox import (RETURN_VARIABLES, PayboxGateway, check_simulated_request, ensure_simulator_key,
+from storage.payment.gateway import InvalidNotification, PaymentRequest
+from storage.payment.paybox import (RETURN_VARIABLES, PayboxGateway, check_simulated_request, ensure_simulator_key,
                             form_hmac, public_keys, result_message, rsa_sha1_sign, rsa_sha1_valid, signed_string,
                             simulated_result, simulator_key_paths, simulator_public_key_setting)
 

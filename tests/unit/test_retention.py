@@ -21,8 +21,8 @@ from storage.absences import submit_absence
 from storage.families import account_of, record_of, set_family_active
 from storage.ledger import add_invoice, add_payment, balance_cents, invoice_line, statement
 from storage.messages import post_message
-from storage.online_payments import start_attempt
-from storage.payments_of_day import note_online_payment, online_payments_of
+from storage.payment.online import start_attempt
+from storage.payment.of_the_day import note_online_payment, online_payments_of
 from storage.pieces.checks import Piece
 from storage.pieces.family import attach_pieces, kept_pieces, request_document
 from storage.preregistrations import clean_preregistration

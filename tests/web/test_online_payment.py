@@ -17,8 +17,8 @@ from helpers import DEMO_FAMILY, OTHER_FAMILY, csrf_from, login_agent, login_fam
 from portal import create_app
 from storage.demo import DEMO_ACCOUNTS, DEMO_AGENT
 from storage.ledger import balance_cents, payments
-from storage.online_payments import find_attempt
-from storage.paybox import ensure_simulator_key, rsa_sha1_sign
+from storage.payment.online import find_attempt
+from storage.payment.paybox import ensure_simulator_key, rsa_sha1_sign
 
 FAMILY = DEMO_FAMILY[0]
 PAYMENT_URLS_GET = ["/paiement-en-ligne/770400070-20261203101500-0a1b2c3d", "/paiement-en-ligne/notification",

@@ -232,7 +232,7 @@ def test_the_dashboard_says_what_waits_and_links_where_it_is_handled(demo_app, a
 
 
 def test_the_payments_of_the_day_are_counted_on_the_dashboard_when_the_module_is_on(demo_app, agent):
-    from storage.payments_of_day import note_online_payment
+    from storage.payment.of_the_day import note_online_payment
     demo_app.portal.settings.save({"modules": {"enrolments": True, "payment": False}})
     assert agent.get("/agent/paiements-du-jour", status="*").status_int == 404
     assert "Paiements en ligne du jour" not in agent.get("/agent").text

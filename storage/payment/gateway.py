@@ -1,5 +1,5 @@
 """What the portal needs from any card payment gateway: a form that sends the family's browser to the bank,
-and a way to check the bank's server-to-server notification. storage/paybox.py is the Paybox System adapter."""
+and a way to check the bank's server-to-server notification. storage/payment/paybox.py is the Paybox System adapter."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -47,7 +47,7 @@ class InvalidNotification(ValueError):
 
 
 class PaymentGateway(Protocol):
-    """The card gateway interface the routes and storage/online_payments.py rely on."""
+    """The card gateway interface the routes and storage/payment/online.py rely on."""
 
     def payment_form(self, request: PaymentRequest) -> PaymentForm:
         """The signed form that sends the browser to the bank's payment page."""

@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from storage import clock
 from storage.atomic import write_atomically
-from storage.payment_gateway import (SUCCESS_CODE, InvalidNotification, Notification, PaymentForm,
+from storage.payment.gateway import (SUCCESS_CODE, InvalidNotification, Notification, PaymentForm,
                                      PaymentRequest)
 
 EURO = "978"  # ISO 4217 numeric code, PBX_DEVISE

@@ -18,8 +18,8 @@ from storage import clock
 from storage.documents import SCHEMA_VERSION
 from storage.families import Families, is_family_id, now_iso
 from storage.ledger import balance_cents
-from storage.payment_gateway import InvalidNotification, PaymentGateway
-from storage.payments_of_day import note_online_payment
+from storage.payment.gateway import InvalidNotification, PaymentGateway
+from storage.payment.of_the_day import note_online_payment
 
 ATTEMPTS = "online_payments"  # table of the ledger file
 PENDING, PAID, FAILED = "pending", "paid", "failed"
