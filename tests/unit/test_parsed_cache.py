@@ -44,6 +44,7 @@ def test_the_cache_keeps_within_its_size(tmp_path):
     for n in range(50):
         write(tmp_path / f"{n}.json", {"n": n, "pad": "x" * 500})
         cache.load(tmp_path / f"{n}.json")
+        cache.load(tmp_path / f"{n}.json")  # kept at its second reading
     assert sum(len(blob) for _, blob in cache._entries.values()) <= 8000
     assert tmp_path / "49.json" in cache._entries and tmp_path / "0.json" not in cache._entries
     assert cache.load(tmp_path / "0.json")["n"] == 0  # dropped entries are read again
@@ -54,7 +55,7 @@ def test_a_read_that_started_before_a_write_does_not_store_its_old_content(tmp_p
     write(path, {"v": 1})
     generation = cache._generations.get(path, 0)
     cache.written(path)
-    cache._store(path, ("stale",), b"stale", generation)
+    cache._store(path, ("stale",), {"v": 0}, generation)
     assert path not in cache._entries
 
 
@@ -72,3 +73,16 @@ def test_transactions_and_reads_through_the_store_see_every_commit(tmp_path):
         assert snapshot.table("t").all()[0]["v"] == value
         snapshot.table("t").all()[0]["v"] = 99  # a reader's change stays the reader's
     assert DocumentStore(tmp_path).read(path).table("t").all()[0]["v"] == 2
+
+
+def test_a_file_read_once_is_not_kept_so_a_scan_of_every_family_keeps_nothing(tmp_path):
+    cache = ParsedCache()
+    for n in range(20):
+        write(tmp_path / f"{n}.json", {"n": n})
+        assert cache.load(tmp_path / f"{n}.json") == {"n": n}
+    assert not cache._entries
+    cache.load(tmp_path / "3.json")
+    assert list(cache._entries) == [tmp_path / "3.json"]
+    cache.written(tmp_path / "7.json")  # a file just written is in use: its next reading is kept
+    cache.load(tmp_path / "7.json")
+    assert tmp_path / "7.json" in cache._entries
