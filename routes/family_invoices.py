@@ -6,7 +6,7 @@ from bottle import Bottle, abort, request
 from routes.web import found, pdf_response, portal, render, require_family
 from storage import clock
 from storage.families import child_by_id
-from storage.ledger import (STATEMENT_MONTHS, account_figures, balance_cents, invoice_by_id, invoices,
+from storage.ledger import (STATEMENT_MONTHS, account_figures, balance_cents, invoice_by_id,
                             recent_statement_start, statement, statement_since)
 from views.pdf import child_sheet_pdf, invoice_pdf
 
@@ -26,7 +26,7 @@ def invoice_list():
     figures = account_figures(ledger)
     whole = request.query.get("tout") == "1"
     first_day = recent_statement_start(clock.today())
-    every = invoices(ledger)
+    every = figures.newest_first
     shown = every if whole else [invoice for invoice in every if invoice["issued_on"] >= first_day]
     return render("family/invoices.tpl", title="Mes factures", invoices=shown, figures=figures.invoices,
                   balance=figures.balance_cents, whole=whole, older=len(every) - len(shown), first_day=first_day,

@@ -9,7 +9,6 @@ outer one). Commit listeners run after the write; one that fails is logged and r
 """
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from contextlib import contextmanager
@@ -20,6 +19,7 @@ from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
 from tinydb.table import Document
 
+from storage import json_codec
 from storage.atomic import write_atomically
 from storage.parsed_cache import ParsedCache
 
@@ -46,7 +46,7 @@ class SnapshotStorage(MemoryStorage):
 
 def encode(data: dict) -> bytes:
     """Serialise a document set as compact UTF-8 JSON."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return json_codec.dumps(data)
 
 
 def read_raw(path: Path) -> dict | None:
@@ -55,7 +55,7 @@ def read_raw(path: Path) -> dict | None:
         raw = path.read_bytes()
     except FileNotFoundError:
         return None
-    return json.loads(raw.decode("utf-8"))
+    return json_codec.loads(raw)
 
 
 class ParsedTable:

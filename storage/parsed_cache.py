@@ -15,12 +15,13 @@ once (reminders, the retention preview) passes through without pushing out the f
 """
 from __future__ import annotations
 
-import json
 import marshal
 import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
+
+from storage import json_codec
 
 DEFAULT_MAX_BYTES = 24 * 1024 * 1024  # about 3,000 families' two files of a five-year town
 SEEN_KEPT = 4096  # files read once recently (paths only): a second reading of one of them keeps it
@@ -60,7 +61,7 @@ class ParsedCache:
                 raw = file.read()
         except FileNotFoundError:
             return None
-        data = json.loads(raw.decode("utf-8"))
+        data = json_codec.loads(raw)
         self._store(path, (found.st_ino, found.st_mtime_ns, found.st_size), data, generation)
         return data
 
