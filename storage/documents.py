@@ -142,6 +142,11 @@ class DocumentStore:
         changing them changes nothing stored and nothing another reader sees."""
         return TinyDB(storage=SnapshotStorage, data=self._cache.load(Path(path)))
 
+    def read_existing(self, path: Path) -> TinyDB | None:
+        """As read(), or None when path does not exist (one look at the file, not two)."""
+        data = self._cache.load(Path(path))
+        return TinyDB(storage=SnapshotStorage, data=data) if data is not None else None
+
     @contextmanager
     def transaction(self, path: Path) -> Iterator[TinyDB]:
         """Yield a TinyDB over path; on normal exit write all changes at once, on error write nothing.
@@ -159,9 +164,8 @@ class DocumentStore:
                 db = TinyDB(storage=SnapshotStorage, data=self._cache.load(path))
                 yield db
                 if db.storage.changed:
-                    path.parent.mkdir(parents=True, exist_ok=True)
                     try:
-                        write_atomically(path, encode(db.storage.read() or {}))
+                        _write_creating_folder(path, encode(db.storage.read() or {}))
                     finally:
                         self._cache.written(path)
                     self._tell_listeners(path, db)
@@ -181,6 +185,15 @@ class DocumentStore:
                     repair(path)
                 except Exception:
                     log.exception("Repair by %s after writing %s failed", _name(repair), path)
+
+
+def _write_creating_folder(path: Path, data: bytes) -> None:
+    # The folder exists but for the first file of a kind: no mkdir call (a system call) on every write.
+    try:
+        write_atomically(path, data)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, data)
 
 
 def _name(function: Callable) -> str:
