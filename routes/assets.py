@@ -11,6 +11,7 @@ import mimetypes
 import os
 import re
 import stat as stat_mode
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,12 +107,25 @@ def static_version(relative: str) -> StaticFile | None:
     return known
 
 
+# static_url() looks at a file again at most once per RECHECK_SECONDS: every page names three files, and each look
+# (a stat) lets another thread take the interpreter lock; a file edited while the portal runs gets its new URL within
+# a second. Keyed by the static folder too (the tests use their own).
+RECHECK_SECONDS = 1.0
+_urls: dict[tuple[Path, str], tuple[float, str]] = {}
+
+
 def static_url(relative: str) -> str:
     """The URL of a file of static/ for templates, e.g. static_url('css/portal.css'): with its content hash."""
+    key, now = (STATIC, relative), time.monotonic()
+    known = _urls.get(key)
+    if known is not None and now - known[0] < RECHECK_SECONDS:
+        return known[1]
     version = static_version(relative)
     if version is None:
         raise FileNotFoundError(f"static/{relative} does not exist")
-    return version.hashed_url()
+    url = version.hashed_url()
+    _urls[key] = (now, url)  # names come from the templates only: a few entries
+    return url
 
 
 def resolve(asked: str) -> tuple[StaticFile, str | None] | None:
