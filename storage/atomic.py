@@ -1,16 +1,8 @@
-"""Crash-safe file writes: after a crash a file holds its old or its new content, never a torn mix.
-
-A write is durable when write_atomically returns: its bytes were fsynced before the rename, and the folder entry
-after it. The folder fsync is shared (group commit, as SQLite's WAL or PostgreSQL's commit_delay): writers of
-different files of one folder that finish their rename while another writer's folder fsync is running wait for the
-next one, which covers all of them at once, instead of one fsync each. Each caller still returns only after an fsync
-that started after its own rename.
-"""
+"""Crash-safe file writes: after a crash a file holds its old or its new content, never a torn mix."""
 from __future__ import annotations
 
 import os
 import tempfile
-import threading
 from pathlib import Path
 
 TEMP_SUFFIX = ".tmp"
@@ -32,51 +24,7 @@ def write_atomically(path: Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
-    folder_sync(path.parent).wait_durable()
-
-
-class FolderSync:
-    """The shared fsyncs of one folder: a ticket is taken after the rename; whoever finds no fsync running starts one
-    that covers every ticket taken so far; the others wait for the one that covers theirs."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self._condition = threading.Condition()
-        self._tickets = 0    # renames done in this folder (their tickets)
-        self._covered = 0    # tickets that a finished fsync covers
-        self._running = False
-
-    def wait_durable(self) -> None:
-        """Return once an fsync of the folder that started after this call has finished (or raise its error)."""
-        with self._condition:
-            self._tickets += 1
-            ticket = self._tickets
-            while self._covered < ticket:
-                if self._running:
-                    self._condition.wait()
-                    continue
-                self._running, covers = True, self._tickets
-                self._condition.release()
-                try:
-                    _fsync_folder(self.folder)
-                finally:
-                    self._condition.acquire()
-                    self._running = False
-                    self._condition.notify_all()
-                self._covered = max(self._covered, covers)  # not reached when the fsync failed: the others retry
-
-
-_folder_syncs: dict[Path, FolderSync] = {}
-_folder_syncs_guard = threading.Lock()
-
-
-def folder_sync(folder: Path) -> FolderSync:
-    """The one FolderSync of a folder in this process."""
-    with _folder_syncs_guard:
-        sync = _folder_syncs.get(folder)
-        if sync is None:
-            sync = _folder_syncs[folder] = FolderSync(folder)
-        return sync
+    _fsync_folder(path.parent)
 
 
 def _fsync_folder(folder: Path) -> None:
