@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+import os
 import re
+import stat as stat_mode
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,16 +47,33 @@ class StaticFile:
 # relative path -> the version last read (a stale one is replaced). Waitress threads share it without a lock: a
 # dict read or write is atomic, and two threads reading the same new version at once only do the work twice.
 _versions: dict[str, StaticFile] = {}
+# (static folder, relative path) -> the resolved path inside it: resolving (a realpath, one lstat per component) was
+# a sixth of a family page's CPU, three static_url() calls per page. Only names that are inside static/ are kept.
+_resolved: dict[tuple[Path, str], Path] = {}
 
 
 def file_path(relative: str) -> Path | None:
     """The file of static/ a relative path names, or None (missing, a folder, or outside static/)."""
     if not relative or "\\" in relative or "\0" in relative:
         return None
-    path = (STATIC / relative).resolve()
-    if not path.is_relative_to(STATIC) or not path.is_file():
-        return None
+    key = (STATIC, relative)
+    path = _resolved.get(key)
+    if path is None:
+        path = (STATIC / relative).resolve()
+        if not path.is_relative_to(STATIC):
+            return None
+        if len(_resolved) < 1000:  # names come from URLs too: bounded
+            _resolved[key] = path
     return path
+
+
+def _file_stat(path: Path) -> os.stat_result | None:
+    """The stat of a regular file, or None (missing or not a regular file)."""
+    try:
+        found = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return found if stat_mode.S_ISREG(found.st_mode) else None
 
 
 def content_type_of(path: Path) -> str:
@@ -77,9 +97,9 @@ def read_version(relative: str, path: Path, version: tuple[int, int]) -> StaticF
 def static_version(relative: str) -> StaticFile | None:
     """The current version of a file of static/ (re-read when its mtime or size changed), or None when absent."""
     path = file_path(relative)
-    if path is None:
+    stat = _file_stat(path) if path is not None else None
+    if stat is None:
         return None
-    stat = path.stat()
     version = (stat.st_mtime_ns, stat.st_size)
     known = _versions.get(relative)
     if known is None or known.version != version:
@@ -87,12 +107,25 @@ def static_version(relative: str) -> StaticFile | None:
     return known
 
 
+# static_url() looks at a file again at most once per RECHECK_SECONDS: every page names three files, and each look
+# (a stat) lets another thread take the interpreter lock; a file edited while the portal runs gets its new URL within
+# a second. Keyed by the static folder too (the tests use their own).
+RECHECK_SECONDS = 1.0
+_urls: dict[tuple[Path, str], tuple[float, str]] = {}
+
+
 def static_url(relative: str) -> str:
     """The URL of a file of static/ for templates, e.g. static_url('css/portal.css'): with its content hash."""
+    key, now = (STATIC, relative), time.monotonic()
+    known = _urls.get(key)
+    if known is not None and now - known[0] < RECHECK_SECONDS:
+        return known[1]
     version = static_version(relative)
     if version is None:
         raise FileNotFoundError(f"static/{relative} does not exist")
-    return version.hashed_url()
+    url = version.hashed_url()
+    _urls[key] = (now, url)  # names come from the templates only: a few entries
+    return url
 
 
 def resolve(asked: str) -> tuple[StaticFile, str | None] | None:

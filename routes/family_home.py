@@ -7,7 +7,7 @@ from bottle import Bottle
 from routes.display import request_title, status_label
 from routes.web import portal, render, require_family
 from storage.families import record_of
-from storage.ledger import account_figures, invoices
+from storage.ledger import account_figures
 from storage.mail.preferences import family_address
 from storage.requests import all_requests
 
@@ -20,8 +20,8 @@ def home():
     db = portal().families.read(family_id)
     ledger = portal().families.read_ledger(family_id)
     requests = [r for r in all_requests(db) if r["status"] == "pending"][:5]
-    latest = invoices(ledger)[:1]
     figures = account_figures(ledger)
+    latest = figures.newest_first[:1]
     record = record_of(db)
     return render("family/home.tpl", title="Accueil", record=record, balance=figures.balance_cents,
                   has_mail_address=family_address(record) is not None,

@@ -7,7 +7,7 @@ from routes.responses import pdf_response
 from routes.web import found, portal, render, require_family
 from storage import clock
 from storage.families import child_by_id
-from storage.ledger import (STATEMENT_MONTHS, account_figures, balance_cents, invoice_by_id, invoices,
+from storage.ledger import (STATEMENT_MONTHS, account_figures, balance_cents, invoice_by_id,
                             recent_statement_start, statement, statement_since)
 from views.pdf import child_sheet_pdf, invoice_pdf
 
@@ -21,10 +21,17 @@ def _ledger():
 
 @app.get("/factures")
 def invoice_list():
+    """The invoices issued in the last STATEMENT_MONTHS months, as the relevé; ?tout=1 for every invoice. The figures
+    (what is left to pay on each) are those of the whole account either way."""
     family_id, ledger = _ledger()
     figures = account_figures(ledger)
-    return render("family/invoices.tpl", title="Mes factures", invoices=invoices(ledger), figures=figures.invoices,
-                  balance=figures.balance_cents)
+    whole = request.query.get("tout") == "1"
+    first_day = recent_statement_start(clock.today())
+    every = figures.newest_first
+    shown = every if whole else [invoice for invoice in every if invoice["issued_on"] >= first_day]
+    return render("family/invoices.tpl", title="Mes factures", invoices=shown, figures=figures.invoices,
+                  balance=figures.balance_cents, whole=whole, older=len(every) - len(shown), first_day=first_day,
+                  months=STATEMENT_MONTHS)
 
 
 def _own_invoice(ledger, invoice_id: int) -> dict:

@@ -9,7 +9,6 @@ outer one). Commit listeners run after the write; one that fails is logged and r
 """
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from contextlib import contextmanager
@@ -20,7 +19,9 @@ from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
 from tinydb.table import Document
 
+from storage import json_codec
 from storage.atomic import write_atomically
+from storage.parsed_cache import ParsedCache
 
 SCHEMA_VERSION = 1
 log = logging.getLogger("portal")
@@ -45,7 +46,7 @@ class SnapshotStorage(MemoryStorage):
 
 def encode(data: dict) -> bytes:
     """Serialise a document set as compact UTF-8 JSON."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return json_codec.dumps(data)
 
 
 def read_raw(path: Path) -> dict | None:
@@ -54,7 +55,7 @@ def read_raw(path: Path) -> dict | None:
         raw = path.read_bytes()
     except FileNotFoundError:
         return None
-    return json.loads(raw.decode("utf-8"))
+    return json_codec.loads(raw)
 
 
 class ParsedTable:
@@ -85,24 +86,29 @@ class ParsedFile:
         return ParsedTable(self._data.get(name, {}))
 
 
-def snapshot(path: Path) -> TinyDB:
-    """A TinyDB over the current content of path (read-only use; changes are not saved)."""
-    return TinyDB(storage=SnapshotStorage, data=read_raw(path))
+class FolderShared:
+    """What every store on one data folder shares in the process: the file locks (and their guard) and the cache of
+    parsed files. Two stores on the same folder (two apps in one process, as the tests make) lock each file with the
+    same lock and see each other's writes. Other processes are kept out by the folder's own lock
+    (storage/data_folder.py)."""
+
+    def __init__(self):
+        self.locks: dict[Path, threading.RLock] = {}
+        self.guard = threading.Lock()
+        self.cache = ParsedCache()
 
 
-_lock_tables: dict[Path, tuple[dict, threading.Lock]] = {}
-_lock_tables_guard = threading.Lock()
+_folders: dict[Path, FolderShared] = {}
+_folders_guard = threading.Lock()
 
 
-def shared_lock_table(root: Path) -> tuple[dict[Path, threading.RLock], threading.Lock]:
-    """The file locks of one data folder and their guard, one pair per folder for the whole process: two stores
-    on the same folder (two apps in one process, as the tests make) lock each file with the same lock. Other
-    processes are kept out by the folder's own lock (storage/data_folder.py)."""
-    with _lock_tables_guard:
-        table = _lock_tables.get(root)
-        if table is None:
-            table = _lock_tables[root] = ({}, threading.Lock())
-        return table
+def shared_by_folder(root: Path) -> FolderShared:
+    """The one FolderShared of a data folder for the whole process."""
+    with _folders_guard:
+        shared = _folders.get(root)
+        if shared is None:
+            shared = _folders[root] = FolderShared()
+        return shared
 
 
 class DocumentStore:
@@ -110,7 +116,8 @@ class DocumentStore:
 
     def __init__(self, root: Path):
         self.root = Path(root).resolve()  # one spelling of each file's path, the key of its lock
-        self._locks, self._locks_guard = shared_lock_table(self.root)
+        shared = shared_by_folder(self.root)
+        self._locks, self._locks_guard, self._cache = shared.locks, shared.guard, shared.cache
         self._commit_listeners: list[tuple[Callable[[Path, TinyDB], None], Callable[[Path], None] | None]] = []
         self._open = threading.local()  # .paths: the files this thread has a transaction open on
 
@@ -131,8 +138,14 @@ class DocumentStore:
         self._commit_listeners.append((listener, repair))
 
     def read(self, path: Path) -> TinyDB:
-        """A consistent snapshot of path; os.replace makes every read see a whole file."""
-        return snapshot(path)
+        """A consistent snapshot of path (os.replace makes every read see a whole file), the caller's own objects:
+        changing them changes nothing stored and nothing another reader sees."""
+        return TinyDB(storage=SnapshotStorage, data=self._cache.load(Path(path)))
+
+    def read_existing(self, path: Path) -> TinyDB | None:
+        """As read(), or None when path does not exist (one look at the file, not two)."""
+        data = self._cache.load(Path(path))
+        return TinyDB(storage=SnapshotStorage, data=data) if data is not None else None
 
     @contextmanager
     def transaction(self, path: Path) -> Iterator[TinyDB]:
@@ -148,11 +161,13 @@ class DocumentStore:
         with self.lock(path):
             open_paths.add(path)
             try:
-                db = snapshot(path)
+                db = TinyDB(storage=SnapshotStorage, data=self._cache.load(path))
                 yield db
                 if db.storage.changed:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    write_atomically(path, encode(db.storage.read() or {}))
+                    try:
+                        _write_creating_folder(path, encode(db.storage.read() or {}))
+                    finally:
+                        self._cache.written(path)
                     self._tell_listeners(path, db)
             finally:
                 open_paths.discard(path)
@@ -170,6 +185,15 @@ class DocumentStore:
                     repair(path)
                 except Exception:
                     log.exception("Repair by %s after writing %s failed", _name(repair), path)
+
+
+def _write_creating_folder(path: Path, data: bytes) -> None:
+    # The folder exists but for the first file of a kind: no mkdir call (a system call) on every write.
+    try:
+        write_atomically(path, data)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, data)
 
 
 def _name(function: Callable) -> str:

@@ -72,9 +72,9 @@ class Families:
 
     def read(self, family_id: str) -> TinyDB | None:
         """A snapshot of the family's file, or None for an unknown or malformed number."""
-        if not self.exists(family_id):
+        if not is_family_id(family_id):
             return None
-        return self.documents.read(self.path(family_id))
+        return self.documents.read_existing(self.path(family_id))
 
     def record(self, family_id: str) -> dict | None:
         db = self.read(family_id)

@@ -6,7 +6,6 @@ thousands of files.
 from __future__ import annotations
 
 import heapq
-import json
 import logging
 import os
 import threading
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from tinydb import TinyDB
 
+from storage import json_codec
 from storage.documents import ParsedFile
 from storage.families import Families, account_of, family_name, is_family_id, record_of
 from storage.family_import.store import awaiting_access
@@ -154,7 +154,7 @@ class FamilyIndex:
                 family_id = entry.name[:-5]
                 if entry.name.endswith(".json") and is_family_id(family_id):
                     with open(entry.path, "rb") as file:
-                        parsed = ParsedFile(json.loads(file.read().decode("utf-8")))
+                        parsed = ParsedFile(json_codec.loads(file.read()))
                     summaries[family_id] = summarise(family_id, parsed)
         with self._lock:
             self._by_id = summaries

@@ -120,6 +120,7 @@ class AccountFigures:
     invoices: dict[str, InvoiceFigures]
     balance_cents: int
     unallocated_credit_cents: int
+    newest_first: list[dict]  # the invoice documents, as invoices() lists them (read once for both)
 
 
 def account_figures(ledger: TinyDB) -> AccountFigures:
@@ -128,7 +129,8 @@ def account_figures(ledger: TinyDB) -> AccountFigures:
     The money available to settle invoices is every payment (net of reversals) plus every credit note; it settles
     the invoices in the order they were issued; what is left over is the unallocated credit."""
     in_order = sorted(ledger.table("invoices").all(), key=lambda d: (d["issued_on"], d.doc_id))
-    available = sum(doc["amount_cents"] for doc in ledger.table("payments").all())
+    paid = sum(doc["amount_cents"] for doc in ledger.table("payments").all())
+    available = paid
     available -= sum(doc["total_cents"] for doc in in_order if doc["total_cents"] < 0)
     figures = {}
     for doc in in_order:
@@ -137,7 +139,8 @@ def account_figures(ledger: TinyDB) -> AccountFigures:
         figures[doc["number"]] = InvoiceFigures(
             doc["number"], doc["total_cents"], doc["previous_balance_cents"], doc["amount_due_cents"],
             max(0, doc["total_cents"] - settled), invoice_state(doc["total_cents"], settled))
-    return AccountFigures(figures, balance_cents(ledger), available)
+    balance = sum(doc["total_cents"] for doc in in_order) - paid  # as balance_cents(), from the same reading
+    return AccountFigures(figures, balance, available, in_order[::-1])
 
 
 def invoice_state(amount_cents: int, settled_cents: int) -> str:

@@ -673,3 +673,20 @@ def test_pdf_links_of_invoices_sheets_and_account_are_not_boosted(family, agent)
              (agent, f"/agent/familles/{FAMILY}/compte"))
     boosted = {url: boosted_pdf_links(client.get(url)) for client, url in pages}
     assert boosted == {url: [] for url in boosted}
+
+
+def test_invoices_page_lists_the_last_twelve_months_and_links_to_every_invoice(family, demo_app):
+    """After years of invoices /factures stays one year long (and as fast); older invoices are one link away and
+    their payments still count in what is left to pay on each."""
+    first_day = date.fromisoformat(recent_statement_start(clock.today()))
+    issued = first_day - timedelta(days=40)
+    add_invoice(demo_app.portal.families, FAMILY, number="OLD-002", period=issued.strftime("%Y-%m"),
+                issued_on=issued.isoformat(), due_on=(issued + timedelta(days=20)).isoformat(),
+                lines=[invoice_line("Léa", "Restauration scolaire", 4, 250)])
+    page = family.get("/factures")
+    assert "OLD-002" not in page.text and 'href="/factures?tout=1"' in page.text
+    assert "1 facture plus ancienne est dans l'historique" in page_text(page)
+    whole = family.get("/factures?tout=1")
+    assert "OLD-002" in whole.text and 'href="/factures"' in whole.text
+    recent = [tr.get_text(" ") for tr in BeautifulSoup(page.text, "html.parser").select("tbody tr")]
+    assert recent == [tr.get_text(" ") for tr in BeautifulSoup(whole.text, "html.parser").select("tbody tr")][:-1]

@@ -133,6 +133,7 @@ def test_family_pages_keep_no_store(family_client):
 def test_a_file_is_gzipped_once_per_version_and_a_new_version_gets_a_new_url(scratch_static, demo_app, monkeypatch):
     calls = []
     monkeypatch.setattr(assets, "gzip_bytes", lambda data, level: calls.append(len(data)) or gzip.compress(data))
+    monkeypatch.setattr(assets, "RECHECK_SECONDS", 0)  # the page after the edit, not a second later
     style = scratch_static / "site.css"
     style.write_text("body { color: black; }\n" * 100)
     client = TestApp(demo_app)

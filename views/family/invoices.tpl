@@ -1,6 +1,11 @@
 % rebase('layout.tpl', title=title)
 <h1>Mes factures</h1>
 <p class="lead">Solde actuel de votre compte : <strong>{{fmt.balance_fr(balance)}}</strong> · <a href="/releve">Relevé de compte</a></p>
+% if whole:
+<p>Toutes vos factures. <a href="/factures">Afficher les {{months}} derniers mois</a></p>
+% elif older:
+<p>Factures émises depuis le {{fmt.date_fr(first_day)}} ; {{fmt.plural(older, 'facture plus ancienne', 'factures plus anciennes')}} {{'est' if older == 1 else 'sont'}} dans l'historique. <a href="/factures?tout=1">Afficher toutes les factures</a></p>
+% end
 % if invoices:
 <div class="table-wrap"><table>
   <caption>Vos factures, la plus récente en premier</caption>
@@ -20,6 +25,8 @@
   % end
   </tbody>
 </table></div>
+% elif older:
+<p>Aucune facture émise ces {{months}} derniers mois.</p>
 % else:
 <p>Vous n'avez pas encore de facture.</p>
 % end
