@@ -76,7 +76,7 @@ def archive_chunks(snapshot: Snapshot, schema_version: int, summary: dict | None
             total += len(data)
             yield sink.take()
         manifest = json.dumps({"format": FORMAT, "format_version": FORMAT_VERSION, "schema_version": schema_version,
-                               "created_at": clock.now().isoformat(timespec="seconds"),
+                               "created_at": snapshot.taken_at,
                                "pause_ms": round(snapshot.pause_seconds * 1000, 1), "files": files},
                               ensure_ascii=False, indent=1).encode("utf-8")
         member = tarfile.TarInfo(MANIFEST)

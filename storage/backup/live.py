@@ -51,7 +51,7 @@ class SnapshotRequests(BackgroundJob):
             try:
                 snapshot = take_snapshot(self.folder.parent, left_out=(self._backup_folder,))
                 answer = {"folder": snapshot.folder.name, "files": snapshot.files, "kept_sizes": snapshot.kept_sizes,
-                          "pause_seconds": snapshot.pause_seconds}
+                          "pause_seconds": snapshot.pause_seconds, "taken_at": snapshot.taken_at}
                 if self._on_snapshot:
                     self._on_snapshot(round(snapshot.pause_seconds * 1000, 1))
             except Exception as error:  # say it to the command rather than let it wait
@@ -91,4 +91,6 @@ def ask_running_portal(data_dir: Path, holder_pid: str = "", timeout: float = AN
     answer.unlink(missing_ok=True)
     if "error" in reply:
         raise PortalDidNotAnswer(f"Le portail n'a pas pu préparer la sauvegarde : {reply['error']}")
-    return Snapshot(folder.parent / reply["folder"], reply["files"], reply["pause_seconds"], reply["kept_sizes"])
+    snapshot = Snapshot(folder.parent / reply["folder"], reply["files"], reply["pause_seconds"], reply["kept_sizes"])
+    snapshot.taken_at = reply.get("taken_at", snapshot.taken_at)  # a portal started before it said so: now, near enough
+    return snapshot

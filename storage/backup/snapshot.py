@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from storage import clock
 from storage.atomic import TEMP_SUFFIX
 from storage.data_folder import LOCK_FILE_NAME, STAGING_PREFIX
 from storage.write_gate import GATE
@@ -39,6 +40,8 @@ class Snapshot:
     files: list[str]
     pause_seconds: float
     kept_sizes: dict[str, int] = field(default_factory=dict)  # appended files: the bytes that were there at the pause
+    # The instant the archive holds the folder as of (made right after the pause), not the end of its compression.
+    taken_at: str = field(default_factory=lambda: clock.now().isoformat(timespec="seconds"))
 
     def remove(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)

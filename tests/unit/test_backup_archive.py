@@ -7,14 +7,17 @@ import io
 import json
 import os
 import tarfile
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from storage import clock
 from storage.atomic import write_atomically
-from storage.backup.archive import MANIFEST, ArchiveRefused, check_archive
+from storage.backup.archive import MANIFEST, ArchiveRefused, check_archive, write_archive
 from storage.backup.files import backup_config, make_archive
 from storage.backup.restore import restore_archive
+from storage.backup.snapshot import take_snapshot
 from storage.migrations import current_version
 
 FILES = {"families/770400070.json": '{"record":{"1":{"schema":1,"nom":"MARTIN Éloïse"}}}',
@@ -140,3 +143,17 @@ def test_an_archive_from_a_newer_release_is_refused(archive, tmp_path):
 
 def test_archive_is_plain_gzip_readable_by_standard_tools(archive):
     assert gzip.decompress(archive.read_bytes())[:512].count(b"donnees/") == 1
+
+
+def test_the_manifest_dates_the_archive_at_its_snapshot_not_at_the_end_of_its_compression(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    write_atomically(data / "agents.json", b'{"agents":{}}')
+    with clock.pinned(datetime(2026, 12, 2, 2, 0)):
+        snapshot = take_snapshot(data)
+    try:
+        with clock.pinned(datetime(2026, 12, 2, 2, 10)):  # a big commune's photos take minutes to compress
+            write_archive(snapshot, tmp_path / "sauvegarde.tar.gz", current_version())
+    finally:
+        snapshot.remove()
+    assert check_archive(tmp_path / "sauvegarde.tar.gz")["created_at"] == "2026-12-02T02:00:00"

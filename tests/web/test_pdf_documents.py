@@ -4,6 +4,7 @@ Unicode font, parsed once per process), and the child sheets open with what cant
 Names used: Łukasz (Polish Ł), Nguyễn (Vietnamese ễ), Çağlar (Turkish ç, ğ), Ørsted (Danish Ø), Dvořák (Czech ř)."""
 from __future__ import annotations
 
+import logging
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
@@ -83,6 +84,12 @@ def every_pdf(app) -> dict[str, bytes]:
         "courrier d'accès": agent.post(f"/agent/familles/{FAMILY}/courrier-acces.pdf",
                                        {"csrf_token": token, "mot_de_passe": "Abc12345"}).body,
     }
+
+
+def test_a_pdf_leaves_no_font_subsetting_steps_in_the_log(demo_app, caplog):
+    caplog.set_level(logging.INFO)  # the portal's console level (portal.py configure_logging)
+    every_pdf(demo_app)
+    assert not [record for record in caplog.records if record.name.startswith("fontTools")]
 
 
 # --- every name prints ------------------------------------------------------------------------------------------

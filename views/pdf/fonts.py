@@ -10,6 +10,7 @@ fonts of before). A character outside these scripts prints as "?".
 """
 from __future__ import annotations
 
+import logging
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -21,6 +22,9 @@ from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.fonts import SubsetMap, TTFFont
 
+# fontTools logs each step of every subsetting at INFO (~60 lines per PDF): the portal's console and journal at INFO
+# would fill with them at every invoice. Its warnings still show.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 FAMILY = "dejavu"
 FONT_DIR = Path(__file__).with_name("fonts")
 FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}  # fpdf2 style -> file
