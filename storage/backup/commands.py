@@ -3,6 +3,7 @@ what they say (in French, on the console), and their exit codes (0: done; 1: ref
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from storage.backup.archive import ArchiveRefused, write_archive
@@ -63,6 +64,14 @@ def _backup_through_running_portal(target: Path, data_dir: Path, holder_pid: str
     return 0
 
 
+def french_instant(iso: str | None) -> str:
+    """'2026-12-03T11:55:18' as '03/12/2026 à 11:55' ('?' when the manifest has no date)."""
+    try:
+        return datetime.fromisoformat(iso).strftime("%d/%m/%Y à %H:%M")
+    except (TypeError, ValueError):
+        return "?"
+
+
 def restore_command(archive: Path, data_dir: Path) -> int:
     """Restore archive into data_dir, which must be empty or missing."""
     try:
@@ -70,6 +79,6 @@ def restore_command(archive: Path, data_dir: Path) -> int:
     except ArchiveRefused as refused:
         _say(f"Restauration refusée. {refused}", error=True)
         return 1
-    _say(f"Sauvegarde du {manifest.get('created_at', '?')} restaurée dans « {data_dir} » "
+    _say(f"Sauvegarde du {french_instant(manifest.get('created_at'))} restaurée dans « {data_dir} » "
          f"({len(manifest['files'])} fichiers, sommes de contrôle vérifiées). Démarrez le portail avec --data {data_dir}.")
     return 0

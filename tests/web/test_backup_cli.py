@@ -5,6 +5,7 @@ archive) with a French message and a non-zero exit code."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +36,7 @@ def test_backup_of_a_stopped_portal_then_restore_into_an_empty_folder(demo_dir, 
     done = portal_command("restore", str(archive), "--data", str(restored))
     assert done.returncode == 0, done.stderr
     assert "sommes de contrôle vérifiées" in done.stdout
+    assert re.search(r"Sauvegarde du 02/12/2026 à \d\d:\d\d restaurée", done.stdout), done.stdout  # the pinned day
     app = create_app(restored)
     try:
         from webtest import TestApp
