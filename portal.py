@@ -18,6 +18,7 @@ from routes import (agent_account, agent_backups, agent_billing, agent_exports, 
                     agent_retention, agent_settings, auth, family_account, family_enrolments, family_home,
                     family_invoices, family_messages, family_notices, family_record, family_requests, legal,
                     online_payment, password_reset, pieces, preregistration, static_files, web)
+from storage.account_summary import AccountSummaries
 from storage.agents import Agents
 from storage.backup.commands import backup_command, restore_command
 from storage.backup.files import backup_config
@@ -94,6 +95,7 @@ class Portal:
             raise
         self.documents = DocumentStore(data_dir)
         self.families = Families(self.documents)
+        self.account_summaries = AccountSummaries(self.families)  # the home page's solde and newest invoice
         self.index = FamilyIndex(self.families)
         self.index.rebuild()
         # SMTP settings from PORTAL_SMTP_* win over the stored ones (the Paramètres page shows them read-only).

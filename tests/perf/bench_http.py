@@ -302,14 +302,22 @@ def login_all(port: int, logins: list[tuple[str, str, str]], parallel: int = 4) 
 
 
 def pending_targets(data_dir: Path, exclude: set[str], rng: random.Random) -> list[tuple[str, int]]:
-    """One pending request per family (the town's own, made by the generator), shuffled: what the agent validates."""
+    """One pending request per family (the town's own, made by the generator), shuffled: what the agent validates.
+    Requests whose record changed since (the generator makes a few, for the agent's conflict warning) are left out: their
+    Valider asks the agent to confirm instead of deciding."""
     from storage.documents import read_raw
+    from storage.requests import conflicts_of
+    from storage.sections import SECTIONS
     targets = []
     for path in sorted((data_dir / "families").glob("*.json")):
         if path.stem in exclude:
             continue
-        requests = (read_raw(path) or {}).get("requests") or {}
-        pending = [int(doc_id) for doc_id, r in requests.items() if r.get("status") == "pending"]
+        data = read_raw(path) or {}
+        record = (data.get("record") or {}).get("1") or {}
+        requests = data.get("requests") or {}
+        pending = [int(doc_id) for doc_id, r in requests.items()
+                   if r.get("status") == "pending" and r.get("section") in SECTIONS
+                   and conflicts_of(record, r) == (True, [])]
         if pending:
             targets.append((path.stem, min(pending)))
     rng.shuffle(targets)

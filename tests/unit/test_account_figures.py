@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from random_ledgers import apply_operations, days_between, ledger_operations, simulator_gateway
 from storage import clock
+from storage.account_summary import AccountSummaries, AccountSummary
 from storage.documents import DocumentStore
 from storage.families import Families
 from storage.ledger import (account_figures, add_invoice, add_payment, balance_cents, invoice_line,
@@ -150,3 +151,28 @@ def test_an_online_payment_of_the_whole_balance_settles_every_invoice(tmp_path):
         assert record_notification(families, simulator_gateway(KEYS), message).status == "paid"
         figures = account_figures(families.read_ledger(FAMILY))
         assert figures.balance_cents == 0 and figures.invoices["A"].state == "paid"
+
+
+def test_the_home_page_summary_follows_every_write_of_the_ledger_and_is_kept_while_nothing_changes():
+    """storage/account_summary.py keeps the home page's figures per version of the ledger file: the same figures as
+    account_figures() after each write, the same object while the file is unchanged, at most max_entries families."""
+    with one_family() as families:
+        summaries = AccountSummaries(families, max_entries=1)
+        assert summaries.of(FAMILY) == AccountSummary(0, None)  # no ledger file yet: nothing kept
+        add_invoice(families, FAMILY, number="O", period="2026-10", issued_on="2026-11-02", due_on="2026-11-25",
+                    lines=[invoice_line("Léa", "Restauration scolaire", 1, 17_370)])
+        first = summaries.of(FAMILY)
+        assert (first.balance_cents, first.latest.period, first.latest.due_on, first.latest.figures.state) == \
+               (17_370, "2026-10", "2026-11-25", "unpaid")
+        assert summaries.of(FAMILY) is first  # unchanged file: not read again
+        for paid_on, cents in (("2026-11-20", 8_685), ("2026-11-21", 8_685)):
+            add_payment(families, FAMILY, paid_on=paid_on, amount_cents=cents, method="carte")
+            figures = account_figures(families.read_ledger(FAMILY))
+            summary = summaries.of(FAMILY)
+            assert summary.balance_cents == figures.balance_cents
+            assert summary.latest.figures == figures.invoices["O"]
+        assert summary.balance_cents == 0 and summary.latest.figures.state == "paid"
+        families.create("770400080", {"children": []}, "scrypt$unused")
+        add_payment(families, "770400080", paid_on="2026-11-20", amount_cents=500, method="carte")
+        assert summaries.of("770400080").balance_cents == -500
+        assert summaries.of(FAMILY) is not summary  # one entry kept: the other family's pushed it out

@@ -11,11 +11,11 @@
   <p class="amount">{{fmt.balance_fr(balance)}}</p>
   % include('family/_pay_button.tpl')
   % if latest_invoice:
-  <p>Dernière facture : <a href="/factures/{{latest_invoice.doc_id}}">{{fmt.month_fr(latest_invoice['period'])}}</a> ({{fmt.amount_fr(latest_figures.amount_cents)}}) :
-  %   if latest_figures.state in ('paid', 'credit_note'):
-    <strong>{{latest_figures.state_label.lower()}}</strong></p>
+  <p>Dernière facture : <a href="/factures/{{latest_invoice.doc_id}}">{{fmt.month_fr(latest_invoice.period)}}</a> ({{fmt.amount_fr(latest_invoice.figures.amount_cents)}}) :
+  %   if latest_invoice.figures.state in ('paid', 'credit_note'):
+    <strong>{{latest_invoice.figures.state_label.lower()}}</strong></p>
   %   else:
-    <strong>reste {{fmt.euros(latest_figures.remaining_cents)}}</strong> à payer avant le {{fmt.date_fr(latest_invoice['due_on'])}}</p>
+    <strong>reste {{fmt.euros(latest_invoice.figures.remaining_cents)}}</strong> à payer avant le {{fmt.date_fr(latest_invoice.due_on)}}</p>
   %   end
   % end
   <p><a href="/releve">Relevé de compte</a> · <a href="/factures">Toutes les factures</a></p>
