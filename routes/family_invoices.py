@@ -6,6 +6,7 @@ from bottle import Bottle, abort, request
 from routes.responses import pdf_response
 from routes.web import found, portal, render, require_family
 from storage import clock
+from storage.account_summary import invoice_rows
 from storage.families import child_by_id
 from storage.ledger import (STATEMENT_MONTHS, account_figures, balance_cents, invoice_by_id,
                             recent_statement_start, statement, statement_since)
@@ -23,15 +24,16 @@ def _ledger():
 def invoice_list():
     """The invoices issued in the last STATEMENT_MONTHS months, as the relevé; ?tout=1 for every invoice. The figures
     (what is left to pay on each) are those of the whole account either way."""
-    family_id, ledger = _ledger()
-    figures = account_figures(ledger)
     whole = request.query.get("tout") == "1"
     first_day = recent_statement_start(clock.today())
-    every = figures.newest_first
-    shown = every if whole else [invoice for invoice in every if invoice["issued_on"] >= first_day]
-    return render("family/invoices.tpl", title="Mes factures", invoices=shown, figures=figures.invoices,
-                  balance=figures.balance_cents, whole=whole, older=len(every) - len(shown), first_day=first_day,
-                  months=STATEMENT_MONTHS)
+    if whole:
+        figures = account_figures(_ledger()[1])
+        shown, balance, older = invoice_rows(figures), figures.balance_cents, 0
+    else:
+        account = portal().account_summaries.of(require_family(), first_day)  # the ledger read only when it changed
+        shown, balance, older = account.recent, account.balance_cents, account.older
+    return render("family/invoices.tpl", title="Mes factures", invoices=shown, balance=balance, whole=whole,
+                  older=older, first_day=first_day, months=STATEMENT_MONTHS)
 
 
 def _own_invoice(ledger, invoice_id: int) -> dict:

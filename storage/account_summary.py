@@ -1,11 +1,12 @@
-"""What the family's home page shows of its account (the solde, the newest invoice and its figures), kept per
-version of the ledger file: the most visited page then reads and sums no ledger while nothing changed. After five
-years a ledger holds some 60 invoices and 60 payments, and summing them was half of the home page's CPU.
+"""What the family's home page and its list of invoices show of its account (the solde, the invoices of the last
+months with their figures, how many are older), kept per version of the ledger file: the two most visited money
+pages then read and sum no ledger while nothing changed. After five years a ledger holds some 60 invoices and 60
+payments, and reading and summing them was half of those pages' CPU.
 
 A version is the file's (inode, mtime_ns, size): every write replaces the whole file (storage/atomic.py), so a
 written ledger has a new key and its summary is computed again. A summary is kept only when the key was the same
 before and after computing it (a write in between leaves nothing stale). Summaries are immutable; at most
-MAX_ENTRIES are kept, the least recently used going first.
+MAX_ENTRIES are kept (a few KB each), the least recently used going first.
 """
 from __future__ import annotations
 
@@ -16,33 +17,45 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from storage.families import Families
-from storage.ledger import InvoiceFigures, account_figures
+from storage.ledger import AccountFigures, InvoiceFigures, account_figures
 
-MAX_ENTRIES = 20_000  # a few hundred bytes each: a town of 10,000 families fits, in a few MB
+MAX_ENTRIES = 2_000  # the families active in the same hours; a few MB
 
 
 @dataclass(frozen=True)
-class LatestInvoice:
+class InvoiceRow:
+    """One invoice as the pages list it."""
     doc_id: int
-    period: str   # "2026-11"
-    due_on: str   # ISO day
+    number: str
+    period: str     # "2026-11"
+    issued_on: str  # ISO day
+    due_on: str     # ISO day
     figures: InvoiceFigures
 
 
 @dataclass(frozen=True)
 class AccountSummary:
     balance_cents: int
-    latest: LatestInvoice | None
+    since: str                     # ISO day: the window of `recent`
+    recent: tuple[InvoiceRow, ...]  # the invoices issued since that day, newest first
+    latest: InvoiceRow | None       # the newest invoice, however old
+    older: int                      # how many invoices were issued before that day
 
 
-def summarise(ledger) -> AccountSummary:
+def invoice_rows(figures: AccountFigures, since: str = "") -> tuple[InvoiceRow, ...]:
+    """The invoices issued since that day ("" for all), newest first, with their figures."""
+    return tuple(InvoiceRow(doc.doc_id, doc["number"], doc["period"], doc["issued_on"], doc["due_on"],
+                            figures.invoices[doc["number"]])
+                 for doc in figures.newest_first if doc["issued_on"] >= since)
+
+
+def summarise(ledger, since: str) -> AccountSummary:
     """The summary of one reading of a ledger (account_figures: the same money words as every page)."""
     figures = account_figures(ledger)
-    if not figures.newest_first:
-        return AccountSummary(figures.balance_cents, None)
-    newest = figures.newest_first[0]
-    return AccountSummary(figures.balance_cents, LatestInvoice(newest.doc_id, newest["period"], newest["due_on"],
-                                                               figures.invoices[newest["number"]]))
+    recent = invoice_rows(figures, since)
+    newest = figures.newest_first[:1]
+    latest = recent[0] if recent else (invoice_rows(figures)[0] if newest else None)
+    return AccountSummary(figures.balance_cents, since, recent, latest, len(figures.newest_first) - len(recent))
 
 
 def _version(path: Path) -> tuple[int, int, int] | None:
@@ -54,7 +67,7 @@ def _version(path: Path) -> tuple[int, int, int] | None:
 
 
 class AccountSummaries:
-    """family -> its AccountSummary, computed again only when its ledger file changed; thread-safe."""
+    """family -> its AccountSummary, computed again only when its ledger file changed (or the window moved)."""
 
     def __init__(self, families: Families, max_entries: int = MAX_ENTRIES):
         self._families = families
@@ -62,18 +75,19 @@ class AccountSummaries:
         self._entries: OrderedDict[Path, tuple[tuple, AccountSummary]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def of(self, family_id: str) -> AccountSummary:
+    def of(self, family_id: str, since: str) -> AccountSummary:
         path = self._families.ledger_path(family_id)
         version = _version(path)
+        key = (version, since)
         with self._lock:
             entry = self._entries.get(path)
-            if version is not None and entry is not None and entry[0] == version:
+            if version is not None and entry is not None and entry[0] == key:
                 self._entries.move_to_end(path)
                 return entry[1]
-        summary = summarise(self._families.read_ledger(family_id))
+        summary = summarise(self._families.read_ledger(family_id), since)
         if version is not None and _version(path) == version:
             with self._lock:
-                self._entries[path] = (version, summary)
+                self._entries[path] = (key, summary)
                 self._entries.move_to_end(path)
                 while len(self._entries) > self._max_entries:
                     self._entries.popitem(last=False)

@@ -153,26 +153,31 @@ def test_an_online_payment_of_the_whole_balance_settles_every_invoice(tmp_path):
         assert figures.balance_cents == 0 and figures.invoices["A"].state == "paid"
 
 
-def test_the_home_page_summary_follows_every_write_of_the_ledger_and_is_kept_while_nothing_changes():
-    """storage/account_summary.py keeps the home page's figures per version of the ledger file: the same figures as
-    account_figures() after each write, the same object while the file is unchanged, at most max_entries families."""
+def test_the_money_pages_summary_follows_every_write_of_the_ledger_and_is_kept_while_nothing_changes():
+    """storage/account_summary.py keeps the home page's and the invoice list's figures per version of the ledger file:
+    the same figures as account_figures() after each write, the same object while the file and the window are
+    unchanged, the invoices split at the window's first day, at most max_entries families."""
     with one_family() as families:
         summaries = AccountSummaries(families, max_entries=1)
-        assert summaries.of(FAMILY) == AccountSummary(0, None)  # no ledger file yet: nothing kept
-        add_invoice(families, FAMILY, number="O", period="2026-10", issued_on="2026-11-02", due_on="2026-11-25",
-                    lines=[invoice_line("Léa", "Restauration scolaire", 1, 17_370)])
-        first = summaries.of(FAMILY)
+        assert summaries.of(FAMILY, "2026-01-01") == AccountSummary(0, "2026-01-01", (), None, 0)  # no ledger yet
+        for number, period, issued, cents in (("S", "2025-09", "2025-10-01", 16_080),
+                                              ("O", "2026-10", "2026-11-02", 17_370)):
+            add_invoice(families, FAMILY, number=number, period=period, issued_on=issued, due_on=issued[:8] + "25",
+                        lines=[invoice_line("Léa", "Restauration scolaire", 1, cents)])
+        first = summaries.of(FAMILY, "2026-01-01")
+        assert [row.number for row in first.recent] == ["O"] and first.older == 1
         assert (first.balance_cents, first.latest.period, first.latest.due_on, first.latest.figures.state) == \
-               (17_370, "2026-10", "2026-11-25", "unpaid")
-        assert summaries.of(FAMILY) is first  # unchanged file: not read again
-        for paid_on, cents in (("2026-11-20", 8_685), ("2026-11-21", 8_685)):
+               (33_450, "2026-10", "2026-11-25", "unpaid")
+        assert summaries.of(FAMILY, "2026-01-01") is first  # unchanged file: not read again
+        assert [row.number for row in summaries.of(FAMILY, "2025-01-01").recent] == ["O", "S"]  # another window
+        for paid_on, cents in (("2026-11-20", 16_080), ("2026-11-21", 17_370)):
             add_payment(families, FAMILY, paid_on=paid_on, amount_cents=cents, method="carte")
             figures = account_figures(families.read_ledger(FAMILY))
-            summary = summaries.of(FAMILY)
+            summary = summaries.of(FAMILY, "2025-01-01")
             assert summary.balance_cents == figures.balance_cents
-            assert summary.latest.figures == figures.invoices["O"]
+            assert [row.figures for row in summary.recent] == [figures.invoices["O"], figures.invoices["S"]]
         assert summary.balance_cents == 0 and summary.latest.figures.state == "paid"
         families.create("770400080", {"children": []}, "scrypt$unused")
         add_payment(families, "770400080", paid_on="2026-11-20", amount_cents=500, method="carte")
-        assert summaries.of("770400080").balance_cents == -500
-        assert summaries.of(FAMILY) is not summary  # one entry kept: the other family's pushed it out
+        assert summaries.of("770400080", "2025-01-01").balance_cents == -500
+        assert summaries.of(FAMILY, "2025-01-01") is not summary  # one entry kept: the other family's pushed it out

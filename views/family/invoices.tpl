@@ -12,15 +12,15 @@
   <thead><tr><th scope="col">Période</th><th scope="col">Numéro</th><th scope="col" class="num">Montant de la facture</th><th scope="col" class="num">Reste à payer</th><th scope="col">État</th><th scope="col">Documents</th></tr></thead>
   <tbody>
   % for inv in invoices:
-  %   figure = figures[inv['number']]
+  %   figure = inv.figures
     <tr>
-      <td data-label="Période"><a href="/factures/{{inv.doc_id}}">{{fmt.month_fr(inv['period'])}}</a></td>
-      <td data-label="Numéro">{{inv['number']}}</td>
+      <td data-label="Période"><a href="/factures/{{inv.doc_id}}">{{fmt.month_fr(inv.period)}}</a></td>
+      <td data-label="Numéro">{{inv.number}}</td>
       <td class="num" data-label="Montant de la facture">{{fmt.amount_fr(figure.amount_cents)}}</td>
       <td class="num" data-label="Reste à payer">{{fmt.euros(figure.remaining_cents)}}</td>
       <td data-label="État"><span class="status status-{{figure.state}}">{{figure.state_label}}</span></td>
-      <td data-label="Documents"><a href="/factures/{{inv.doc_id}}/facture.pdf" data-hx-boost="false">Imprimer<span class="visually-hidden"> la facture {{inv['number']}}</span></a> ·
-          <a href="/factures/{{inv.doc_id}}/facture.pdf?telecharger=1" data-hx-boost="false">Archiver<span class="visually-hidden"> la facture {{inv['number']}}</span></a></td>
+      <td data-label="Documents"><a href="/factures/{{inv.doc_id}}/facture.pdf" data-hx-boost="false">Imprimer<span class="visually-hidden"> la facture {{inv.number}}</span></a> ·
+          <a href="/factures/{{inv.doc_id}}/facture.pdf?telecharger=1" data-hx-boost="false">Archiver<span class="visually-hidden"> la facture {{inv.number}}</span></a></td>
     </tr>
   % end
   </tbody>
