@@ -14,7 +14,7 @@ Invariant: solde du compte = sum of the restes à payer - the credit that no inv
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from tinydb import TinyDB
@@ -120,7 +120,8 @@ class AccountFigures:
     invoices: dict[str, InvoiceFigures]
     balance_cents: int
     unallocated_credit_cents: int
-    newest_first: list[dict]  # the invoice documents, as invoices() lists them (read once for both)
+    # the invoice documents, as invoices() lists them (read once for both); not a figure: not compared
+    newest_first: list[dict] = field(compare=False)
 
 
 def account_figures(ledger: TinyDB) -> AccountFigures:

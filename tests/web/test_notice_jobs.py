@@ -260,8 +260,8 @@ def test_create_app_registers_the_notice_jobs_which_run_at_start_up(demo_dir, ap
         app = create_app(demo_dir, {"public_url": PUBLIC, "notices": {"agent_summary": True}}, start_jobs=True)
         try:
             names = [getattr(job, "name", type(job).__name__) for job in app.portal.jobs]
-            assert names == ["MailSender", "AnnouncementMailings", "invoice-reminders", "agent-summary", "conservation",
-                             "sauvegarde", "SnapshotRequests"]
+            assert names == ["MailSender", "FamilyImports", "AnnouncementMailings", "invoice-reminders", "agent-summary",
+                             "conservation", "sauvegarde", "SnapshotRequests"]
             assert wait_for(lambda: {m["kind"] for m in mails(app)} == {"invoice_reminder", "agent_summary"})
             announce(app)
             assert wait_for(lambda: sum(m["kind"] == "announcement" for m in mails(app)) == 3)
