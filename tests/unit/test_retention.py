@@ -197,13 +197,6 @@ def build_commune(app) -> dict:
     return made
 
 
-@pytest.fixture
-def app(data_dir):
-    app = create_app(data_dir)
-    yield app
-    app.portal.close()
-
-
 def accounts_of(families, family_id: str) -> dict:
     ledger = families.read_ledger(family_id)
     return {"balance": balance_cents(ledger), "statement": statement(ledger),
